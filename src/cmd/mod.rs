@@ -1,0 +1,61 @@
+//! Subcommands, one file each (xsv style). Each turns its arguments into a
+//! validated model, runs the pipeline and hands results to `report`.
+
+pub mod export;
+pub mod solve;
+pub mod validate;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// wfplan — workforce planning optimisation.
+///
+/// Describe staff groups, shared labour pools, training pipelines, services
+/// and targets in a TOML model file; wfplan builds a linear programme, solves
+/// it with HiGHS and writes the optimal plan as tables, charts and reports.
+#[derive(Debug, Parser)]
+#[command(name = "wfplan", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by the commands that load a model.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModelArgs {
+    /// The model file (TOML), e.g. models/england_community_nursing.toml
+    pub model: PathBuf,
+    /// Apply a scenario defined in the model file ([[scenario]] id)
+    #[arg(long, short = 's')]
+    pub scenario: Option<String>,
+    /// Change one parameter, e.g. --set group.staff_nurse.attrition=0.12
+    /// (repeatable; applied after the scenario)
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+}
+
+impl ModelArgs {
+    pub fn load(&self) -> Result<crate::model::Model> {
+        crate::spec::load(&self.model, self.scenario.as_deref(), &self.sets)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a model file and print what it contains
+    Validate(validate::Args),
+    /// Find the optimal plan; print a summary, or write tables and charts with --out
+    Solve(solve::Args),
+    /// Write the linear programme for another solver (LP or MPS format)
+    Export(export::Args),
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Solve(args) => solve::run(&args),
+        Command::Export(args) => export::run(&args),
+    }
+}

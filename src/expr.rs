@@ -1,0 +1,335 @@
+//! The small linear expression language of targets, limits and objectives
+//! (DESIGN.md section 2): named quantities with `*` sums, numbers, `+`, `-`,
+//! `*` by constants and parentheses. Parsing gives a `LinearForm` over
+//! unresolved `QuantityRef`s; `model` resolves the names to entities.
+//!
+//! ```text
+//! expression := term (('+' | '-') term)*
+//! term       := unary ('*' unary)*        at most one non-constant factor
+//! unary      := '-' unary | primary
+//! primary    := number | '(' expression ')' | name ['(' args ')'] ['.' name]
+//! args       := arg (',' arg)*            arg := '*' | id | (id | '*') '->' (id | '*')
+//! ```
+
+use std::fmt;
+
+/// One argument of a quantity: `*`, an id, or a link `a -> b`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Argument {
+    All,
+    Id(String),
+    Link(Option<String>, Option<String>),
+}
+
+/// A named quantity as written, e.g. `hire(*, international)` or `cost.salary`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantityRef {
+    pub name: String,
+    pub arguments: Vec<Argument>,
+    /// 1-based column of the name in the expression text, for messages.
+    pub column: usize,
+}
+
+/// `constant + Σ coefficient·quantity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinearForm {
+    pub terms: Vec<(f64, QuantityRef)>,
+    pub constant: f64,
+}
+
+impl LinearForm {
+    fn scale(mut self, factor: f64) -> Self {
+        self.constant *= factor;
+        for (coefficient, _) in &mut self.terms {
+            *coefficient *= factor;
+        }
+        self
+    }
+
+    fn add(mut self, other: LinearForm, sign: f64) -> Self {
+        self.constant += sign * other.constant;
+        self.terms
+            .extend(other.terms.into_iter().map(|(c, q)| (sign * c, q)));
+        self
+    }
+}
+
+/// A parse failure with the 1-based column where it happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "column {}: {}", self.column, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses an expression into a linear form.
+pub fn parse(text: &str) -> Result<LinearForm, ParseError> {
+    let mut parser = Parser { chars: text.chars().collect(), position: 0 };
+    let form = parser.expression()?;
+    parser.skip_spaces();
+    if parser.position < parser.chars.len() {
+        return Err(parser.error(format!("unexpected '{}'", parser.chars[parser.position])));
+    }
+    Ok(form)
+}
+
+struct Parser {
+    chars: Vec<char>,
+    position: usize,
+}
+
+impl Parser {
+    fn error(&self, message: impl Into<String>) -> ParseError {
+        ParseError { column: self.position + 1, message: message.into() }
+    }
+
+    fn skip_spaces(&mut self) {
+        while self.position < self.chars.len() && self.chars[self.position].is_whitespace() {
+            self.position += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        self.skip_spaces();
+        self.chars.get(self.position).copied()
+    }
+
+    fn eat(&mut self, wanted: char) -> bool {
+        if self.peek() == Some(wanted) {
+            self.position += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, wanted: char) -> Result<(), ParseError> {
+        if self.eat(wanted) {
+            Ok(())
+        } else {
+            let found = match self.peek() {
+                Some(c) => format!("'{c}'"),
+                None => "the end".to_string(),
+            };
+            Err(self.error(format!("expected '{wanted}', found {found}")))
+        }
+    }
+
+    fn expression(&mut self) -> Result<LinearForm, ParseError> {
+        let mut form = self.term()?;
+        loop {
+            if self.eat('+') {
+                form = form.add(self.term()?, 1.0);
+            } else if self.peek() == Some('-') && self.chars.get(self.position + 1) != Some(&'>') {
+                self.position += 1;
+                form = form.add(self.term()?, -1.0);
+            } else {
+                return Ok(form);
+            }
+        }
+    }
+
+    fn term(&mut self) -> Result<LinearForm, ParseError> {
+        let mut form = self.unary()?;
+        loop {
+            self.skip_spaces();
+            let column = self.position + 1;
+            if !self.eat('*') {
+                return Ok(form);
+            }
+            let right = self.unary()?;
+            form = if right.terms.is_empty() {
+                form.scale(right.constant)
+            } else if form.terms.is_empty() {
+                right.scale(form.constant)
+            } else {
+                return Err(ParseError {
+                    column,
+                    message: "two quantities multiplied together: an expression must be linear (multiply only by numbers)".into(),
+                });
+            };
+        }
+    }
+
+    fn unary(&mut self) -> Result<LinearForm, ParseError> {
+        if self.eat('-') {
+            return Ok(self.unary()?.scale(-1.0));
+        }
+        if self.eat('+') {
+            return self.unary();
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<LinearForm, ParseError> {
+        match self.peek() {
+            None => Err(self.error("expected a number or a quantity, found the end")),
+            Some('(') => {
+                self.position += 1;
+                let inner = self.expression()?;
+                self.expect(')')?;
+                Ok(inner)
+            }
+            Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
+            Some(c) if c.is_alphabetic() || c == '_' => self.quantity(),
+            Some(c) => Err(self.error(format!("unexpected '{c}'; expected a number or a quantity"))),
+        }
+    }
+
+    fn number(&mut self) -> Result<LinearForm, ParseError> {
+        let start = self.position;
+        while self.position < self.chars.len() {
+            let c = self.chars[self.position];
+            let exponent_sign = (c == '-' || c == '+')
+                && self.position > start
+                && matches!(self.chars[self.position - 1], 'e' | 'E');
+            if c.is_ascii_digit() || c == '.' || c == '_' || c == 'e' || c == 'E' || exponent_sign {
+                self.position += 1;
+            } else {
+                break;
+            }
+        }
+        let text: String = self.chars[start..self.position].iter().filter(|c| **c != '_').collect();
+        text.parse::<f64>()
+            .map(|constant| LinearForm { terms: Vec::new(), constant })
+            .map_err(|_| ParseError { column: start + 1, message: format!("'{text}' is not a number") })
+    }
+
+    fn identifier(&mut self, allow_dots: bool) -> Option<String> {
+        self.skip_spaces();
+        let start = self.position;
+        while self.position < self.chars.len() {
+            let c = self.chars[self.position];
+            let arrow = c == '-' && self.chars.get(self.position + 1) == Some(&'>');
+            if (c.is_alphanumeric() || c == '_' || c == '-' || (allow_dots && c == '.')) && !arrow {
+                self.position += 1;
+            } else {
+                break;
+            }
+        }
+        (self.position > start).then(|| self.chars[start..self.position].iter().collect())
+    }
+
+    fn quantity(&mut self) -> Result<LinearForm, ParseError> {
+        self.skip_spaces();
+        let column = self.position + 1;
+        let start = self.position;
+        while self.position < self.chars.len()
+            && (self.chars[self.position].is_alphanumeric() || self.chars[self.position] == '_')
+        {
+            self.position += 1;
+        }
+        let mut name: String = self.chars[start..self.position].iter().collect();
+        let mut arguments = Vec::new();
+        if self.eat('(') {
+            loop {
+                arguments.push(self.argument()?);
+                if self.eat(',') {
+                    continue;
+                }
+                self.expect(')')?;
+                break;
+            }
+        }
+        if self.position < self.chars.len() && self.chars[self.position] == '.' {
+            self.position += 1;
+            let part = self
+                .identifier(false)
+                .ok_or_else(|| self.error(format!("expected a name after '{name}.'")))?;
+            name = format!("{name}.{part}");
+        }
+        Ok(LinearForm {
+            terms: vec![(1.0, QuantityRef { name, arguments, column })],
+            constant: 0.0,
+        })
+    }
+
+    fn argument(&mut self) -> Result<Argument, ParseError> {
+        let first = self.link_end()?;
+        self.skip_spaces();
+        if self.chars.get(self.position) == Some(&'-') && self.chars.get(self.position + 1) == Some(&'>') {
+            self.position += 2;
+            let second = self.link_end()?;
+            return Ok(Argument::Link(first, second));
+        }
+        Ok(match first {
+            None => Argument::All,
+            Some(id) => Argument::Id(id),
+        })
+    }
+
+    /// An id or `*` (None).
+    fn link_end(&mut self) -> Result<Option<String>, ParseError> {
+        if self.eat('*') {
+            return Ok(None);
+        }
+        match self.identifier(true) {
+            Some(id) => Ok(Some(id)),
+            None => {
+                let found = match self.peek() {
+                    Some(c) => format!("'{c}'"),
+                    None => "the end".to_string(),
+                };
+                Err(self.error(format!("expected an id or '*', found {found}")))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quantity(name: &str, arguments: Vec<Argument>, column: usize) -> QuantityRef {
+        QuantityRef { name: name.into(), arguments, column }
+    }
+
+    #[test]
+    fn parses_a_ratio_limit() {
+        let form = parse("move(semi -> skilled) - 0.25 * stock(skilled)").unwrap();
+        assert_eq!(form.constant, 0.0);
+        assert_eq!(
+            form.terms,
+            vec![
+                (1.0, quantity("move", vec![Argument::Link(Some("semi".into()), Some("skilled".into()))], 1)),
+                (-0.25, quantity("stock", vec![Argument::Id("skilled".into())], 32)),
+            ]
+        );
+    }
+
+    #[test]
+    fn parses_stars_dots_and_parentheses() {
+        let form = parse("2 * (hire(*, international) + cost.salary) - 3").unwrap();
+        assert_eq!(form.constant, -3.0);
+        assert_eq!(form.terms[0].0, 2.0);
+        assert_eq!(form.terms[0].1.arguments, vec![Argument::All, Argument::Id("international".into())]);
+        assert_eq!(form.terms[1].1.name, "cost.salary");
+    }
+
+    #[test]
+    fn ids_may_hold_hyphens() {
+        let form = parse("move(semi-skilled->skilled)").unwrap();
+        assert_eq!(
+            form.terms[0].1.arguments,
+            vec![Argument::Link(Some("semi-skilled".into()), Some("skilled".into()))]
+        );
+    }
+
+    #[test]
+    fn reports_the_column_of_an_error() {
+        let error = parse("stock(hv").unwrap_err();
+        assert_eq!(error.column, 9);
+        let error = parse("stock(a) * stock(b)").unwrap_err();
+        assert_eq!(error.column, 10);
+        assert!(error.message.contains("linear"));
+        let error = parse("stock(a) + ").unwrap_err();
+        assert!(error.message.contains("the end"));
+    }
+}

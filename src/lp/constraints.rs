@@ -1,0 +1,354 @@
+//! One function per constraint family, each with its equation. Periods are
+//! 0-based here (t = 0 is the first planning period; stock before it is the
+//! opening position). Each function returns early when its set is empty.
+
+use good_lp::Expression;
+
+use super::{objective, sum, Family, Lp, Side, Vars};
+use crate::model::{Condition, Destination, Model, When};
+
+/// in_training[p,t] = Σ_{τ=t−d_p+1..t} intake[p,τ] + opening cohorts completing after t.
+pub fn in_training(model: &Model, vars: &Vars, pipeline: usize, period: usize) -> Expression {
+    let spec = &model.pipelines[pipeline];
+    let first = (period + 1).saturating_sub(spec.duration_periods);
+    let mut expression = sum((first..=period).map(|tau| vars.intake[pipeline][tau]));
+    expression += spec.opening_in_training(period);
+    expression
+}
+
+/// completions[p,t] = c_p[t]·intake[p,t−d_p] (opening cohort t completes in t).
+pub fn completions(model: &Model, vars: &Vars, pipeline: usize, period: usize) -> Expression {
+    let spec = &model.pipelines[pipeline];
+    let mut expression = Expression::from(spec.opening_completions(period));
+    if period >= spec.duration_periods {
+        expression += spec.completion_rate[period] * vars.intake[pipeline][period - spec.duration_periods];
+    }
+    expression
+}
+
+/// Stock balance, for each group g and period t (stock[g,−1] = opening):
+///
+/// stock[g,t] = (1−a_g)·stock[g,t−1] + (1−n_g)·Σ_l hire[g,l,t]
+///   + Σ_{p→g} completions[p,t] + Σ_{m→g} ρ_m·move[m,t]
+///   − Σ_{m from g} move[m,t] − Σ_{p from g} intake[p,t] − exit[g,t]
+pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
+    for (group_index, group) in model.groups.iter().enumerate() {
+        for (period, period_label) in model.periods.iter().enumerate() {
+            let vars = &lp.vars;
+            let stock = vars.stock[group_index][period];
+            let previous: Expression = if period == 0 {
+                Expression::from(group.opening_fte)
+            } else {
+                Expression::from(vars.stock[group_index][period - 1])
+            };
+            let mut inflow = (1.0 - group.attrition_rate[period]) * previous;
+            inflow += (1.0 - group.new_starter_attrition_rate[period])
+                * sum(vars.hire[group_index].iter().map(|(_, hires)| hires[period]));
+            for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+                if pipeline.to == Destination::Group(group_index) {
+                    inflow += completions(model, vars, pipeline_index, period);
+                }
+                if pipeline.from == Some(group_index) {
+                    inflow -= vars.intake[pipeline_index][period];
+                }
+            }
+            for (move_index, movement) in model.moves.iter().enumerate() {
+                if movement.to == group_index {
+                    inflow += movement.retention_rate[period] * vars.moves[move_index][period];
+                }
+                if movement.from == group_index {
+                    inflow -= vars.moves[move_index][period];
+                }
+            }
+            if let Some(exits) = &vars.exit[group_index] {
+                inflow -= exits[period];
+            }
+            let name = format!("stock_balance[{},{period_label}]", group.id);
+            lp.add_equality(Family::StockBalance, name, stock - inflow, 0.0);
+        }
+    }
+}
+
+/// Capacity, for each group g and period t:
+///
+/// Σ_s work[g,s,t] + surplus[g,t] = productivity_g·stock[g,t] − (1−h_g)·reduced[g,t]
+///   − Σ_{p supervised by g} σ_p·in_training[p,t]
+pub fn add_capacity(lp: &mut Lp, model: &Model) {
+    for (group_index, group) in model.groups.iter().enumerate() {
+        for (period, period_label) in model.periods.iter().enumerate() {
+            let vars = &lp.vars;
+            let mut used = Expression::from(vars.surplus[group_index][period]);
+            for work in &vars.work {
+                for (staff_group, series) in work {
+                    if *staff_group == group_index {
+                        used += series[period];
+                    }
+                }
+            }
+            let mut available = group.productivity[period] * vars.stock[group_index][period];
+            if let (Some(reduced), Some(options)) = (&vars.reduced[group_index], &group.reduced_hours) {
+                available -= (1.0 - options.output_share) * reduced[period];
+            }
+            for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+                if let Some(supervision) = &pipeline.supervision {
+                    if supervision.group == group_index {
+                        available -= supervision.fte_per_trainee[period]
+                            * in_training(model, vars, pipeline_index, period);
+                    }
+                }
+            }
+            let name = format!("capacity[{},{period_label}]", group.id);
+            lp.add_equality(Family::Capacity, name, used - available, 0.0);
+        }
+    }
+}
+
+/// Service cover, for each service s and period t:
+///
+/// Σ_g e_{g,s}·work[g,s,t] + Σ_l temp[l,s,t] + unmet[s,t] = demand[s,t]
+pub fn add_service_cover(lp: &mut Lp, model: &Model) {
+    for (service_index, service) in model.services.iter().enumerate() {
+        for (period, period_label) in model.periods.iter().enumerate() {
+            let delivered = delivered_care(model, &lp.vars, service_index, period);
+            let mut covered = delivered;
+            if let Some(unmet) = &lp.vars.unmet[service_index] {
+                covered += unmet[period];
+            }
+            let name = format!("service_cover[{},{period_label}]", service.id);
+            lp.add_equality(Family::ServiceCover, name, covered, service.demand_fte[period]);
+        }
+    }
+}
+
+/// Care delivered to service s in period t: Σ_g e_{g,s}·work[g,s,t] + Σ_l temp[l,s,t].
+pub fn delivered_care(model: &Model, vars: &Vars, service: usize, period: usize) -> Expression {
+    let mut delivered = Expression::default();
+    for ((_, efficiency), (_, work)) in model.services[service].staffed_by.iter().zip(&vars.work[service]) {
+        delivered += *efficiency * work[period];
+    }
+    delivered += sum(vars.temp[service].iter().map(|(_, temp)| temp[period]));
+    delivered
+}
+
+/// Skill-mix floor, for each service s, group g with a minimum share μ_{g,s}, and period t:
+///
+/// e_{g,s}·work[g,s,t] ≥ μ_{g,s}·(demand[s,t] − unmet[s,t])
+pub fn add_skill_mix(lp: &mut Lp, model: &Model) {
+    for (service_index, service) in model.services.iter().enumerate() {
+        for &(group, share) in &service.min_share {
+            let Some(position) = service.staffed_by.iter().position(|(g, _)| *g == group) else {
+                continue;
+            };
+            let efficiency = service.staffed_by[position].1;
+            for (period, period_label) in model.periods.iter().enumerate() {
+                let vars = &lp.vars;
+                let mut expression = efficiency * vars.work[service_index][position].1[period];
+                if let Some(unmet) = &vars.unmet[service_index] {
+                    expression += share * unmet[period];
+                }
+                let name = format!(
+                    "skill_mix[{},{},{period_label}]",
+                    service.id, model.groups[group].id
+                );
+                lp.add_at_least(Family::SkillMix, name, expression, share * service.demand_fte[period]);
+            }
+        }
+    }
+}
+
+/// Pool supply, for each pool l and period t (unused supply is lost):
+///
+/// Σ_g hire[g,l,t] + Σ_s temp[l,s,t] ≤ supply[l,t] + Σ_{p→l} completions[p,t]
+pub fn add_pool_supply(lp: &mut Lp, model: &Model) {
+    for (pool_index, pool) in model.pools.iter().enumerate() {
+        for (period, period_label) in model.periods.iter().enumerate() {
+            let vars = &lp.vars;
+            let mut drawn = Expression::default();
+            for sources in &vars.hire {
+                for (source, hires) in sources {
+                    if *source == crate::model::HireSource::Pool(pool_index) {
+                        drawn += hires[period];
+                    }
+                }
+            }
+            for temps in &vars.temp {
+                for (temp_pool, temp) in temps {
+                    if *temp_pool == pool_index {
+                        drawn += temp[period];
+                    }
+                }
+            }
+            for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+                if pipeline.to == Destination::Pool(pool_index) {
+                    drawn -= completions(model, vars, pipeline_index, period);
+                }
+            }
+            let name = format!("pool_supply[{},{period_label}]", pool.id);
+            lp.add_at_most(Family::PoolSupply, name, drawn, pool.supply_fte[period]);
+        }
+    }
+}
+
+/// Intake capacity, for each pipeline p with a capacity and period t:
+///
+/// intake[p,t] ≤ capacity[p,t]
+pub fn add_intake_capacity(lp: &mut Lp, model: &Model) {
+    for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+        let Some(capacity) = &pipeline.capacity else { continue };
+        for (period, period_label) in model.periods.iter().enumerate() {
+            let intake = Expression::from(lp.vars.intake[pipeline_index][period]);
+            let name = format!("intake_capacity[{},{period_label}]", pipeline.id);
+            lp.add_at_most(Family::IntakeCapacity, name, intake, capacity[period]);
+        }
+    }
+}
+
+/// Hiring cap, for each group g with `hire_max` and period t:
+///
+/// Σ_l hire[g,l,t] ≤ hire_max[g,t]
+pub fn add_hire_caps(lp: &mut Lp, model: &Model) {
+    for (group_index, group) in model.groups.iter().enumerate() {
+        let Some(cap) = &group.hire_max_fte else { continue };
+        for (period, period_label) in model.periods.iter().enumerate() {
+            let hires = sum(lp.vars.hire[group_index].iter().map(|(_, hires)| hires[period]));
+            let name = format!("hire_cap[{},{period_label}]", group.id);
+            lp.add_at_most(Family::HireCap, name, hires, cap[period]);
+        }
+    }
+}
+
+/// Exit cap, for each group g with `exit_max` and period t:
+///
+/// exit[g,t] ≤ exit_max[g,t]
+pub fn add_exit_caps(lp: &mut Lp, model: &Model) {
+    for (group_index, group) in model.groups.iter().enumerate() {
+        let (Some(cap), Some(exits)) = (&group.exit_max_fte, &lp.vars.exit[group_index]) else {
+            continue;
+        };
+        let exits = exits.clone();
+        for (period, period_label) in model.periods.iter().enumerate() {
+            let name = format!("exit_cap[{},{period_label}]", group.id);
+            lp.add_at_most(Family::ExitCap, name, Expression::from(exits[period]), cap[period]);
+        }
+    }
+}
+
+/// Move cap, for each move m with `max` and period t:
+///
+/// move[m,t] ≤ max[m,t]
+pub fn add_move_caps(lp: &mut Lp, model: &Model) {
+    for (move_index, movement) in model.moves.iter().enumerate() {
+        let Some(cap) = &movement.max_fte else { continue };
+        for (period, period_label) in model.periods.iter().enumerate() {
+            let moves = Expression::from(lp.vars.moves[move_index][period]);
+            let name = format!("move_cap[{},{period_label}]", movement.id);
+            lp.add_at_most(Family::MoveCap, name, moves, cap[period]);
+        }
+    }
+}
+
+/// Reduced-hours cap, for each group g offering reduced hours and period t:
+///
+/// reduced[g,t] ≤ reduced_max[g,t]
+pub fn add_reduced_hours_caps(lp: &mut Lp, model: &Model) {
+    for (group_index, group) in model.groups.iter().enumerate() {
+        let (Some(options), Some(reduced)) = (&group.reduced_hours, &lp.vars.reduced[group_index]) else {
+            continue;
+        };
+        let reduced = reduced.clone();
+        for (period, period_label) in model.periods.iter().enumerate() {
+            let name = format!("reduced_hours_cap[{},{period_label}]", group.id);
+            lp.add_at_most(Family::ReducedHoursCap, name, Expression::from(reduced[period]), options.max_fte[period]);
+        }
+    }
+}
+
+/// One instance of a condition: a period, or the whole horizon.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// The period label, or "total".
+    pub label: String,
+    /// The periods whose values are summed (one, or all).
+    pub periods: Vec<usize>,
+    /// The period whose bound applies and whose discount factor weighs the slack
+    /// (None for a total: bound of the first period, factor 1).
+    pub period: Option<usize>,
+}
+
+/// The instances a condition holds in: each listed period, or the total.
+pub fn condition_instances(model: &Model, condition: &Condition) -> Vec<Instance> {
+    match &condition.when {
+        When::At(periods) => periods
+            .iter()
+            .map(|&period| Instance {
+                label: model.periods[period].clone(),
+                periods: vec![period],
+                period: Some(period),
+            })
+            .collect(),
+        When::Total => vec![Instance {
+            label: "total".to_string(),
+            periods: (0..model.periods.len()).collect(),
+            period: None,
+        }],
+    }
+}
+
+/// The name of a condition row: `target[id,period]`, with `,min`/`,max`
+/// appended when the condition has both bounds.
+pub fn condition_row_name(condition: &Condition, instance: &Instance, side: Side) -> String {
+    let kind = condition.kind.as_str();
+    let suffix = match (condition.min.is_some() && condition.max.is_some(), side) {
+        (false, _) => "",
+        (true, Side::Min) => ",min",
+        (true, Side::Max) => ",max",
+    };
+    format!("{kind}[{},{}{suffix}]", condition.id, instance.label)
+}
+
+/// Targets and limits, for each condition c and instance i (a listed period,
+/// or the sum over the horizon):
+///
+/// expr_c[i] + below[c,i] ≥ min_c[i]    expr_c[i] − above[c,i] ≤ max_c[i]
+///
+/// where the slacks exist only for soft conditions (`penalty`), and cost
+/// terms in expr are nominal.
+pub fn add_conditions(lp: &mut Lp, model: &Model) {
+    for (condition_index, condition) in model.conditions.iter().enumerate() {
+        let family = match condition.kind {
+            crate::model::ConditionKind::Target => Family::Target,
+            crate::model::ConditionKind::Limit => Family::Limit,
+        };
+        let instances = condition_instances(model, condition);
+        for (instance_index, instance) in instances.iter().enumerate() {
+            let value = condition_value(model, &lp.vars, condition, instance);
+            let bound_period = instance.period.unwrap_or(0);
+            let slack = lp.vars.slack[condition_index][instance_index].clone();
+            if let Some(min) = &condition.min {
+                let mut expression = value.clone();
+                if let Some(below) = slack.below {
+                    expression += below;
+                }
+                let name = condition_row_name(condition, instance, Side::Min);
+                lp.add_condition_row(family, name, expression, min[bound_period], f64::INFINITY, Some(condition_index));
+            }
+            if let Some(max) = &condition.max {
+                let mut expression = value;
+                if let Some(above) = slack.above {
+                    expression -= above;
+                }
+                let name = condition_row_name(condition, instance, Side::Max);
+                lp.add_condition_row(family, name, expression, f64::NEG_INFINITY, max[bound_period], Some(condition_index));
+            }
+        }
+    }
+}
+
+/// The value of a condition's expression over an instance's periods (nominal costs).
+pub fn condition_value(model: &Model, vars: &Vars, condition: &Condition, instance: &Instance) -> Expression {
+    let mut value = Expression::default();
+    for &period in &instance.periods {
+        value += objective::expression_at(model, vars, &condition.expression, period);
+    }
+    value
+}

@@ -1,0 +1,337 @@
+//! The linear programme: variables keyed by entity and period, one function
+//! per constraint family (in `constraints`), and the cost expressions and
+//! objectives (in `objective`). `build` is the readable list of families.
+//!
+//! Rows are kept in our own `Row` list (name, family, linear expression,
+//! bounds) as well as handed to good_lp, so that reports, duals, elastic
+//! re-solves and LP/MPS export all share stable row names
+//! `family[entity,period]`.
+
+pub mod constraints;
+pub mod export;
+pub mod objective;
+
+use std::collections::HashMap;
+
+use good_lp::{variable, Expression, IntoAffineExpression, ProblemVariables, Variable};
+
+use crate::model::{HireSource, Model};
+
+/// Bounds of one column.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// The constraint families, in the order `build` adds them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    StockBalance,
+    Capacity,
+    ServiceCover,
+    SkillMix,
+    PoolSupply,
+    IntakeCapacity,
+    HireCap,
+    ExitCap,
+    MoveCap,
+    ReducedHoursCap,
+    Target,
+    Limit,
+    ObjectiveBound,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::StockBalance => "stock_balance",
+            Family::Capacity => "capacity",
+            Family::ServiceCover => "service_cover",
+            Family::SkillMix => "skill_mix",
+            Family::PoolSupply => "pool_supply",
+            Family::IntakeCapacity => "intake_capacity",
+            Family::HireCap => "hire_cap",
+            Family::ExitCap => "exit_cap",
+            Family::MoveCap => "move_cap",
+            Family::ReducedHoursCap => "reduced_hours_cap",
+            Family::Target => "target",
+            Family::Limit => "limit",
+            Family::ObjectiveBound => "objective_bound",
+        }
+    }
+}
+
+/// One row: `lower ≤ expression ≤ upper` with a linear expression (no
+/// constant); equal bounds make an equality. At most one side is finite
+/// unless the row is an equality.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub name: String,
+    pub family: Family,
+    pub expression: Expression,
+    pub lower: f64,
+    pub upper: f64,
+    /// For target and limit rows: the index of the condition in `model.conditions`.
+    pub condition: Option<usize>,
+}
+
+impl Row {
+    pub fn is_equality(&self) -> bool {
+        self.lower == self.upper
+    }
+}
+
+/// Which side of a condition a row enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Min,
+    Max,
+}
+
+/// The soft slack of one condition instance (a period, or the total).
+#[derive(Debug, Clone, Default)]
+pub struct ConditionSlack {
+    /// Shortfall below `min`.
+    pub below: Option<Variable>,
+    /// Excess above `max`.
+    pub above: Option<Variable>,
+}
+
+/// Decision variables, keyed by entity and period (0-based).
+/// A region index would be one more level in each of these.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    /// [group][period]
+    pub stock: Vec<Vec<Variable>>,
+    /// [group] → (source, [period])
+    pub hire: Vec<Vec<(HireSource, Vec<Variable>)>>,
+    /// [pipeline][period]
+    pub intake: Vec<Vec<Variable>>,
+    /// [move][period]
+    pub moves: Vec<Vec<Variable>>,
+    /// [group] → [period], where managed exits are allowed
+    pub exit: Vec<Option<Vec<Variable>>>,
+    /// [service] → (group, [period])
+    pub work: Vec<Vec<(usize, Vec<Variable>)>>,
+    /// [group][period]
+    pub surplus: Vec<Vec<Variable>>,
+    /// [group] → [period], where reduced hours are offered
+    pub reduced: Vec<Option<Vec<Variable>>>,
+    /// [service] → (temporary pool, [period])
+    pub temp: Vec<Vec<(usize, Vec<Variable>)>>,
+    /// [service] → [period], where an unmet penalty is set
+    pub unmet: Vec<Option<Vec<Variable>>>,
+    /// [condition] → [instance]: one instance per listed period, or one for a total
+    pub slack: Vec<Vec<ConditionSlack>>,
+}
+
+/// The whole programme.
+#[derive(Clone)]
+pub struct Lp {
+    pub variables: ProblemVariables,
+    pub columns: Vec<Column>,
+    /// The good_lp handle of each column, by column index.
+    pub column_variables: Vec<Variable>,
+    /// Column index of each variable (good_lp keeps its own index private).
+    pub column_index: HashMap<Variable, usize>,
+    pub rows: Vec<Row>,
+    pub vars: Vars,
+    /// One expression per lexicographic stage (summed over periods, costs discounted).
+    pub objectives: Vec<Expression>,
+}
+
+impl Lp {
+    fn new() -> Self {
+        Lp {
+            variables: ProblemVariables::new(),
+            columns: Vec::new(),
+            column_variables: Vec::new(),
+            column_index: HashMap::new(),
+            rows: Vec::new(),
+            vars: Vars::default(),
+            objectives: Vec::new(),
+        }
+    }
+
+    /// Adds a column `lower ≤ x ≤ upper` named `family[entity,period]`.
+    pub fn add_column(&mut self, name: String, lower: f64, upper: f64) -> Variable {
+        let variable = self.variables.add(variable().min(lower).max(upper));
+        self.columns.push(Column { name, lower, upper });
+        self.column_index.insert(variable, self.column_variables.len());
+        self.column_variables.push(variable);
+        variable
+    }
+
+    /// The column index of a variable.
+    pub fn index_of(&self, variable: Variable) -> usize {
+        self.column_index[&variable]
+    }
+
+    /// The value of an affine expression given column values.
+    pub fn evaluate(&self, expression: &Expression, values: &[f64]) -> f64 {
+        expression.constant()
+            + expression
+                .linear_coefficients()
+                .into_iter()
+                .map(|(variable, coefficient)| coefficient * values[self.index_of(variable)])
+                .sum::<f64>()
+    }
+
+    /// One non-negative column per period.
+    pub fn add_series(&mut self, family: &str, entity: &str, periods: &[String]) -> Vec<Variable> {
+        periods
+            .iter()
+            .map(|period| self.add_column(format!("{family}[{entity},{period}]"), 0.0, f64::INFINITY))
+            .collect()
+    }
+
+    /// Adds `lower ≤ expression ≤ upper`; the expression's constant moves to the bounds.
+    pub fn add_row(&mut self, family: Family, name: String, expression: Expression, lower: f64, upper: f64) {
+        self.add_condition_row(family, name, expression, lower, upper, None);
+    }
+
+    pub fn add_condition_row(
+        &mut self,
+        family: Family,
+        name: String,
+        expression: Expression,
+        lower: f64,
+        upper: f64,
+        condition: Option<usize>,
+    ) {
+        let constant = expression.constant();
+        let linear = expression - constant;
+        self.rows.push(Row {
+            name,
+            family,
+            expression: linear,
+            lower: lower - constant,
+            upper: upper - constant,
+            condition,
+        });
+    }
+
+    /// `expression = value`
+    pub fn add_equality(&mut self, family: Family, name: String, expression: Expression, value: f64) {
+        self.add_row(family, name, expression, value, value);
+    }
+
+    /// `expression ≤ value`
+    pub fn add_at_most(&mut self, family: Family, name: String, expression: Expression, value: f64) {
+        self.add_row(family, name, expression, f64::NEG_INFINITY, value);
+    }
+
+    /// `expression ≥ value`
+    pub fn add_at_least(&mut self, family: Family, name: String, expression: Expression, value: f64) {
+        self.add_row(family, name, expression, value, f64::INFINITY);
+    }
+}
+
+/// Builds the programme: variables, then each constraint family, then the objectives.
+pub fn build(model: &Model) -> Lp {
+    let mut lp = Lp::new();
+    add_variables(&mut lp, model);
+    constraints::add_stock_balance(&mut lp, model);
+    constraints::add_capacity(&mut lp, model);
+    constraints::add_service_cover(&mut lp, model);
+    constraints::add_skill_mix(&mut lp, model);
+    constraints::add_pool_supply(&mut lp, model);
+    constraints::add_intake_capacity(&mut lp, model);
+    constraints::add_hire_caps(&mut lp, model);
+    constraints::add_exit_caps(&mut lp, model);
+    constraints::add_move_caps(&mut lp, model);
+    constraints::add_reduced_hours_caps(&mut lp, model);
+    constraints::add_conditions(&mut lp, model);
+    lp.objectives = model
+        .objectives
+        .iter()
+        .map(|objective| objective::objective_expression(model, &lp.vars, &objective.expression))
+        .collect();
+    lp
+}
+
+/// Creates every variable that can be non-zero: hires only from the sources
+/// a group names, work only where a group staffs a service, and so on.
+fn add_variables(lp: &mut Lp, model: &Model) {
+    let periods = &model.periods;
+    for group in &model.groups {
+        let stock = lp.add_series("stock", &group.id, periods);
+        lp.vars.stock.push(stock);
+        let mut sources = Vec::new();
+        for source in &group.hire_sources {
+            let source_id = match source {
+                HireSource::Pool(pool) => model.pools[*pool].id.as_str(),
+                HireSource::OpenMarket => "open_market",
+            };
+            let hires = lp.add_series("hire", &format!("{},{source_id}", group.id), periods);
+            sources.push((*source, hires));
+        }
+        lp.vars.hire.push(sources);
+        let exits = group
+            .exit_cost_per_fte
+            .as_ref()
+            .map(|_| lp.add_series("exit", &group.id, periods));
+        lp.vars.exit.push(exits);
+        let surplus = lp.add_series("surplus", &group.id, periods);
+        lp.vars.surplus.push(surplus);
+        let reduced = group
+            .reduced_hours
+            .as_ref()
+            .map(|_| lp.add_series("reduced", &group.id, periods));
+        lp.vars.reduced.push(reduced);
+    }
+    for pipeline in &model.pipelines {
+        let intake = lp.add_series("intake", &pipeline.id, periods);
+        lp.vars.intake.push(intake);
+    }
+    for movement in &model.moves {
+        let moves = lp.add_series("move", &movement.id, periods);
+        lp.vars.moves.push(moves);
+    }
+    for (service_index, service) in model.services.iter().enumerate() {
+        let mut work = Vec::new();
+        for (group, _) in &service.staffed_by {
+            let key = format!("{},{}", model.groups[*group].id, service.id);
+            work.push((*group, lp.add_series("work", &key, periods)));
+        }
+        lp.vars.work.push(work);
+        let mut temp = Vec::new();
+        for (pool_index, pool) in model.pools.iter().enumerate() {
+            if pool.temporary && pool.serves.contains(&service_index) {
+                let key = format!("{},{}", pool.id, service.id);
+                temp.push((pool_index, lp.add_series("temp", &key, periods)));
+            }
+        }
+        lp.vars.temp.push(temp);
+        let unmet = service
+            .unmet_penalty
+            .as_ref()
+            .map(|_| lp.add_series("unmet", &service.id, periods));
+        lp.vars.unmet.push(unmet);
+    }
+    for condition in &model.conditions {
+        let instances = constraints::condition_instances(model, condition);
+        let mut slacks = Vec::new();
+        for instance in &instances {
+            let mut slack = ConditionSlack::default();
+            if condition.penalty.is_some() {
+                let label = format!("{},{}", condition.id, instance.label);
+                if condition.min.is_some() {
+                    slack.below = Some(lp.add_column(format!("slack_below[{label}]"), 0.0, f64::INFINITY));
+                }
+                if condition.max.is_some() {
+                    slack.above = Some(lp.add_column(format!("slack_above[{label}]"), 0.0, f64::INFINITY));
+                }
+            }
+            slacks.push(slack);
+        }
+        lp.vars.slack.push(slacks);
+    }
+}
+
+/// Σ over the given variables.
+pub fn sum(variables: impl IntoIterator<Item = Variable>) -> Expression {
+    variables.into_iter().map(Expression::from).sum()
+}

@@ -1,0 +1,189 @@
+//! summary.json and the plain-text summary `wfplan solve` prints.
+
+use std::fmt::Write;
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::model::CostCategory;
+use crate::solution::Solution;
+use crate::solve::format_number;
+use crate::tables;
+
+/// summary.json: status, objective, cash, penalty, sizes and timings.
+pub fn summary_json(solution: &Solution) -> Result<String> {
+    let model = &solution.model;
+    let stages: Vec<_> = model
+        .objectives
+        .iter()
+        .zip(&solution.stage_objectives)
+        .map(|(objective, value)| json!({ "minimise": objective.text, "optimum": value }))
+        .collect();
+    let value = json!({
+        "model": model.name,
+        "file": model.file,
+        "scenario": model.scenario,
+        "status": solution.status,
+        "objective": solution.objective,
+        "stages": stages,
+        "cash": solution.cash,
+        "penalty": solution.penalty,
+        "currency": model.currency,
+        "discount_rate": model.discount_rate,
+        "periods": model.periods,
+        "variables": solution.lp.columns.len(),
+        "constraints": solution.lp.rows.len(),
+        "build_seconds": solution.build_seconds,
+        "solve_seconds": solution.solve_seconds,
+    });
+    Ok(serde_json::to_string_pretty(&value)? + "\n")
+}
+
+/// A fixed-width table: first column left-aligned, the rest right-aligned.
+pub fn text_table(header: &[String], rows: &[Vec<String>]) -> String {
+    let columns = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (column, cell) in row.iter().enumerate().take(columns) {
+            widths[column] = widths[column].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[String]| {
+        for (column, cell) in cells.iter().enumerate() {
+            let pad = widths[column] - cell.chars().count();
+            if column == 0 {
+                out.push_str(cell);
+                out.push_str(&" ".repeat(pad));
+            } else {
+                out.push_str("  ");
+                out.push_str(&" ".repeat(pad));
+                out.push_str(cell);
+            }
+        }
+        out.push('\n');
+    };
+    line(&mut out, header);
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(&mut out, &rule);
+    for row in rows {
+        line(&mut out, row);
+    }
+    out
+}
+
+/// The text `wfplan solve` prints without `--out`.
+pub fn terminal_summary(solution: &Solution) -> String {
+    let model = &solution.model;
+    let mut out = String::new();
+    let scenario = model.scenario.as_deref().map(|s| format!(" — scenario '{s}'")).unwrap_or_default();
+    let _ = writeln!(out, "{}{scenario}: {}", model.name, solution.status);
+    for (objective, value) in model.objectives.iter().zip(&solution.stage_objectives) {
+        let _ = writeln!(out, "  minimise {:<28} {}", objective.text, format_number(*value));
+    }
+    let _ = writeln!(
+        out,
+        "  cash (discounted)               {} {}\n  penalty (valuation of unmet care and soft targets, discounted) {} {}",
+        format_number(solution.cash),
+        model.currency,
+        format_number(solution.penalty),
+        model.currency
+    );
+    let _ = writeln!(
+        out,
+        "  {} variables, {} constraints, built in {:.3} s, solved in {:.3} s\n",
+        solution.lp.columns.len(),
+        solution.lp.rows.len(),
+        solution.build_seconds,
+        solution.solve_seconds
+    );
+
+    let mut header = vec!["Staff in post (FTE)".to_string(), "opening".to_string()];
+    header.extend(model.periods.iter().cloned());
+    let rows: Vec<Vec<String>> = model
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(group_index, group)| {
+            let mut row = vec![group.id.clone(), format_number(group.opening_fte)];
+            for period in 0..model.periods.len() {
+                let variable = solution.lp.vars.stock[group_index][period];
+                row.push(format_number(solution.values[solution.lp.index_of(variable)]));
+            }
+            row
+        })
+        .collect();
+    out.push_str(&text_table(&header, &rows));
+    out.push('\n');
+
+    let mut header = vec!["Service (FTE)".to_string(), "measure".to_string()];
+    header.extend(model.periods.iter().cloned());
+    let mut rows = Vec::new();
+    for (service_index, service) in model.services.iter().enumerate() {
+        let mut demand = vec![service.id.clone(), "demand".to_string()];
+        let mut delivered = vec![String::new(), "delivered".to_string()];
+        let mut unmet = vec![String::new(), "unmet".to_string()];
+        for period in 0..model.periods.len() {
+            demand.push(format_number(service.demand_fte[period]));
+            let care = tables::delivered(solution, service_index, period);
+            delivered.push(format_number(care));
+            unmet.push(format_number(service.demand_fte[period] - care));
+        }
+        rows.push(demand);
+        rows.push(delivered);
+        rows.push(unmet);
+    }
+    if !rows.is_empty() {
+        out.push_str(&text_table(&header, &rows));
+        out.push('\n');
+    }
+
+    let mut header = vec![format!("Cash ({}, nominal)", model.currency)];
+    header.extend(model.periods.iter().cloned());
+    header.push("total".to_string());
+    let mut rows = Vec::new();
+    for category in CostCategory::ALL {
+        let values: Vec<f64> = (0..model.periods.len()).map(|t| solution.cost(category, t)).collect();
+        if values.iter().all(|v| *v == 0.0) {
+            continue;
+        }
+        let mut row = vec![category.label().to_string()];
+        row.extend(values.iter().map(|v| format_number(*v)));
+        row.push(format_number(values.iter().sum()));
+        rows.push(row);
+    }
+    let penalties: Vec<f64> = (0..model.periods.len())
+        .map(|t| solution.unmet_penalty(t) + solution.soft_penalty(t))
+        .collect();
+    if penalties.iter().any(|v| *v != 0.0) {
+        let mut row = vec!["Penalty (not cash)".to_string()];
+        row.extend(penalties.iter().map(|v| format_number(*v)));
+        row.push(format_number(penalties.iter().sum()));
+        rows.push(row);
+    }
+    out.push_str(&text_table(&header, &rows));
+
+    let conditions = solution.conditions();
+    if !conditions.is_empty() {
+        out.push('\n');
+        let header: Vec<String> = ["Target / limit", "period", "value", "min", "max", "shadow price"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rows: Vec<Vec<String>> = conditions
+            .iter()
+            .map(|c| {
+                vec![
+                    format!("{} {}", c.kind, c.id),
+                    c.period.clone(),
+                    format_number(c.activity),
+                    c.min.map(format_number).unwrap_or_default(),
+                    c.max.map(format_number).unwrap_or_default(),
+                    format!("{} {} per {}", format_number(c.shadow_price), model.currency, c.unit),
+                ]
+            })
+            .collect();
+        out.push_str(&text_table(&header, &rows));
+    }
+    out
+}

@@ -1,0 +1,237 @@
+//! A solved plan: values keyed by entity and period, sign-normalised shadow
+//! prices by row name, and the expression language for reading any quantity.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use good_lp::Expression;
+
+use crate::lp::constraints::{condition_instances, condition_row_name};
+use crate::lp::objective::{cost_at, discount_factor, expression_at, slack_penalty_at, total_slack_penalty, unmet_penalty_at};
+use crate::lp::{Family, Lp, Side};
+use crate::model::{parse_expression, CostCategory, Model};
+use crate::solve::RawSolution;
+
+/// One row of the programme after solving.
+#[derive(Debug, Clone)]
+pub struct RowResult {
+    pub name: String,
+    pub family: Family,
+    pub activity: f64,
+    pub lower: f64,
+    pub upper: f64,
+    /// HiGHS's dual: ∂objective/∂(row bound).
+    pub dual: f64,
+    /// Positive = what one more unit of tightening costs (for equalities:
+    /// the cost of one more unit of right-hand side, e.g. of demand).
+    pub shadow_price: f64,
+}
+
+/// A target or limit instance after solving.
+#[derive(Debug, Clone)]
+pub struct ConditionResult {
+    pub kind: String,
+    pub id: String,
+    pub expression: String,
+    pub period: String,
+    pub activity: f64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Distance to the nearest bound (≥ 0 when satisfied).
+    pub slack: f64,
+    /// Soft violation (0 for hard conditions).
+    pub violation: f64,
+    pub shadow_price: f64,
+    pub unit: String,
+    pub soft: bool,
+}
+
+#[derive(Clone)]
+pub struct Solution {
+    pub model: Model,
+    pub lp: Lp,
+    /// Column values, by column index.
+    pub values: Vec<f64>,
+    pub rows: Vec<RowResult>,
+    row_index: HashMap<String, usize>,
+    pub status: String,
+    /// The first stage's optimum.
+    pub objective: f64,
+    pub stage_objectives: Vec<f64>,
+    /// Discounted cash and penalty over the horizon.
+    pub cash: f64,
+    pub penalty: f64,
+    pub build_seconds: f64,
+    pub solve_seconds: f64,
+}
+
+impl Solution {
+    pub fn new(
+        model: Model,
+        lp: Lp,
+        raw: RawSolution,
+        stage_objectives: Vec<f64>,
+        build_seconds: f64,
+        solve_seconds: f64,
+    ) -> Self {
+        let values = raw.values;
+        let evaluate = |expression: &Expression| lp.evaluate(expression, &values);
+        let rows: Vec<RowResult> = lp
+            .rows
+            .iter()
+            .zip(&raw.row_duals)
+            .map(|(row, &dual)| {
+                let shadow_price = if row.is_equality() {
+                    dual
+                } else if row.lower.is_finite() {
+                    dual
+                } else {
+                    -dual
+                };
+                RowResult {
+                    name: row.name.clone(),
+                    family: row.family,
+                    activity: evaluate(&row.expression),
+                    lower: row.lower,
+                    upper: row.upper,
+                    dual,
+                    shadow_price: clean(shadow_price),
+                }
+            })
+            .collect();
+        let row_index = rows.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
+        let mut cash = 0.0;
+        let mut penalty = evaluate(&total_slack_penalty(&model, &lp.vars));
+        for period in 0..model.periods.len() {
+            let factor = discount_factor(&model, period);
+            for category in CostCategory::ALL {
+                cash += factor * evaluate(&cost_at(&model, &lp.vars, category, period));
+            }
+            penalty += factor
+                * evaluate(&(unmet_penalty_at(&model, &lp.vars, period) + slack_penalty_at(&model, &lp.vars, period)));
+        }
+        Solution {
+            objective: stage_objectives.first().copied().unwrap_or(raw.objective),
+            stage_objectives,
+            model,
+            lp,
+            values,
+            rows,
+            row_index,
+            status: "optimal".to_string(),
+            cash,
+            penalty,
+            build_seconds,
+            solve_seconds,
+        }
+    }
+
+    /// The value of a linear expression over the columns.
+    pub fn evaluate(&self, expression: &Expression) -> f64 {
+        self.lp.evaluate(expression, &self.values)
+    }
+
+    /// Any expression of the language, one nominal value per period.
+    pub fn value(&self, text: &str) -> Result<Vec<f64>> {
+        let expression = parse_expression(&self.model, text)?;
+        Ok((0..self.model.periods.len())
+            .map(|period| clean(self.evaluate(&expression_at(&self.model, &self.lp.vars, &expression, period))))
+            .collect())
+    }
+
+    /// The sum over periods of `value(text)`.
+    pub fn total(&self, text: &str) -> Result<f64> {
+        Ok(self.value(text)?.iter().sum())
+    }
+
+    /// A row by its stable name.
+    pub fn row(&self, name: &str) -> Option<&RowResult> {
+        self.row_index.get(name).map(|&index| &self.rows[index])
+    }
+
+    /// The sign-normalised shadow price of a row (positive = cost of one more
+    /// unit of tightening), in discounted currency per unit.
+    pub fn shadow_price(&self, name: &str) -> Option<f64> {
+        self.row(name).map(|row| row.shadow_price)
+    }
+
+    /// Nominal cash in one category and period.
+    pub fn cost(&self, category: CostCategory, period: usize) -> f64 {
+        clean(self.evaluate(&cost_at(&self.model, &self.lp.vars, category, period)))
+    }
+
+    /// Nominal penalty of unmet demand in a period.
+    pub fn unmet_penalty(&self, period: usize) -> f64 {
+        clean(self.evaluate(&unmet_penalty_at(&self.model, &self.lp.vars, period)))
+    }
+
+    /// Nominal penalty of soft targets and limits in a period.
+    pub fn soft_penalty(&self, period: usize) -> f64 {
+        clean(self.evaluate(&slack_penalty_at(&self.model, &self.lp.vars, period)))
+    }
+
+    /// Penalty of soft conditions on totals.
+    pub fn total_soft_penalty(&self) -> f64 {
+        clean(self.evaluate(&total_slack_penalty(&self.model, &self.lp.vars)))
+    }
+
+    /// Every target and limit instance with activity, bounds and shadow price.
+    pub fn conditions(&self) -> Vec<ConditionResult> {
+        let mut results = Vec::new();
+        for (condition_index, condition) in self.model.conditions.iter().enumerate() {
+            let unit = condition.expression.unit(&self.model.currency);
+            for (instance_index, instance) in condition_instances(&self.model, condition).iter().enumerate() {
+                let value = crate::lp::constraints::condition_value(&self.model, &self.lp.vars, condition, instance);
+                let activity = clean(self.evaluate(&value));
+                let bound_period = instance.period.unwrap_or(0);
+                let min = condition.min.as_ref().map(|m| m[bound_period]);
+                let max = condition.max.as_ref().map(|m| m[bound_period]);
+                let slack_vars = &self.lp.vars.slack[condition_index][instance_index];
+                let violation: f64 = slack_vars
+                    .below
+                    .into_iter()
+                    .chain(slack_vars.above)
+                    .map(|v| self.values[self.lp.index_of(v)])
+                    .sum();
+                let mut shadow_price = 0.0;
+                let sides = [(Side::Min, min.is_some()), (Side::Max, max.is_some())];
+                for side in sides.into_iter().filter(|(_, present)| *present).map(|(side, _)| side) {
+                    if let Some(row) = self.row(&condition_row_name(condition, instance, side)) {
+                        shadow_price += row.shadow_price;
+                    }
+                }
+                let slack = match (min, max) {
+                    (Some(lo), Some(hi)) => (activity - lo).min(hi - activity),
+                    (Some(lo), None) => activity - lo,
+                    (None, Some(hi)) => hi - activity,
+                    (None, None) => 0.0,
+                };
+                results.push(ConditionResult {
+                    kind: condition.kind.as_str().to_string(),
+                    id: condition.id.clone(),
+                    expression: condition.text.clone(),
+                    period: instance.label.clone(),
+                    activity,
+                    min,
+                    max,
+                    slack: clean(slack),
+                    violation: clean(violation),
+                    shadow_price: clean(shadow_price),
+                    unit: unit.clone(),
+                    soft: condition.penalty.is_some(),
+                });
+            }
+        }
+        results
+    }
+}
+
+
+/// Rounds solver noise (|x| < 1e-9, and -0) to 0.
+pub fn clean(value: f64) -> f64 {
+    if value.abs() < 1e-9 {
+        0.0
+    } else {
+        value
+    }
+}

@@ -1,0 +1,687 @@
+//! Reading model files: the serde structs that mirror the TOML format of
+//! DESIGN.md, scenario and `--set` overrides, and the CSV series a parameter
+//! may point at. This module and `report` are the only ones that touch the
+//! filesystem; everything after `load` is pure.
+//!
+//! Errors name the file, the entity and the field, e.g.
+//! `models/x.toml: group 'staff_nurse', field 'attrition': expected a number…`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Deserialize;
+
+use crate::model::{self, Model};
+
+/// A numeric parameter: one value for every period, one value per period, or
+/// a CSV file (long format `period,<entity kind>,value`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged, expecting = "a number, a list with one number per period, or the path of a CSV file")]
+pub enum Param {
+    Scalar(f64),
+    Series(Vec<f64>),
+    File(String),
+}
+
+impl From<f64> for Param {
+    fn from(value: f64) -> Self {
+        Param::Scalar(value)
+    }
+}
+
+/// `[model]`: the horizon and the money conventions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSection {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub periods: Vec<String>,
+    #[serde(default)]
+    pub discount_rate: f64,
+    #[serde(default = "default_currency")]
+    pub currency: String,
+}
+
+fn default_currency() -> String {
+    "GBP".to_string()
+}
+
+/// `reduced_hours = { max, output, cost }` on a group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReducedHoursSpec {
+    pub max: Param,
+    pub output: f64,
+    #[serde(default)]
+    pub cost: Option<Param>,
+}
+
+/// `[[group]]`: a staff group in post.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    pub id: String,
+    pub name: Option<String>,
+    pub opening: f64,
+    pub attrition: Option<Param>,
+    pub new_starter_attrition: Option<Param>,
+    pub salary: Option<Param>,
+    pub hire_cost: Option<Param>,
+    pub hire_max: Option<Param>,
+    pub from_pools: Option<Vec<String>>,
+    pub exit_cost: Option<Param>,
+    pub exit_max: Option<Param>,
+    pub surplus_cost: Option<Param>,
+    pub reduced_hours: Option<ReducedHoursSpec>,
+    pub productivity: Option<Param>,
+}
+
+/// `[[pool]]`: a shared source of labour, permanent or temporary.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolSpec {
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub supply: Option<Param>,
+    pub hire_cost: Option<Param>,
+    pub rate: Option<Param>,
+    #[serde(default)]
+    pub serves: Vec<String>,
+}
+
+/// `supervision = { group, fte_per_trainee }` on a pipeline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupervisionSpec {
+    pub group: String,
+    pub fte_per_trainee: Param,
+}
+
+/// `[[pipeline]]`: training from a feeder group (or outside) to a group or pool.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSpec {
+    pub id: String,
+    pub name: Option<String>,
+    pub from: Option<String>,
+    pub to: String,
+    pub duration: i64,
+    pub completion: Option<Param>,
+    pub capacity: Option<Param>,
+    pub cost: Option<Param>,
+    pub trainee_salary: Option<Param>,
+    pub supervision: Option<SupervisionSpec>,
+    #[serde(default)]
+    pub in_training: Vec<f64>,
+}
+
+/// `[[move]]`: a link along which staff move between groups.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveSpec {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub retention: Option<Param>,
+    pub cost: Option<Param>,
+    pub max: Option<Param>,
+}
+
+impl MoveSpec {
+    /// The id a scenario path and an expression use: `id`, or `from->to`.
+    pub fn effective_id(&self) -> String {
+        self.id
+            .clone()
+            .unwrap_or_else(|| format!("{}->{}", self.from, self.to))
+    }
+}
+
+/// `[[service]]`: work that must be done.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    pub id: String,
+    pub name: Option<String>,
+    pub demand: Param,
+    pub staffed_by: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub min_share: BTreeMap<String, f64>,
+    pub unmet_penalty: Option<Param>,
+}
+
+/// `[[target]]` and `[[limit]]`: a linear condition on named quantities.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSpec {
+    pub id: String,
+    pub name: Option<String>,
+    pub expr: String,
+    pub min: Option<Param>,
+    pub max: Option<Param>,
+    pub at: Option<Vec<String>>,
+    #[serde(default)]
+    pub total: bool,
+    pub penalty: Option<f64>,
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `[objective]`: one expression, or several solved lexicographically.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveSpec {
+    pub minimise: OneOrMany,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, expecting = "an expression or a list of expressions")]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(text) => vec![text.clone()],
+            OneOrMany::Many(list) => list.clone(),
+        }
+    }
+}
+
+/// `[[scenario]]`: named `path = value` changes to the base model.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub set: toml::Table,
+}
+
+/// The whole file, after scenario settings are applied and CSV references
+/// are read (every `Param::File` has become a `Param::Series`).
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The file the model came from, for messages.
+    pub file: PathBuf,
+    pub model: ModelSection,
+    pub groups: Vec<GroupSpec>,
+    pub pools: Vec<PoolSpec>,
+    pub pipelines: Vec<PipelineSpec>,
+    pub moves: Vec<MoveSpec>,
+    pub services: Vec<ServiceSpec>,
+    pub targets: Vec<ConditionSpec>,
+    pub limits: Vec<ConditionSpec>,
+    pub scenarios: Vec<ScenarioSpec>,
+    pub objective: Option<ObjectiveSpec>,
+    /// The scenario applied, if any.
+    pub scenario: Option<String>,
+}
+
+/// The entity kinds of a model file, as they appear in `[[kind]]` headers
+/// and in scenario paths.
+pub const ENTITY_KINDS: [&str; 7] = [
+    "group", "pool", "pipeline", "move", "service", "target", "limit",
+];
+const TOP_LEVEL_KEYS: [&str; 10] = [
+    "model",
+    "group",
+    "pool",
+    "pipeline",
+    "move",
+    "service",
+    "target",
+    "limit",
+    "scenario",
+    "objective",
+];
+
+/// Reads a model file, applies a scenario and `--set PATH=VALUE` overrides,
+/// reads the CSV series it references, and validates it into a `Model`.
+pub fn load(path: &Path, scenario: Option<&str>, sets: &[String]) -> Result<Model> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read model file {}", path.display()))?;
+    load_str(&text, path, scenario, sets)
+}
+
+/// As `load`, from text already in memory; `path` names it in messages and
+/// anchors relative CSV paths.
+pub fn load_str(text: &str, path: &Path, scenario: Option<&str>, sets: &[String]) -> Result<Model> {
+    let spec = read_spec(text, path, scenario, sets)?;
+    model::build(&spec)
+}
+
+/// Parses, applies overrides and reads CSV series, without validating.
+pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String]) -> Result<Spec> {
+    let file = path.display().to_string();
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|error: toml::de::Error| anyhow!("{file}: {}", error.to_string().trim_end()))?;
+    for key in table.keys() {
+        if !TOP_LEVEL_KEYS.contains(&key.as_str()) {
+            bail!(
+                "{file}: unknown section '{key}'{}; expected one of {}",
+                did_you_mean(key, TOP_LEVEL_KEYS.iter().copied()),
+                TOP_LEVEL_KEYS.join(", ")
+            );
+        }
+    }
+    let scenarios: Vec<ScenarioSpec> = entities(&table, "scenario", &file)?;
+    if let Some(scenario_id) = scenario {
+        let Some(found) = scenarios.iter().find(|candidate| candidate.id == scenario_id) else {
+            bail!(
+                "{file}: no scenario '{scenario_id}'{}; the file defines: {}",
+                did_you_mean(scenario_id, scenarios.iter().map(|s| s.id.as_str())),
+                if scenarios.is_empty() {
+                    "none".to_string()
+                } else {
+                    scenarios.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                }
+            );
+        };
+        for (setting_path, value) in &found.set {
+            apply_setting(&mut table, setting_path, value.clone())
+                .with_context(|| format!("{file}: scenario '{scenario_id}', setting '{setting_path}'"))?;
+        }
+    }
+    for setting in sets {
+        let (setting_path, value) = parse_set_argument(setting)
+            .with_context(|| format!("--set {setting}"))?;
+        apply_setting(&mut table, &setting_path, value)
+            .with_context(|| format!("{file}: --set {setting}"))?;
+    }
+
+    let model_section: ModelSection = match table.get("model") {
+        Some(value) => deserialize_entity(value.clone(), &file, "[model]")?,
+        None => bail!("{file}: missing [model] section (it needs at least `periods = [\"2025/26\", ...]`)"),
+    };
+    let objective: Option<ObjectiveSpec> = match table.get("objective") {
+        Some(value) => Some(deserialize_entity(value.clone(), &file, "[objective]")?),
+        None => None,
+    };
+    let mut spec = Spec {
+        file: path.to_path_buf(),
+        model: model_section,
+        groups: entities(&table, "group", &file)?,
+        pools: entities(&table, "pool", &file)?,
+        pipelines: entities(&table, "pipeline", &file)?,
+        moves: entities(&table, "move", &file)?,
+        services: entities(&table, "service", &file)?,
+        targets: entities(&table, "target", &file)?,
+        limits: entities(&table, "limit", &file)?,
+        scenarios,
+        objective,
+        scenario: scenario.map(str::to_string),
+    };
+    read_series_files(&mut spec)?;
+    Ok(spec)
+}
+
+/// Deserializes one table into `T`, naming the entity and the field on error.
+fn deserialize_entity<T: serde::de::DeserializeOwned>(value: toml::Value, file: &str, entity: &str) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let field = error.path().to_string();
+        let inner = error.into_inner().to_string();
+        let inner = inner.trim_end();
+        if field == "." || field.is_empty() {
+            anyhow!("{file}: {entity}: {inner}")
+        } else {
+            anyhow!("{file}: {entity}, field '{field}': {inner}")
+        }
+    })
+}
+
+/// Reads every `[[kind]]` entry of the table.
+fn entities<T: serde::de::DeserializeOwned>(table: &toml::Table, kind: &str, file: &str) -> Result<Vec<T>> {
+    let Some(value) = table.get(kind) else {
+        return Ok(Vec::new());
+    };
+    let Some(array) = value.as_array() else {
+        bail!("{file}: '{kind}' must be written as [[{kind}]] entries (an array of tables)");
+    };
+    array
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let label = entity_label(kind, index, entry);
+            deserialize_entity(entry.clone(), file, &label)
+        })
+        .collect()
+}
+
+/// `group 'staff_nurse'` or, without an id, `group #3`.
+fn entity_label(kind: &str, index: usize, entry: &toml::Value) -> String {
+    let id = entry.get("id").and_then(|v| v.as_str()).map(str::to_string).or_else(|| {
+        if kind == "move" {
+            let from = entry.get("from")?.as_str()?;
+            let to = entry.get("to")?.as_str()?;
+            Some(format!("{from}->{to}"))
+        } else {
+            None
+        }
+    });
+    match id {
+        Some(id) => format!("{kind} '{id}'"),
+        None => format!("{kind} #{}", index + 1),
+    }
+}
+
+/// Splits `PATH=VALUE`; the value is read as TOML (`0.12`, `[1, 2]`, `false`)
+/// and otherwise taken as a string.
+pub fn parse_set_argument(argument: &str) -> Result<(String, toml::Value)> {
+    let Some((path, raw)) = argument.split_once('=') else {
+        bail!("expected PATH=VALUE, e.g. group.staff_nurse.attrition=0.12");
+    };
+    let path = path.trim().to_string();
+    let raw = raw.trim();
+    let value = match format!("value = {raw}").parse::<toml::Table>() {
+        Ok(mut parsed) => parsed.remove("value").unwrap_or_else(|| toml::Value::String(raw.to_string())),
+        Err(_) => toml::Value::String(raw.to_string()),
+    };
+    Ok((path, value))
+}
+
+/// Applies one `kind.id.field[.subfield]` (or `model.field`) setting.
+pub fn apply_setting(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<()> {
+    let (kind, rest) = path
+        .split_once('.')
+        .ok_or_else(|| anyhow!("a setting path is kind.id.field (e.g. group.staff_nurse.attrition) or model.field"))?;
+    if kind == "model" {
+        let section = table
+            .entry("model")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        return set_nested(section, rest, value);
+    }
+    if !ENTITY_KINDS.contains(&kind) {
+        bail!(
+            "unknown entity kind '{kind}'{}; expected model or one of {}",
+            did_you_mean(kind, ENTITY_KINDS.iter().copied()),
+            ENTITY_KINDS.join(", ")
+        );
+    }
+    let entries = table
+        .get_mut(kind)
+        .and_then(|v| v.as_array_mut())
+        .ok_or_else(|| anyhow!("the model has no [[{kind}]] entries"))?;
+    // The id may itself hold dots only if it matches an entity exactly:
+    // try the longest id prefix first.
+    let ids: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let label = entity_label(kind, index, entry);
+            label
+                .strip_prefix(&format!("{kind} '"))
+                .and_then(|s| s.strip_suffix('\''))
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    let matched = ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| !id.is_empty() && rest.starts_with(&format!("{id}.")))
+        .max_by_key(|(_, id)| id.len());
+    let Some((index, id)) = matched else {
+        let wanted = rest.split('.').next().unwrap_or(rest);
+        bail!(
+            "no {kind} '{wanted}'{}",
+            did_you_mean(wanted, ids.iter().map(String::as_str))
+        );
+    };
+    let field = &rest[id.len() + 1..];
+    if field.is_empty() {
+        bail!("the setting names {kind} '{id}' but no field");
+    }
+    set_nested(&mut entries[index], field, value)
+}
+
+fn set_nested(target: &mut toml::Value, field_path: &str, value: toml::Value) -> Result<()> {
+    let mut current = target;
+    let parts: Vec<&str> = field_path.split('.').collect();
+    for (position, part) in parts.iter().enumerate() {
+        let table = current
+            .as_table_mut()
+            .ok_or_else(|| anyhow!("'{}' is not a table", parts[..position].join(".")))?;
+        if position + 1 == parts.len() {
+            table.insert(part.to_string(), value);
+            return Ok(());
+        }
+        current = table
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    }
+    Ok(())
+}
+
+/// " (did you mean 'x'?)" when a candidate is close, else "".
+pub fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let best = candidates
+        .map(|candidate| (strsim::jaro_winkler(wanted, candidate), candidate))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, candidate)) => format!(" (did you mean '{candidate}'?)"),
+        None => String::new(),
+    }
+}
+
+/// Replaces every `Param::File` in the spec by the series it holds.
+fn read_series_files(spec: &mut Spec) -> Result<()> {
+    let periods = spec.model.periods.clone();
+    let file = spec.file.clone();
+    let mut reader = SeriesReader { model_file: &file, periods: &periods };
+    for group in &mut spec.groups {
+        let label = format!("group '{}'", group.id);
+        for (field, param) in [
+            ("attrition", &mut group.attrition),
+            ("new_starter_attrition", &mut group.new_starter_attrition),
+            ("salary", &mut group.salary),
+            ("hire_cost", &mut group.hire_cost),
+            ("hire_max", &mut group.hire_max),
+            ("exit_cost", &mut group.exit_cost),
+            ("exit_max", &mut group.exit_max),
+            ("surplus_cost", &mut group.surplus_cost),
+            ("productivity", &mut group.productivity),
+        ] {
+            reader.resolve_optional(param, "group", &group.id, &label, field)?;
+        }
+        if let Some(reduced) = &mut group.reduced_hours {
+            reader.resolve(&mut reduced.max, "group", &group.id, &label, "reduced_hours.max")?;
+            reader.resolve_optional(&mut reduced.cost, "group", &group.id, &label, "reduced_hours.cost")?;
+        }
+    }
+    for pool in &mut spec.pools {
+        let label = format!("pool '{}'", pool.id);
+        for (field, param) in [
+            ("supply", &mut pool.supply),
+            ("hire_cost", &mut pool.hire_cost),
+            ("rate", &mut pool.rate),
+        ] {
+            reader.resolve_optional(param, "pool", &pool.id, &label, field)?;
+        }
+    }
+    for pipeline in &mut spec.pipelines {
+        let label = format!("pipeline '{}'", pipeline.id);
+        for (field, param) in [
+            ("completion", &mut pipeline.completion),
+            ("capacity", &mut pipeline.capacity),
+            ("cost", &mut pipeline.cost),
+            ("trainee_salary", &mut pipeline.trainee_salary),
+        ] {
+            reader.resolve_optional(param, "pipeline", &pipeline.id, &label, field)?;
+        }
+        if let Some(supervision) = &mut pipeline.supervision {
+            reader.resolve(
+                &mut supervision.fte_per_trainee,
+                "pipeline",
+                &pipeline.id,
+                &label,
+                "supervision.fte_per_trainee",
+            )?;
+        }
+    }
+    for movement in &mut spec.moves {
+        let id = movement.effective_id();
+        let label = format!("move '{id}'");
+        for (field, param) in [
+            ("retention", &mut movement.retention),
+            ("cost", &mut movement.cost),
+            ("max", &mut movement.max),
+        ] {
+            reader.resolve_optional(param, "move", &id, &label, field)?;
+        }
+    }
+    for service in &mut spec.services {
+        let label = format!("service '{}'", service.id);
+        reader.resolve(&mut service.demand, "service", &service.id, &label, "demand")?;
+        reader.resolve_optional(&mut service.unmet_penalty, "service", &service.id, &label, "unmet_penalty")?;
+    }
+    for (kind, conditions) in [("target", &mut spec.targets), ("limit", &mut spec.limits)] {
+        for condition in conditions.iter_mut() {
+            let label = format!("{kind} '{}'", condition.id);
+            reader.resolve_optional(&mut condition.min, kind, &condition.id, &label, "min")?;
+            reader.resolve_optional(&mut condition.max, kind, &condition.id, &label, "max")?;
+        }
+    }
+    Ok(())
+}
+
+struct SeriesReader<'a> {
+    model_file: &'a Path,
+    periods: &'a [String],
+}
+
+impl SeriesReader<'_> {
+    fn resolve_optional(&mut self, param: &mut Option<Param>, kind: &str, id: &str, label: &str, field: &str) -> Result<()> {
+        match param {
+            Some(inner) => self.resolve(inner, kind, id, label, field),
+            None => Ok(()),
+        }
+    }
+
+    fn resolve(&mut self, param: &mut Param, kind: &str, id: &str, label: &str, field: &str) -> Result<()> {
+        if let Param::File(relative) = param {
+            let csv_path = self.locate(relative).with_context(|| {
+                format!("{}: {label}, field '{field}'", self.model_file.display())
+            })?;
+            let series = read_series_csv(&csv_path, kind, id, self.periods).with_context(|| {
+                format!(
+                    "{}: {label}, field '{field}': reading {}",
+                    self.model_file.display(),
+                    csv_path.display()
+                )
+            })?;
+            *param = Param::Series(series);
+        }
+        Ok(())
+    }
+
+    /// A CSV path is taken relative to the model file's folder, then to its
+    /// parent (the project folder holding models/ and data/), then to the
+    /// working directory.
+    fn locate(&self, relative: &str) -> Result<PathBuf> {
+        let model_dir = self.model_file.parent().unwrap_or(Path::new("."));
+        let mut candidates = vec![model_dir.join(relative)];
+        if let Some(project_dir) = model_dir.parent() {
+            candidates.push(project_dir.join(relative));
+        }
+        candidates.push(PathBuf::from(relative));
+        candidates
+            .iter()
+            .find(|candidate| candidate.is_file())
+            .cloned()
+            .ok_or_else(|| {
+                anyhow!(
+                    "expected a number, a list of numbers, or the path of a CSV file, but '{relative}' is not a file (looked in {})",
+                    candidates.iter().map(|c| c.display().to_string()).collect::<Vec<_>>().join(", ")
+                )
+            })
+    }
+}
+
+/// Reads a long-format series `period,<kind>,value` (or `period,value`) with
+/// polars, keeps the rows of entity `id`, and aligns them to the periods.
+pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) -> Result<Vec<f64>> {
+    use polars::prelude::*;
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0)) // read every column as text; we parse numbers ourselves
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|reader| reader.finish())
+        .map_err(|error| anyhow!("not a readable CSV file: {error}"))?;
+    let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
+    let column = |name: &str| -> Result<Vec<Option<String>>> {
+        let series = frame
+            .column(name)
+            .map_err(|_| anyhow!("missing column '{name}' (columns are: {})", names.join(", ")))?;
+        let text = series.str().map_err(|error| anyhow!("column '{name}': {error}"))?;
+        Ok(text.iter().map(|cell| cell.map(str::to_string)).collect())
+    };
+    let period_column = column("period")?;
+    let value_column = column("value")?;
+    let entity_column = if names.iter().any(|n| n == kind) {
+        Some(column(kind)?)
+    } else if names.len() == 2 {
+        None
+    } else {
+        bail!(
+            "expected columns period,{kind},value (or period,value), found {}",
+            names.join(",")
+        );
+    };
+    let mut values: Vec<Option<f64>> = vec![None; periods.len()];
+    let mut seen_entities = std::collections::BTreeSet::new();
+    for row in 0..frame.height() {
+        let line = row + 2;
+        if let Some(entities) = &entity_column {
+            let entity = entities[row].clone().unwrap_or_default();
+            let matches = entity == id;
+            seen_entities.insert(entity);
+            if !matches {
+                continue;
+            }
+        }
+        let period = period_column[row].clone().unwrap_or_default();
+        let Some(position) = periods.iter().position(|p| *p == period.trim()) else {
+            bail!(
+                "line {line}: period '{period}' is not one of the model's periods ({})",
+                periods.join(", ")
+            );
+        };
+        let raw = value_column[row].clone().unwrap_or_default();
+        let value: f64 = raw
+            .trim()
+            .parse()
+            .map_err(|_| anyhow!("line {line}: value '{raw}' is not a number"))?;
+        if values[position].is_some() {
+            bail!("line {line}: period '{period}' appears twice for '{id}'");
+        }
+        values[position] = Some(value);
+    }
+    if entity_column.is_some() && !seen_entities.contains(id) {
+        bail!(
+            "no rows for {kind} '{id}'{}",
+            did_you_mean(id, seen_entities.iter().map(String::as_str))
+        );
+    }
+    let missing: Vec<&str> = periods
+        .iter()
+        .zip(&values)
+        .filter(|(_, value)| value.is_none())
+        .map(|(period, _)| period.as_str())
+        .collect();
+    if !missing.is_empty() {
+        bail!("missing period(s) {} for '{id}'", missing.join(", "));
+    }
+    Ok(values.into_iter().map(|value| value.unwrap_or_default()).collect())
+}

@@ -1,0 +1,310 @@
+//! The plan as tidy polars DataFrames: one row per entity, period and
+//! measure. Pure; `report` writes them.
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::lp::constraints::{completions, delivered_care};
+use crate::model::{CostCategory, HireSource};
+use crate::solution::{clean, Solution};
+
+/// A signed flow into or out of a group's stock; the flows of a group and
+/// period add up to its stock change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    pub period: usize,
+    pub group: usize,
+    /// attrition, hire, new_starter_attrition, completion, move_in, move_out, intake, exit
+    pub flow: &'static str,
+    /// The pool, pipeline or move the flow goes through ("" for attrition and exit).
+    pub channel: String,
+    pub fte: f64,
+}
+
+/// Every flow of every group and period.
+pub fn flows(solution: &Solution) -> Vec<Flow> {
+    let model = &solution.model;
+    let vars = &solution.lp.vars;
+    let value = |variable| solution.values[solution.lp.index_of(variable)];
+    let mut flows = Vec::new();
+    for (group_index, group) in model.groups.iter().enumerate() {
+        for period in 0..model.periods.len() {
+            let mut push = |flow: &'static str, channel: String, fte: f64| {
+                flows.push(Flow { period, group: group_index, flow, channel, fte: clean(fte) });
+            };
+            let previous = if period == 0 {
+                group.opening_fte
+            } else {
+                value(vars.stock[group_index][period - 1])
+            };
+            push("attrition", String::new(), -group.attrition_rate[period] * previous);
+            for (source, hires) in &vars.hire[group_index] {
+                let channel = match source {
+                    HireSource::Pool(pool) => model.pools[*pool].id.clone(),
+                    HireSource::OpenMarket => "open_market".to_string(),
+                };
+                let hired = value(hires[period]);
+                push("hire", channel.clone(), hired);
+                push(
+                    "new_starter_attrition",
+                    channel,
+                    -group.new_starter_attrition_rate[period] * hired,
+                );
+            }
+            for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+                if pipeline.to == crate::model::Destination::Group(group_index) {
+                    let completed = solution.evaluate(&completions(model, vars, pipeline_index, period));
+                    push("completion", pipeline.id.clone(), completed);
+                }
+                if pipeline.from == Some(group_index) {
+                    push("intake", pipeline.id.clone(), -value(vars.intake[pipeline_index][period]));
+                }
+            }
+            for (move_index, movement) in model.moves.iter().enumerate() {
+                let moved = value(vars.moves[move_index][period]);
+                if movement.to == group_index {
+                    push("move_in", movement.id.clone(), movement.retention_rate[period] * moved);
+                }
+                if movement.from == group_index {
+                    push("move_out", movement.id.clone(), -moved);
+                }
+            }
+            if let Some(exits) = &vars.exit[group_index] {
+                push("exit", String::new(), -value(exits[period]));
+            }
+        }
+    }
+    flows
+}
+
+/// stocks.csv: group, period, opening (start of period), stock (end), change.
+pub fn stocks_frame(solution: &Solution) -> Result<DataFrame> {
+    let model = &solution.model;
+    let (mut group, mut period, mut opening, mut stock, mut change) = (vec![], vec![], vec![], vec![], vec![]);
+    for (group_index, spec) in model.groups.iter().enumerate() {
+        let mut previous = spec.opening_fte;
+        for (period_index, label) in model.periods.iter().enumerate() {
+            let value = clean(solution.values[solution.lp.index_of(solution.lp.vars.stock[group_index][period_index])]);
+            group.push(spec.id.clone());
+            period.push(label.clone());
+            opening.push(previous);
+            stock.push(value);
+            change.push(clean(value - previous));
+            previous = value;
+        }
+    }
+    Ok(df!(
+        "group" => group,
+        "period" => period,
+        "opening_fte" => opening,
+        "stock_fte" => stock,
+        "change_fte" => change,
+    )?)
+}
+
+/// flows.csv: signed flows by group, period and channel.
+pub fn flows_frame(solution: &Solution) -> Result<DataFrame> {
+    let model = &solution.model;
+    let all = flows(solution);
+    Ok(df!(
+        "group" => all.iter().map(|f| model.groups[f.group].id.clone()).collect::<Vec<_>>(),
+        "period" => all.iter().map(|f| model.periods[f.period].clone()).collect::<Vec<_>>(),
+        "flow" => all.iter().map(|f| f.flow.to_string()).collect::<Vec<_>>(),
+        "channel" => all.iter().map(|f| f.channel.clone()).collect::<Vec<_>>(),
+        "fte" => all.iter().map(|f| f.fte).collect::<Vec<_>>(),
+    )?)
+}
+
+/// One row of deployment.csv.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub period: usize,
+    /// The service ("" for a group's surplus and reduced hours).
+    pub service: String,
+    /// The group or temporary pool ("" for unmet demand).
+    pub staff: String,
+    /// work, temp, unmet, surplus, reduced
+    pub kind: &'static str,
+    /// FTE of staff time.
+    pub fte: f64,
+    /// FTE of care delivered (efficiency × work; equal to fte for temp and unmet).
+    pub delivered_fte: f64,
+}
+
+/// Work, temporary staff and unmet demand by service; surplus and reduced hours by group.
+pub fn deployment(solution: &Solution) -> Vec<Deployment> {
+    let model = &solution.model;
+    let vars = &solution.lp.vars;
+    let value = |variable| clean(solution.values[solution.lp.index_of(variable)]);
+    let mut rows = Vec::new();
+    for period in 0..model.periods.len() {
+        for (service_index, service) in model.services.iter().enumerate() {
+            for ((group, efficiency), (_, work)) in service.staffed_by.iter().zip(&vars.work[service_index]) {
+                let fte = value(work[period]);
+                rows.push(Deployment {
+                    period,
+                    service: service.id.clone(),
+                    staff: model.groups[*group].id.clone(),
+                    kind: "work",
+                    fte,
+                    delivered_fte: clean(efficiency * fte),
+                });
+            }
+            for (pool, temp) in &vars.temp[service_index] {
+                let fte = value(temp[period]);
+                rows.push(Deployment {
+                    period,
+                    service: service.id.clone(),
+                    staff: model.pools[*pool].id.clone(),
+                    kind: "temp",
+                    fte,
+                    delivered_fte: fte,
+                });
+            }
+            if let Some(unmet) = &vars.unmet[service_index] {
+                let fte = value(unmet[period]);
+                rows.push(Deployment {
+                    period,
+                    service: service.id.clone(),
+                    staff: String::new(),
+                    kind: "unmet",
+                    fte,
+                    delivered_fte: 0.0,
+                });
+            }
+        }
+        for (group_index, group) in model.groups.iter().enumerate() {
+            rows.push(Deployment {
+                period,
+                service: String::new(),
+                staff: group.id.clone(),
+                kind: "surplus",
+                fte: value(vars.surplus[group_index][period]),
+                delivered_fte: 0.0,
+            });
+            if let Some(reduced) = &vars.reduced[group_index] {
+                rows.push(Deployment {
+                    period,
+                    service: String::new(),
+                    staff: group.id.clone(),
+                    kind: "reduced",
+                    fte: value(reduced[period]),
+                    delivered_fte: 0.0,
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// Care delivered to a service in a period (FTE).
+pub fn delivered(solution: &Solution, service: usize, period: usize) -> f64 {
+    clean(solution.evaluate(&delivered_care(&solution.model, &solution.lp.vars, service, period)))
+}
+
+/// deployment.csv.
+pub fn deployment_frame(solution: &Solution) -> Result<DataFrame> {
+    let model = &solution.model;
+    let rows = deployment(solution);
+    let demand: Vec<Option<f64>> = rows
+        .iter()
+        .map(|row| {
+            model
+                .services
+                .iter()
+                .find(|s| s.id == row.service)
+                .map(|s| s.demand_fte[row.period])
+        })
+        .collect();
+    Ok(df!(
+        "period" => rows.iter().map(|r| model.periods[r.period].clone()).collect::<Vec<_>>(),
+        "service" => rows.iter().map(|r| r.service.clone()).collect::<Vec<_>>(),
+        "staff" => rows.iter().map(|r| r.staff.clone()).collect::<Vec<_>>(),
+        "kind" => rows.iter().map(|r| r.kind.to_string()).collect::<Vec<_>>(),
+        "fte" => rows.iter().map(|r| r.fte).collect::<Vec<_>>(),
+        "delivered_fte" => rows.iter().map(|r| r.delivered_fte).collect::<Vec<_>>(),
+        "service_demand_fte" => demand,
+    )?)
+}
+
+/// costs.csv: nominal and discounted cost by category and period, cash and penalty apart.
+pub fn costs_frame(solution: &Solution) -> Result<DataFrame> {
+    let model = &solution.model;
+    let (mut period, mut category, mut kind, mut nominal, mut factor, mut discounted) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (period_index, label) in model.periods.iter().enumerate() {
+        let discount = crate::lp::objective::discount_factor(model, period_index);
+        let mut push = |name: &str, cost_kind: &str, value: f64| {
+            period.push(label.clone());
+            category.push(name.to_string());
+            kind.push(cost_kind.to_string());
+            nominal.push(value);
+            factor.push(discount);
+            discounted.push(clean(value * discount));
+        };
+        for cost_category in CostCategory::ALL {
+            push(cost_category.as_str(), "cash", solution.cost(cost_category, period_index));
+        }
+        push("unmet_demand", "penalty", solution.unmet_penalty(period_index));
+        push("soft_conditions", "penalty", solution.soft_penalty(period_index));
+    }
+    let total_soft = solution.total_soft_penalty();
+    if total_soft != 0.0 {
+        period.push("total".to_string());
+        category.push("soft_conditions".to_string());
+        kind.push("penalty".to_string());
+        nominal.push(total_soft);
+        factor.push(1.0);
+        discounted.push(total_soft);
+    }
+    Ok(df!(
+        "period" => period,
+        "category" => category,
+        "kind" => kind,
+        "nominal" => nominal,
+        "discount_factor" => factor,
+        "discounted" => discounted,
+    )?)
+}
+
+/// constraints.csv: every target and limit with activity, bounds, slack and shadow price.
+pub fn constraints_frame(solution: &Solution) -> Result<DataFrame> {
+    let results = solution.conditions();
+    let currency = &solution.model.currency;
+    Ok(df!(
+        "kind" => results.iter().map(|r| r.kind.clone()).collect::<Vec<_>>(),
+        "id" => results.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        "expression" => results.iter().map(|r| r.expression.clone()).collect::<Vec<_>>(),
+        "period" => results.iter().map(|r| r.period.clone()).collect::<Vec<_>>(),
+        "activity" => results.iter().map(|r| r.activity).collect::<Vec<_>>(),
+        "min" => results.iter().map(|r| r.min).collect::<Vec<_>>(),
+        "max" => results.iter().map(|r| r.max).collect::<Vec<_>>(),
+        "slack" => results.iter().map(|r| r.slack).collect::<Vec<_>>(),
+        "violation" => results.iter().map(|r| r.violation).collect::<Vec<_>>(),
+        "soft" => results.iter().map(|r| r.soft).collect::<Vec<_>>(),
+        "shadow_price" => results.iter().map(|r| r.shadow_price).collect::<Vec<_>>(),
+        "shadow_price_unit" => results.iter().map(|r| format!("{currency} per {}", r.unit)).collect::<Vec<_>>(),
+    )?)
+}
+
+/// duals.csv: every row's activity, bounds and sign-normalised shadow price
+/// (service cover, pool supply, capacities...).
+pub fn rows_frame(solution: &Solution) -> Result<DataFrame> {
+    let rows = &solution.rows;
+    let bound = |value: f64| value.is_finite().then_some(value);
+    Ok(df!(
+        "row" => rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+        "family" => rows.iter().map(|r| r.family.as_str().to_string()).collect::<Vec<_>>(),
+        "activity" => rows.iter().map(|r| clean(r.activity)).collect::<Vec<_>>(),
+        "lower" => rows.iter().map(|r| bound(r.lower)).collect::<Vec<_>>(),
+        "upper" => rows.iter().map(|r| bound(r.upper)).collect::<Vec<_>>(),
+        "shadow_price" => rows.iter().map(|r| r.shadow_price).collect::<Vec<_>>(),
+    )?)
+}
+
+/// Writes a frame as CSV into memory.
+pub fn to_csv(frame: &mut DataFrame) -> Result<Vec<u8>> {
+    let mut buffer = Vec::new();
+    CsvWriter::new(&mut buffer).include_header(true).finish(frame)?;
+    Ok(buffer)
+}

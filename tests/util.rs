@@ -1,0 +1,166 @@
+//! Helpers shared by the integration tests: loading fixtures (as they are, with
+//! `--set`-style settings, or with their text edited), reading results, and
+//! approximate comparisons.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use wfplan::model::Model;
+use wfplan::solution::Solution;
+
+/// Relative tolerance used throughout unless a test says otherwise.
+pub const REL_TOL: f64 = 1e-6;
+
+/// Absolute path of `tests/fixtures/<name>`.
+pub fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
+        .join(name)
+}
+
+/// Text of `tests/fixtures/<name>`.
+pub fn fixture_text(name: &str) -> String {
+    let path = fixture_path(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// Load a fixture with `sets` applied (each "path=value", as `wfplan solve --set`).
+#[track_caller]
+pub fn load_fixture(name: &str, sets: &[&str]) -> Model {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    wfplan::spec::load(&fixture_path(name), None, &sets)
+        .unwrap_or_else(|e| panic!("loading fixture {name} with {sets:?}: {e:#}"))
+}
+
+/// Apply text edits to a fixture: each `(from, to)` replaces `from`, which must
+/// occur exactly once (so an edit can never silently miss or hit twice).
+#[track_caller]
+pub fn edited_text(name: &str, edits: &[(&str, &str)]) -> String {
+    let mut text = fixture_text(name);
+    for (from, to) in edits {
+        let n = text.matches(from).count();
+        assert_eq!(n, 1, "edit of {name}: {from:?} occurs {n} times, expected once");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// Load TOML text as if it were the fixture `name` (relative data paths resolve
+/// against the fixtures folder).
+#[track_caller]
+pub fn load_text(name: &str, text: &str) -> Model {
+    wfplan::spec::load_str(text, &fixture_path(name), None, &[])
+        .unwrap_or_else(|e| panic!("loading edited fixture {name}: {e:#}"))
+}
+
+/// Solve, panicking with the full error chain on failure.
+#[track_caller]
+pub fn solve_model(model: &Model, what: &str) -> Solution {
+    wfplan::solve::solve(model).unwrap_or_else(|e| panic!("solving {what}: {e:#}"))
+}
+
+/// Load and solve a fixture with optional settings.
+#[track_caller]
+pub fn solve_fixture(name: &str, sets: &[&str]) -> Solution {
+    let model = load_fixture(name, sets);
+    solve_model(&model, &format!("{name} with {sets:?}"))
+}
+
+/// Load and solve a fixture with text edits.
+#[track_caller]
+pub fn solve_edited(name: &str, edits: &[(&str, &str)]) -> Solution {
+    let text = edited_text(name, edits);
+    let model = load_text(name, &text);
+    solve_model(&model, &format!("{name} edited by {edits:?}"))
+}
+
+/// `|actual - expected| <= rel_tol * max(1, |expected|)`: relative for large
+/// numbers, absolute (rel_tol) near zero.
+pub fn close(actual: f64, expected: f64, rel_tol: f64) -> bool {
+    actual.is_finite() && (actual - expected).abs() <= rel_tol * expected.abs().max(1.0)
+}
+
+#[track_caller]
+pub fn assert_close(actual: f64, expected: f64, rel_tol: f64) {
+    assert!(
+        close(actual, expected, rel_tol),
+        "expected {expected}, got {actual} (diff {:e}, rel tol {rel_tol:e})",
+        actual - expected
+    );
+}
+
+/// Like [`assert_close`] with a label naming the quantity.
+#[track_caller]
+pub fn assert_close_what(what: &str, actual: f64, expected: f64, rel_tol: f64) {
+    assert!(
+        close(actual, expected, rel_tol),
+        "{what}: expected {expected}, got {actual} (diff {:e}, rel tol {rel_tol:e})",
+        actual - expected
+    );
+}
+
+/// Per-period values of an expression (nominal), panicking if it cannot be read.
+#[track_caller]
+pub fn series(plan: &Solution, expr: &str) -> Vec<f64> {
+    plan.value(expr)
+        .unwrap_or_else(|e| panic!("value({expr:?}): {e:#}"))
+}
+
+/// Assert an expression's per-period values (nominal).
+#[track_caller]
+pub fn assert_series(plan: &Solution, expr: &str, expected: &[f64]) {
+    let got = series(plan, expr);
+    assert_eq!(
+        got.len(),
+        expected.len(),
+        "{expr}: expected {} periods {expected:?}, got {got:?}",
+        expected.len()
+    );
+    for (t, (g, e)) in got.iter().zip(expected).enumerate() {
+        assert!(
+            close(*g, *e, REL_TOL),
+            "{expr} in period {}: expected {e}, got {g} (all periods: expected {expected:?}, got {got:?})",
+            t + 1
+        );
+    }
+}
+
+/// Assert an expression's sum over the horizon.
+#[track_caller]
+pub fn assert_total(plan: &Solution, expr: &str, expected: f64) {
+    let got = plan
+        .total(expr)
+        .unwrap_or_else(|e| panic!("total({expr:?}): {e:#}"));
+    assert_close_what(&format!("total {expr}"), got, expected, REL_TOL);
+}
+
+/// Assert a row's sign-normalised shadow price.
+#[track_caller]
+pub fn assert_shadow(plan: &Solution, row: &str, expected: f64) {
+    let got = plan
+        .shadow_price(row)
+        .unwrap_or_else(|| panic!("no shadow price for row {row:?}"));
+    assert_close_what(&format!("shadow price of {row}"), got, expected, REL_TOL);
+}
+
+/// Finite-difference check: tightening the bound by one unit raised the
+/// objective from `base` to `tightened`; that rise must equal the shadow price.
+#[track_caller]
+pub fn assert_finite_difference(what: &str, base: f64, tightened: f64, expected_shadow: f64) {
+    let diff = tightened - base;
+    // the difference of two optima: judge it against the size of the objective
+    let tol = REL_TOL * base.abs().max(1.0);
+    assert!(
+        (diff - expected_shadow).abs() <= tol.max(REL_TOL * expected_shadow.abs()),
+        "{what}: objective {base} -> {tightened} (difference {diff}), expected difference {expected_shadow}"
+    );
+}
+
+/// Every number written in a text (e.g. an error message), in order.
+/// "-25.0" reads as 25 (a sign is not part of the number here).
+pub fn numbers_in(text: &str) -> Vec<f64> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter_map(|s| s.trim_matches('.').parse::<f64>().ok())
+        .collect()
+}
