@@ -71,7 +71,10 @@ impl std::error::Error for ParseError {}
 
 /// Parses an expression into a linear form.
 pub fn parse(text: &str) -> Result<LinearForm, ParseError> {
-    let mut parser = Parser { chars: text.chars().collect(), position: 0 };
+    let mut parser = Parser {
+        chars: text.chars().collect(),
+        position: 0,
+    };
     let form = parser.expression()?;
     parser.skip_spaces();
     if parser.position < parser.chars.len() {
@@ -87,7 +90,10 @@ struct Parser {
 
 impl Parser {
     fn error(&self, message: impl Into<String>) -> ParseError {
-        ParseError { column: self.position + 1, message: message.into() }
+        ParseError {
+            column: self.position + 1,
+            message: message.into(),
+        }
     }
 
     fn skip_spaces(&mut self) {
@@ -179,7 +185,9 @@ impl Parser {
             }
             Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
             Some(c) if c.is_alphabetic() || c == '_' => self.quantity(),
-            Some(c) => Err(self.error(format!("unexpected '{c}'; expected a number or a quantity"))),
+            Some(c) => {
+                Err(self.error(format!("unexpected '{c}'; expected a number or a quantity")))
+            }
         }
     }
 
@@ -196,10 +204,19 @@ impl Parser {
                 break;
             }
         }
-        let text: String = self.chars[start..self.position].iter().filter(|c| **c != '_').collect();
+        let text: String = self.chars[start..self.position]
+            .iter()
+            .filter(|c| **c != '_')
+            .collect();
         text.parse::<f64>()
-            .map(|constant| LinearForm { terms: Vec::new(), constant })
-            .map_err(|_| ParseError { column: start + 1, message: format!("'{text}' is not a number") })
+            .map(|constant| LinearForm {
+                terms: Vec::new(),
+                constant,
+            })
+            .map_err(|_| ParseError {
+                column: start + 1,
+                message: format!("'{text}' is not a number"),
+            })
     }
 
     fn identifier(&mut self, allow_dots: bool) -> Option<String> {
@@ -246,7 +263,14 @@ impl Parser {
             name = format!("{name}.{part}");
         }
         Ok(LinearForm {
-            terms: vec![(1.0, QuantityRef { name, arguments, column })],
+            terms: vec![(
+                1.0,
+                QuantityRef {
+                    name,
+                    arguments,
+                    column,
+                },
+            )],
             constant: 0.0,
         })
     }
@@ -254,7 +278,9 @@ impl Parser {
     fn argument(&mut self) -> Result<Argument, ParseError> {
         let first = self.link_end()?;
         self.skip_spaces();
-        if self.chars.get(self.position) == Some(&'-') && self.chars.get(self.position + 1) == Some(&'>') {
+        if self.chars.get(self.position) == Some(&'-')
+            && self.chars.get(self.position + 1) == Some(&'>')
+        {
             self.position += 2;
             let second = self.link_end()?;
             return Ok(Argument::Link(first, second));
@@ -288,7 +314,11 @@ mod tests {
     use super::*;
 
     fn quantity(name: &str, arguments: Vec<Argument>, column: usize) -> QuantityRef {
-        QuantityRef { name: name.into(), arguments, column }
+        QuantityRef {
+            name: name.into(),
+            arguments,
+            column,
+        }
     }
 
     #[test]
@@ -298,8 +328,18 @@ mod tests {
         assert_eq!(
             form.terms,
             vec![
-                (1.0, quantity("move", vec![Argument::Link(Some("semi".into()), Some("skilled".into()))], 1)),
-                (-0.25, quantity("stock", vec![Argument::Id("skilled".into())], 32)),
+                (
+                    1.0,
+                    quantity(
+                        "move",
+                        vec![Argument::Link(Some("semi".into()), Some("skilled".into()))],
+                        1
+                    )
+                ),
+                (
+                    -0.25,
+                    quantity("stock", vec![Argument::Id("skilled".into())], 32)
+                ),
             ]
         );
     }
@@ -309,7 +349,10 @@ mod tests {
         let form = parse("2 * (hire(*, international) + cost.salary) - 3").unwrap();
         assert_eq!(form.constant, -3.0);
         assert_eq!(form.terms[0].0, 2.0);
-        assert_eq!(form.terms[0].1.arguments, vec![Argument::All, Argument::Id("international".into())]);
+        assert_eq!(
+            form.terms[0].1.arguments,
+            vec![Argument::All, Argument::Id("international".into())]
+        );
         assert_eq!(form.terms[1].1.name, "cost.salary");
     }
 
@@ -318,7 +361,10 @@ mod tests {
         let form = parse("move(semi-skilled->skilled)").unwrap();
         assert_eq!(
             form.terms[0].1.arguments,
-            vec![Argument::Link(Some("semi-skilled".into()), Some("skilled".into()))]
+            vec![Argument::Link(
+                Some("semi-skilled".into()),
+                Some("skilled".into())
+            )]
         );
     }
 

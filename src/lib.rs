@@ -6,12 +6,14 @@
 //! (polars) → `report` (files). Only `spec` and `report` touch the
 //! filesystem.
 
+pub mod charts;
+pub mod cmd;
+pub mod compare;
 pub mod expr;
 pub mod lp;
 pub mod model;
+pub mod report;
 pub mod solution;
 pub mod solve;
 pub mod spec;
-pub mod cmd;
-pub mod report;
 pub mod tables;

@@ -313,7 +313,10 @@ pub fn build(spec: &Spec) -> Result<Model> {
             spec.model.discount_rate
         );
     }
-    let mut checker = Checker { file: &file, periods: &periods };
+    let mut checker = Checker {
+        file: &file,
+        periods: &periods,
+    };
 
     let group_ids: Vec<&str> = spec.groups.iter().map(|g| g.id.as_str()).collect();
     let pool_ids: Vec<&str> = spec.pools.iter().map(|p| p.id.as_str()).collect();
@@ -324,7 +327,11 @@ pub fn build(spec: &Spec) -> Result<Model> {
     check_unique(&file, "pool", &pool_ids)?;
     check_unique(&file, "service", &service_ids)?;
     check_unique(&file, "pipeline", &pipeline_ids)?;
-    check_unique(&file, "move", &move_ids.iter().map(String::as_str).collect::<Vec<_>>())?;
+    check_unique(
+        &file,
+        "move",
+        &move_ids.iter().map(String::as_str).collect::<Vec<_>>(),
+    )?;
     for group in &group_ids {
         if pool_ids.contains(group) {
             bail!("{file}: group '{group}' and pool '{group}' share an id; a pipeline's `to` would be ambiguous");
@@ -336,7 +343,11 @@ pub fn build(spec: &Spec) -> Result<Model> {
         let label = format!("group '{}'", group.id);
         let at = |field: &str| format!("{file}: {label}, field '{field}'");
         if !group.opening.is_finite() || group.opening < 0.0 {
-            bail!("{}: expected a non-negative FTE, got {}", at("opening"), group.opening);
+            bail!(
+                "{}: expected a non-negative FTE, got {}",
+                at("opening"),
+                group.opening
+            );
         }
         let hire_sources = match &group.from_pools {
             None => vec![HireSource::OpenMarket],
@@ -360,9 +371,19 @@ pub fn build(spec: &Spec) -> Result<Model> {
                     );
                 }
                 Some(ReducedHours {
-                    max_fte: checker.non_negative(&label, "reduced_hours.max", Some(&reduced.max), 0.0)?,
+                    max_fte: checker.non_negative(
+                        &label,
+                        "reduced_hours.max",
+                        Some(&reduced.max),
+                        0.0,
+                    )?,
                     output_share: reduced.output,
-                    cost_per_fte: checker.non_negative(&label, "reduced_hours.cost", reduced.cost.as_ref(), 0.0)?,
+                    cost_per_fte: checker.non_negative(
+                        &label,
+                        "reduced_hours.cost",
+                        reduced.cost.as_ref(),
+                        0.0,
+                    )?,
                 })
             }
         };
@@ -378,14 +399,41 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 0.0,
             )?,
             salary_per_fte: checker.non_negative(&label, "salary", group.salary.as_ref(), 0.0)?,
-            hire_cost_per_fte: checker.non_negative(&label, "hire_cost", group.hire_cost.as_ref(), 0.0)?,
-            hire_max_fte: checker.optional_non_negative(&label, "hire_max", group.hire_max.as_ref())?,
+            hire_cost_per_fte: checker.non_negative(
+                &label,
+                "hire_cost",
+                group.hire_cost.as_ref(),
+                0.0,
+            )?,
+            hire_max_fte: checker.optional_non_negative(
+                &label,
+                "hire_max",
+                group.hire_max.as_ref(),
+            )?,
             hire_sources,
-            exit_cost_per_fte: checker.optional_non_negative(&label, "exit_cost", group.exit_cost.as_ref())?,
-            exit_max_fte: checker.optional_non_negative(&label, "exit_max", group.exit_max.as_ref())?,
-            surplus_cost_per_fte: checker.non_negative(&label, "surplus_cost", group.surplus_cost.as_ref(), 0.0)?,
+            exit_cost_per_fte: checker.optional_non_negative(
+                &label,
+                "exit_cost",
+                group.exit_cost.as_ref(),
+            )?,
+            exit_max_fte: checker.optional_non_negative(
+                &label,
+                "exit_max",
+                group.exit_max.as_ref(),
+            )?,
+            surplus_cost_per_fte: checker.non_negative(
+                &label,
+                "surplus_cost",
+                group.surplus_cost.as_ref(),
+                0.0,
+            )?,
             reduced_hours,
-            productivity: checker.non_negative(&label, "productivity", group.productivity.as_ref(), 1.0)?,
+            productivity: checker.non_negative(
+                &label,
+                "productivity",
+                group.productivity.as_ref(),
+                1.0,
+            )?,
         });
         if group.exit_max.is_some() && group.exit_cost.is_none() {
             bail!(
@@ -424,7 +472,12 @@ pub fn build(spec: &Spec) -> Result<Model> {
             name: pool.name.clone().unwrap_or_else(|| pool.id.clone()),
             temporary,
             supply_fte: checker.non_negative(&label, "supply", pool.supply.as_ref(), 0.0)?,
-            hire_cost_per_fte: checker.non_negative(&label, "hire_cost", pool.hire_cost.as_ref(), 0.0)?,
+            hire_cost_per_fte: checker.non_negative(
+                &label,
+                "hire_cost",
+                pool.hire_cost.as_ref(),
+                0.0,
+            )?,
             rate_per_fte: checker.non_negative(&label, "rate", pool.rate.as_ref(), 0.0)?,
             serves,
         });
@@ -436,7 +489,10 @@ pub fn build(spec: &Spec) -> Result<Model> {
         let at = |field: &str| format!("{file}: {label}, field '{field}'");
         let from = match &pipeline.from {
             None => None,
-            Some(group) => Some(lookup(&group_ids, group, "group").map_err(|error| anyhow!("{}: {error}", at("from")))?),
+            Some(group) => Some(
+                lookup(&group_ids, group, "group")
+                    .map_err(|error| anyhow!("{}: {error}", at("from")))?,
+            ),
         };
         let to = if let Some(group) = group_ids.iter().position(|g| *g == pipeline.to) {
             Destination::Group(group)
@@ -459,7 +515,11 @@ pub fn build(spec: &Spec) -> Result<Model> {
             );
         }
         if pipeline.duration < 1 {
-            bail!("{}: expected a whole number of periods ≥ 1, got {}", at("duration"), pipeline.duration);
+            bail!(
+                "{}: expected a whole number of periods ≥ 1, got {}",
+                at("duration"),
+                pipeline.duration
+            );
         }
         let duration = pipeline.duration as usize;
         if pipeline.in_training.len() > duration {
@@ -469,8 +529,15 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 pipeline.in_training.len()
             );
         }
-        if let Some(bad) = pipeline.in_training.iter().find(|v| !v.is_finite() || **v < 0.0) {
-            bail!("{}: expected non-negative FTE, got {bad}", at("in_training"));
+        if let Some(bad) = pipeline
+            .in_training
+            .iter()
+            .find(|v| !v.is_finite() || **v < 0.0)
+        {
+            bail!(
+                "{}: expected non-negative FTE, got {bad}",
+                at("in_training")
+            );
         }
         let supervision = match &pipeline.supervision {
             None => None,
@@ -485,7 +552,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 )?,
             }),
         };
-        let completion_rate = checker.rate(&label, "completion", pipeline.completion.as_ref(), 1.0)?;
+        let completion_rate =
+            checker.rate(&label, "completion", pipeline.completion.as_ref(), 1.0)?;
         if completion_rate.iter().all(|rate| *rate == 0.0) {
             bail!("{}: the completion rate is 0 in every period, so the pipeline can never deliver anyone", at("completion"));
         }
@@ -496,9 +564,18 @@ pub fn build(spec: &Spec) -> Result<Model> {
             to,
             duration_periods: duration,
             completion_rate,
-            capacity: checker.optional_non_negative(&label, "capacity", pipeline.capacity.as_ref())?,
+            capacity: checker.optional_non_negative(
+                &label,
+                "capacity",
+                pipeline.capacity.as_ref(),
+            )?,
             cost_per_trainee: checker.non_negative(&label, "cost", pipeline.cost.as_ref(), 0.0)?,
-            trainee_salary: checker.non_negative(&label, "trainee_salary", pipeline.trainee_salary.as_ref(), 0.0)?,
+            trainee_salary: checker.non_negative(
+                &label,
+                "trainee_salary",
+                pipeline.trainee_salary.as_ref(),
+                0.0,
+            )?,
             supervision,
             opening_cohorts: pipeline.in_training.clone(),
         });
@@ -531,26 +608,40 @@ pub fn build(spec: &Spec) -> Result<Model> {
         let at = |field: &str| format!("{file}: {label}, field '{field}'");
         let mut staffed_by = Vec::new();
         for (group, efficiency) in &service.staffed_by {
-            let index = lookup(&group_ids, group, "group").map_err(|error| anyhow!("{}: {error}", at("staffed_by")))?;
+            let index = lookup(&group_ids, group, "group")
+                .map_err(|error| anyhow!("{}: {error}", at("staffed_by")))?;
             if !efficiency.is_finite() || *efficiency <= 0.0 {
-                bail!("{}: expected a positive efficiency, got {efficiency}", at(&format!("staffed_by.{group}")));
+                bail!(
+                    "{}: expected a positive efficiency, got {efficiency}",
+                    at(&format!("staffed_by.{group}"))
+                );
             }
             staffed_by.push((index, *efficiency));
         }
         let mut min_share = Vec::new();
         for (group, share) in &service.min_share {
-            let index = lookup(&group_ids, group, "group").map_err(|error| anyhow!("{}: {error}", at("min_share")))?;
+            let index = lookup(&group_ids, group, "group")
+                .map_err(|error| anyhow!("{}: {error}", at("min_share")))?;
             if !service.staffed_by.contains_key(group) {
-                bail!("{}: group '{group}' does not staff this service (add it to staffed_by)", at("min_share"));
+                bail!(
+                    "{}: group '{group}' does not staff this service (add it to staffed_by)",
+                    at("min_share")
+                );
             }
             if !(0.0..=1.0).contains(share) {
-                bail!("{}: expected a share in [0, 1], got {share}", at(&format!("min_share.{group}")));
+                bail!(
+                    "{}: expected a share in [0, 1], got {share}",
+                    at(&format!("min_share.{group}"))
+                );
             }
             min_share.push((index, *share));
         }
         let total_share: f64 = min_share.iter().map(|(_, share)| share).sum();
         if total_share > 1.0 + 1e-9 {
-            bail!("{}: the shares add up to {total_share}, more than 1", at("min_share"));
+            bail!(
+                "{}: the shares add up to {total_share}, more than 1",
+                at("min_share")
+            );
         }
         services.push(Service {
             id: service.id.clone(),
@@ -558,13 +649,21 @@ pub fn build(spec: &Spec) -> Result<Model> {
             demand_fte: checker.non_negative(&label, "demand", Some(&service.demand), 0.0)?,
             staffed_by,
             min_share,
-            unmet_penalty: checker.optional_non_negative(&label, "unmet_penalty", service.unmet_penalty.as_ref())?,
+            unmet_penalty: checker.optional_non_negative(
+                &label,
+                "unmet_penalty",
+                service.unmet_penalty.as_ref(),
+            )?,
         });
     }
 
     let mut model = Model {
         file: file.clone(),
-        name: spec.model.name.clone().unwrap_or_else(|| "model".to_string()),
+        name: spec
+            .model
+            .name
+            .clone()
+            .unwrap_or_else(|| "model".to_string()),
         scenario: spec.scenario.clone(),
         periods: periods.clone(),
         discount_rate: spec.model.discount_rate,
@@ -579,10 +678,17 @@ pub fn build(spec: &Spec) -> Result<Model> {
     };
 
     let mut condition_ids: Vec<(ConditionKind, &str)> = Vec::new();
-    for (kind, list) in [(ConditionKind::Target, &spec.targets), (ConditionKind::Limit, &spec.limits)] {
+    for (kind, list) in [
+        (ConditionKind::Target, &spec.targets),
+        (ConditionKind::Limit, &spec.limits),
+    ] {
         for condition in list {
             if condition_ids.contains(&(kind, condition.id.as_str())) {
-                bail!("{file}: two {}s have the id '{}'", kind.as_str(), condition.id);
+                bail!(
+                    "{file}: two {}s have the id '{}'",
+                    kind.as_str(),
+                    condition.id
+                );
             }
             condition_ids.push((kind, &condition.id));
             if condition.enabled {
@@ -602,15 +708,24 @@ pub fn build(spec: &Spec) -> Result<Model> {
     for (index, text) in objective_texts.iter().enumerate() {
         let expression = parse_expression(&model, text)
             .map_err(|error| anyhow!("{file}: [objective], field 'minimise[{index}]': {error}"))?;
-        model.objectives.push(Objective { text: text.clone(), expression });
+        model.objectives.push(Objective {
+            text: text.clone(),
+            expression,
+        });
     }
     Ok(model)
 }
 
-fn build_condition(model: &Model, checker: &mut Checker, kind: ConditionKind, spec: &ConditionSpec) -> Result<Condition> {
+fn build_condition(
+    model: &Model,
+    checker: &mut Checker,
+    kind: ConditionKind,
+    spec: &ConditionSpec,
+) -> Result<Condition> {
     let file = checker.file;
     let label = format!("{} '{}'", kind.as_str(), spec.id);
-    let expression = parse_expression(model, &spec.expr).map_err(|error| anyhow!("{file}: {label}, field 'expr': {error}"))?;
+    let expression = parse_expression(model, &spec.expr)
+        .map_err(|error| anyhow!("{file}: {label}, field 'expr': {error}"))?;
     if spec.min.is_none() && spec.max.is_none() {
         bail!("{file}: {label}: expected `min`, `max` or both");
     }
@@ -671,7 +786,10 @@ fn build_condition(model: &Model, checker: &mut Checker, kind: ConditionKind, sp
 fn check_unique(file: &str, kind: &str, ids: &[&str]) -> Result<()> {
     for (index, id) in ids.iter().enumerate() {
         if id.is_empty() {
-            bail!("{file}: {kind} #{}, field 'id': expected a non-empty id", index + 1);
+            bail!(
+                "{file}: {kind} #{}, field 'id': expected a non-empty id",
+                index + 1
+            );
         }
         if ids[..index].contains(id) {
             bail!("{file}: two {kind}s have the id '{id}'");
@@ -711,7 +829,9 @@ impl Checker<'_> {
                 }
                 values.clone()
             }
-            Param::File(path) => bail!("{file}: {label}, field '{field}': CSV file '{path}' was not read"),
+            Param::File(path) => {
+                bail!("{file}: {label}, field '{field}': CSV file '{path}' was not read")
+            }
         };
         if let Some(position) = values.iter().position(|v| !v.is_finite()) {
             bail!(
@@ -723,11 +843,24 @@ impl Checker<'_> {
         Ok(values)
     }
 
-    fn optional_finite(&mut self, label: &str, field: &str, param: Option<&Param>) -> Result<Option<Series>> {
-        param.map(|param| self.series(label, field, param)).transpose()
+    fn optional_finite(
+        &mut self,
+        label: &str,
+        field: &str,
+        param: Option<&Param>,
+    ) -> Result<Option<Series>> {
+        param
+            .map(|param| self.series(label, field, param))
+            .transpose()
     }
 
-    fn non_negative(&mut self, label: &str, field: &str, param: Option<&Param>, default: f64) -> Result<Series> {
+    fn non_negative(
+        &mut self,
+        label: &str,
+        field: &str,
+        param: Option<&Param>,
+        default: f64,
+    ) -> Result<Series> {
         let values = match param {
             Some(param) => self.series(label, field, param)?,
             None => vec![default; self.periods.len()],
@@ -743,11 +876,24 @@ impl Checker<'_> {
         Ok(values)
     }
 
-    fn optional_non_negative(&mut self, label: &str, field: &str, param: Option<&Param>) -> Result<Option<Series>> {
-        param.map(|param| self.non_negative(label, field, Some(param), 0.0)).transpose()
+    fn optional_non_negative(
+        &mut self,
+        label: &str,
+        field: &str,
+        param: Option<&Param>,
+    ) -> Result<Option<Series>> {
+        param
+            .map(|param| self.non_negative(label, field, Some(param), 0.0))
+            .transpose()
     }
 
-    fn rate(&mut self, label: &str, field: &str, param: Option<&Param>, default: f64) -> Result<Series> {
+    fn rate(
+        &mut self,
+        label: &str,
+        field: &str,
+        param: Option<&Param>,
+        default: f64,
+    ) -> Result<Series> {
         let values = self.non_negative(label, field, param, default)?;
         if let Some(position) = values.iter().position(|v| *v > 1.0) {
             bail!(
@@ -763,14 +909,18 @@ impl Checker<'_> {
 
 /// Parses an expression and resolves its names against the model.
 pub fn parse_expression(model: &Model, text: &str) -> Result<Expression> {
-    let form: LinearForm = expr::parse(text).map_err(|error| anyhow!("cannot parse \"{text}\" at {error}"))?;
+    let form: LinearForm =
+        expr::parse(text).map_err(|error| anyhow!("cannot parse \"{text}\" at {error}"))?;
     let mut terms = Vec::new();
     for (coefficient, reference) in form.terms {
         let quantity = resolve_quantity(model, &reference)
             .map_err(|error| anyhow!("in \"{text}\" at column {}: {error}", reference.column))?;
         terms.push((coefficient, quantity));
     }
-    Ok(Expression { terms, constant: form.constant })
+    Ok(Expression {
+        terms,
+        constant: form.constant,
+    })
 }
 
 fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quantity> {
@@ -786,7 +936,11 @@ fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quan
         } else {
             bail!(
                 "{name} takes {} argument(s), got {}",
-                allowed.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" or "),
+                allowed
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
                 arguments.len()
             )
         }
@@ -795,7 +949,9 @@ fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quan
         match arguments.get(position) {
             None | Some(Argument::All) => Ok((0..ids.len()).collect()),
             Some(Argument::Id(id)) => lookup(ids, id, kind).map(|index| vec![index]),
-            Some(Argument::Link(..)) => bail!("{name} takes a {kind} id or '*', not a link 'a -> b'"),
+            Some(Argument::Link(..)) => {
+                bail!("{name} takes a {kind} id or '*', not a link 'a -> b'")
+            }
         }
     };
     Ok(match name {
@@ -831,13 +987,22 @@ fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quan
                     vec![lookup(&ids, id, "move")?]
                 }
                 Argument::Link(from, to) => {
-                    let from_index = from.as_deref().map(|id| lookup(&groups, id, "group")).transpose()?;
-                    let to_index = to.as_deref().map(|id| lookup(&groups, id, "group")).transpose()?;
+                    let from_index = from
+                        .as_deref()
+                        .map(|id| lookup(&groups, id, "group"))
+                        .transpose()?;
+                    let to_index = to
+                        .as_deref()
+                        .map(|id| lookup(&groups, id, "group"))
+                        .transpose()?;
                     let selection: Selection = model
                         .moves
                         .iter()
                         .enumerate()
-                        .filter(|(_, m)| from_index.is_none_or(|f| m.from == f) && to_index.is_none_or(|t| m.to == t))
+                        .filter(|(_, m)| {
+                            from_index.is_none_or(|f| m.from == f)
+                                && to_index.is_none_or(|t| m.to == t)
+                        })
                         .map(|(index, _)| index)
                         .collect();
                     if selection.is_empty() && from.is_some() && to.is_some() {
@@ -863,7 +1028,10 @@ fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quan
         }
         "work" => {
             arity(&[1, 2])?;
-            Quantity::Work(select(&groups, "group", 0)?, select(&services, "service", 1)?)
+            Quantity::Work(
+                select(&groups, "group", 0)?,
+                select(&services, "service", 1)?,
+            )
         }
         "temp" => {
             arity(&[1, 2])?;
@@ -903,8 +1071,23 @@ fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quan
                 Quantity::Cost(categories)
             } else {
                 const NAMES: [&str; 17] = [
-                    "stock", "hire", "intake", "in_training", "completions", "move", "exit", "work", "surplus",
-                    "reduced", "temp", "unmet", "cost", "cash", "penalty", "cost.salary", "cost.training",
+                    "stock",
+                    "hire",
+                    "intake",
+                    "in_training",
+                    "completions",
+                    "move",
+                    "exit",
+                    "work",
+                    "surplus",
+                    "reduced",
+                    "temp",
+                    "unmet",
+                    "cost",
+                    "cash",
+                    "penalty",
+                    "cost.salary",
+                    "cost.training",
                 ];
                 bail!(
                     "unknown quantity '{name}'{}; expected one of stock, hire, intake, in_training, completions, move, exit, work, surplus, reduced, temp, unmet, cost, cash, penalty, cost.<part>",
@@ -919,7 +1102,10 @@ fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quan
 pub fn expand_cost(quantity: &Quantity) -> Vec<Quantity> {
     match quantity {
         Quantity::Cost(categories) if categories.is_empty() => {
-            vec![Quantity::Cost(CostCategory::ALL.to_vec()), Quantity::Penalty]
+            vec![
+                Quantity::Cost(CostCategory::ALL.to_vec()),
+                Quantity::Penalty,
+            ]
         }
         other => vec![other.clone()],
     }

@@ -7,7 +7,10 @@ use anyhow::Result;
 use good_lp::Expression;
 
 use crate::lp::constraints::{condition_instances, condition_row_name};
-use crate::lp::objective::{cost_at, discount_factor, expression_at, slack_penalty_at, total_slack_penalty, unmet_penalty_at};
+use crate::lp::objective::{
+    cost_at, discount_factor, expression_at, slack_penalty_at, total_slack_penalty,
+    unmet_penalty_at,
+};
 use crate::lp::{Family, Lp, Side};
 use crate::model::{parse_expression, CostCategory, Model};
 use crate::solve::RawSolution;
@@ -99,7 +102,11 @@ impl Solution {
                 }
             })
             .collect();
-        let row_index = rows.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
+        let row_index = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.clone(), i))
+            .collect();
         let mut cash = 0.0;
         let mut penalty = evaluate(&total_slack_penalty(&model, &lp.vars));
         for period in 0..model.periods.len() {
@@ -108,7 +115,10 @@ impl Solution {
                 cash += factor * evaluate(&cost_at(&model, &lp.vars, category, period));
             }
             penalty += factor
-                * evaluate(&(unmet_penalty_at(&model, &lp.vars, period) + slack_penalty_at(&model, &lp.vars, period)));
+                * evaluate(
+                    &(unmet_penalty_at(&model, &lp.vars, period)
+                        + slack_penalty_at(&model, &lp.vars, period)),
+                );
         }
         Solution {
             objective: stage_objectives.first().copied().unwrap_or(raw.objective),
@@ -135,7 +145,14 @@ impl Solution {
     pub fn value(&self, text: &str) -> Result<Vec<f64>> {
         let expression = parse_expression(&self.model, text)?;
         Ok((0..self.model.periods.len())
-            .map(|period| clean(self.evaluate(&expression_at(&self.model, &self.lp.vars, &expression, period))))
+            .map(|period| {
+                clean(self.evaluate(&expression_at(
+                    &self.model,
+                    &self.lp.vars,
+                    &expression,
+                    period,
+                )))
+            })
             .collect())
     }
 
@@ -180,8 +197,16 @@ impl Solution {
         let mut results = Vec::new();
         for (condition_index, condition) in self.model.conditions.iter().enumerate() {
             let unit = condition.expression.unit(&self.model.currency);
-            for (instance_index, instance) in condition_instances(&self.model, condition).iter().enumerate() {
-                let value = crate::lp::constraints::condition_value(&self.model, &self.lp.vars, condition, instance);
+            for (instance_index, instance) in condition_instances(&self.model, condition)
+                .iter()
+                .enumerate()
+            {
+                let value = crate::lp::constraints::condition_value(
+                    &self.model,
+                    &self.lp.vars,
+                    condition,
+                    instance,
+                );
                 let activity = clean(self.evaluate(&value));
                 let bound_period = instance.period.unwrap_or(0);
                 let min = condition.min.as_ref().map(|m| m[bound_period]);
@@ -195,7 +220,11 @@ impl Solution {
                     .sum();
                 let mut shadow_price = 0.0;
                 let sides = [(Side::Min, min.is_some()), (Side::Max, max.is_some())];
-                for side in sides.into_iter().filter(|(_, present)| *present).map(|(side, _)| side) {
+                for side in sides
+                    .into_iter()
+                    .filter(|(_, present)| *present)
+                    .map(|(side, _)| side)
+                {
                     if let Some(row) = self.row(&condition_row_name(condition, instance, side)) {
                         shadow_price += row.shadow_price;
                     }
@@ -225,7 +254,6 @@ impl Solution {
         results
     }
 }
-
 
 /// Rounds solver noise (|x| < 1e-9, and -0) to 0.
 pub fn clean(value: f64) -> f64 {

@@ -35,7 +35,11 @@ pub enum RunFailure {
 }
 
 /// Builds the good_lp problem for `lp.rows` plus `extra_rows` and solves it.
-pub fn run_highs(lp: &Lp, objective: &Expression, extra_rows: &[Row]) -> Result<RawSolution, RunFailure> {
+pub fn run_highs(
+    lp: &Lp,
+    objective: &Expression,
+    extra_rows: &[Row],
+) -> Result<RawSolution, RunFailure> {
     let mut problem = lp
         .variables
         .clone()
@@ -59,11 +63,19 @@ pub fn run_highs(lp: &Lp, objective: &Expression, extra_rows: &[Row]) -> Result<
         ResolutionError::Unbounded => RunFailure::Unbounded,
         other => RunFailure::Other(other.to_string()),
     })?;
-    let values: Vec<f64> = lp.column_variables.iter().map(|v| solution.value(*v)).collect();
+    let values: Vec<f64> = lp
+        .column_variables
+        .iter()
+        .map(|v| solution.value(*v))
+        .collect();
     let objective_value = lp.evaluate(objective, &values);
     let inner = solution.into_inner();
     let row_duals = inner.dual_rows().to_vec();
-    Ok(RawSolution { objective: objective_value, values, row_duals })
+    Ok(RawSolution {
+        objective: objective_value,
+        values,
+        row_duals,
+    })
 }
 
 /// A target, limit or demand that must give way for the model to be feasible.
@@ -98,12 +110,18 @@ impl fmt::Display for Infeasible {
             )?;
             return Ok(());
         }
-        writeln!(formatter, "The closest feasible plan needs these to give way:")?;
+        writeln!(
+            formatter,
+            "The closest feasible plan needs these to give way:"
+        )?;
         for relaxation in &self.relaxations {
             writeln!(formatter, "  - {}", relaxation.description)?;
         }
         if !self.blocking.is_empty() {
-            writeln!(formatter, "What stands in the way (limits binding in that closest plan):")?;
+            writeln!(
+                formatter,
+                "What stands in the way (limits binding in that closest plan):"
+            )?;
             for name in &self.blocking {
                 writeln!(formatter, "  - {name}")?;
             }
@@ -167,7 +185,14 @@ pub fn solve(model: &Model) -> Result<Solution> {
     }
     let raw = last.ok_or_else(|| anyhow!("{}: the model has no objective", model.file))?;
     let solve_seconds = solve_start.elapsed().as_secs_f64();
-    Ok(Solution::new(model.clone(), lp, raw, stage_objectives, build_seconds, solve_seconds))
+    Ok(Solution::new(
+        model.clone(),
+        lp,
+        raw,
+        stage_objectives,
+        build_seconds,
+        solve_seconds,
+    ))
 }
 
 /// Re-solves with every hard target and limit, every demand without an
@@ -181,7 +206,11 @@ pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
         let row = &elastic.rows[row_index];
         let relaxable = matches!(
             row.family,
-            Family::Target | Family::Limit | Family::ServiceCover | Family::SkillMix | Family::Capacity
+            Family::Target
+                | Family::Limit
+                | Family::ServiceCover
+                | Family::SkillMix
+                | Family::Capacity
         );
         if !relaxable {
             continue;
@@ -199,7 +228,8 @@ pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
             vec![-1.0]
         };
         for direction in directions {
-            let variable = elastic.add_column(format!("elastic[{name},{direction}]"), 0.0, f64::INFINITY);
+            let variable =
+                elastic.add_column(format!("elastic[{name},{direction}]"), 0.0, f64::INFINITY);
             elastic.rows[row_index].expression += direction * variable;
             penalty += variable;
             added.push((variable, direction));
@@ -207,7 +237,11 @@ pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
         violations.push((row_index, added));
     }
     let Ok(raw) = run_highs(&elastic, &penalty, &[]) else {
-        return Infeasible { model_file: model.file.clone(), relaxations: Vec::new(), blocking: Vec::new() };
+        return Infeasible {
+            model_file: model.file.clone(),
+            relaxations: Vec::new(),
+            blocking: Vec::new(),
+        };
     };
     let mut relaxations = Vec::new();
     for (row_index, added) in &violations {
@@ -239,7 +273,11 @@ pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
         })
         .map(|(row, _)| row.name.clone())
         .collect();
-    Infeasible { model_file: model.file.clone(), relaxations, blocking }
+    Infeasible {
+        model_file: model.file.clone(),
+        relaxations,
+        blocking,
+    }
 }
 
 /// `shift` is how much the elastic columns added to the row's activity.
@@ -290,7 +328,11 @@ fn describe_relaxation(model: &Model, row: &Row, shift: f64) -> Relaxation {
         ),
         _ => format!("[{}] must give way by {}", row.name, format_number(amount)),
     };
-    Relaxation { row: row.name.clone(), description, amount }
+    Relaxation {
+        row: row.name.clone(),
+        description,
+        amount,
+    }
 }
 
 /// 12,292.5 style numbers for messages.

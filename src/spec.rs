@@ -17,7 +17,10 @@ use crate::model::{self, Model};
 /// A numeric parameter: one value for every period, one value per period, or
 /// a CSV file (long format `period,<entity kind>,value`).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged, expecting = "a number, a list with one number per period, or the path of a CSV file")]
+#[serde(
+    untagged,
+    expecting = "a number, a list with one number per period, or the path of a CSV file"
+)]
 pub enum Param {
     Scalar(f64),
     Series(Vec<f64>),
@@ -277,32 +280,42 @@ pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String
     }
     let scenarios: Vec<ScenarioSpec> = entities(&table, "scenario", &file)?;
     if let Some(scenario_id) = scenario {
-        let Some(found) = scenarios.iter().find(|candidate| candidate.id == scenario_id) else {
+        let Some(found) = scenarios
+            .iter()
+            .find(|candidate| candidate.id == scenario_id)
+        else {
             bail!(
                 "{file}: no scenario '{scenario_id}'{}; the file defines: {}",
                 did_you_mean(scenario_id, scenarios.iter().map(|s| s.id.as_str())),
                 if scenarios.is_empty() {
                     "none".to_string()
                 } else {
-                    scenarios.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                    scenarios
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 }
             );
         };
         for (setting_path, value) in &found.set {
-            apply_setting(&mut table, setting_path, value.clone())
-                .with_context(|| format!("{file}: scenario '{scenario_id}', setting '{setting_path}'"))?;
+            apply_setting(&mut table, setting_path, value.clone()).with_context(|| {
+                format!("{file}: scenario '{scenario_id}', setting '{setting_path}'")
+            })?;
         }
     }
     for setting in sets {
-        let (setting_path, value) = parse_set_argument(setting)
-            .with_context(|| format!("--set {setting}"))?;
+        let (setting_path, value) =
+            parse_set_argument(setting).with_context(|| format!("--set {setting}"))?;
         apply_setting(&mut table, &setting_path, value)
             .with_context(|| format!("{file}: --set {setting}"))?;
     }
 
     let model_section: ModelSection = match table.get("model") {
         Some(value) => deserialize_entity(value.clone(), &file, "[model]")?,
-        None => bail!("{file}: missing [model] section (it needs at least `periods = [\"2025/26\", ...]`)"),
+        None => bail!(
+            "{file}: missing [model] section (it needs at least `periods = [\"2025/26\", ...]`)"
+        ),
     };
     let objective: Option<ObjectiveSpec> = match table.get("objective") {
         Some(value) => Some(deserialize_entity(value.clone(), &file, "[objective]")?),
@@ -327,7 +340,11 @@ pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String
 }
 
 /// Deserializes one table into `T`, naming the entity and the field on error.
-fn deserialize_entity<T: serde::de::DeserializeOwned>(value: toml::Value, file: &str, entity: &str) -> Result<T> {
+fn deserialize_entity<T: serde::de::DeserializeOwned>(
+    value: toml::Value,
+    file: &str,
+    entity: &str,
+) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let field = error.path().to_string();
         let inner = error.into_inner().to_string();
@@ -341,7 +358,11 @@ fn deserialize_entity<T: serde::de::DeserializeOwned>(value: toml::Value, file: 
 }
 
 /// Reads every `[[kind]]` entry of the table.
-fn entities<T: serde::de::DeserializeOwned>(table: &toml::Table, kind: &str, file: &str) -> Result<Vec<T>> {
+fn entities<T: serde::de::DeserializeOwned>(
+    table: &toml::Table,
+    kind: &str,
+    file: &str,
+) -> Result<Vec<T>> {
     let Some(value) = table.get(kind) else {
         return Ok(Vec::new());
     };
@@ -360,15 +381,19 @@ fn entities<T: serde::de::DeserializeOwned>(table: &toml::Table, kind: &str, fil
 
 /// `group 'staff_nurse'` or, without an id, `group #3`.
 fn entity_label(kind: &str, index: usize, entry: &toml::Value) -> String {
-    let id = entry.get("id").and_then(|v| v.as_str()).map(str::to_string).or_else(|| {
-        if kind == "move" {
-            let from = entry.get("from")?.as_str()?;
-            let to = entry.get("to")?.as_str()?;
-            Some(format!("{from}->{to}"))
-        } else {
-            None
-        }
-    });
+    let id = entry
+        .get("id")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .or_else(|| {
+            if kind == "move" {
+                let from = entry.get("from")?.as_str()?;
+                let to = entry.get("to")?.as_str()?;
+                Some(format!("{from}->{to}"))
+            } else {
+                None
+            }
+        });
     match id {
         Some(id) => format!("{kind} '{id}'"),
         None => format!("{kind} #{}", index + 1),
@@ -384,7 +409,9 @@ pub fn parse_set_argument(argument: &str) -> Result<(String, toml::Value)> {
     let path = path.trim().to_string();
     let raw = raw.trim();
     let value = match format!("value = {raw}").parse::<toml::Table>() {
-        Ok(mut parsed) => parsed.remove("value").unwrap_or_else(|| toml::Value::String(raw.to_string())),
+        Ok(mut parsed) => parsed
+            .remove("value")
+            .unwrap_or_else(|| toml::Value::String(raw.to_string())),
         Err(_) => toml::Value::String(raw.to_string()),
     };
     Ok((path, value))
@@ -392,9 +419,9 @@ pub fn parse_set_argument(argument: &str) -> Result<(String, toml::Value)> {
 
 /// Applies one `kind.id.field[.subfield]` (or `model.field`) setting.
 pub fn apply_setting(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<()> {
-    let (kind, rest) = path
-        .split_once('.')
-        .ok_or_else(|| anyhow!("a setting path is kind.id.field (e.g. group.staff_nurse.attrition) or model.field"))?;
+    let (kind, rest) = path.split_once('.').ok_or_else(|| {
+        anyhow!("a setting path is kind.id.field (e.g. group.staff_nurse.attrition) or model.field")
+    })?;
     if kind == "model" {
         let section = table
             .entry("model")
@@ -479,7 +506,10 @@ pub fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>)
 fn read_series_files(spec: &mut Spec) -> Result<()> {
     let periods = spec.model.periods.clone();
     let file = spec.file.clone();
-    let mut reader = SeriesReader { model_file: &file, periods: &periods };
+    let mut reader = SeriesReader {
+        model_file: &file,
+        periods: &periods,
+    };
     for group in &mut spec.groups {
         let label = format!("group '{}'", group.id);
         for (field, param) in [
@@ -496,8 +526,20 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             reader.resolve_optional(param, "group", &group.id, &label, field)?;
         }
         if let Some(reduced) = &mut group.reduced_hours {
-            reader.resolve(&mut reduced.max, "group", &group.id, &label, "reduced_hours.max")?;
-            reader.resolve_optional(&mut reduced.cost, "group", &group.id, &label, "reduced_hours.cost")?;
+            reader.resolve(
+                &mut reduced.max,
+                "group",
+                &group.id,
+                &label,
+                "reduced_hours.max",
+            )?;
+            reader.resolve_optional(
+                &mut reduced.cost,
+                "group",
+                &group.id,
+                &label,
+                "reduced_hours.cost",
+            )?;
         }
     }
     for pool in &mut spec.pools {
@@ -543,8 +585,20 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
     }
     for service in &mut spec.services {
         let label = format!("service '{}'", service.id);
-        reader.resolve(&mut service.demand, "service", &service.id, &label, "demand")?;
-        reader.resolve_optional(&mut service.unmet_penalty, "service", &service.id, &label, "unmet_penalty")?;
+        reader.resolve(
+            &mut service.demand,
+            "service",
+            &service.id,
+            &label,
+            "demand",
+        )?;
+        reader.resolve_optional(
+            &mut service.unmet_penalty,
+            "service",
+            &service.id,
+            &label,
+            "unmet_penalty",
+        )?;
     }
     for (kind, conditions) in [("target", &mut spec.targets), ("limit", &mut spec.limits)] {
         for condition in conditions.iter_mut() {
@@ -562,14 +616,28 @@ struct SeriesReader<'a> {
 }
 
 impl SeriesReader<'_> {
-    fn resolve_optional(&mut self, param: &mut Option<Param>, kind: &str, id: &str, label: &str, field: &str) -> Result<()> {
+    fn resolve_optional(
+        &mut self,
+        param: &mut Option<Param>,
+        kind: &str,
+        id: &str,
+        label: &str,
+        field: &str,
+    ) -> Result<()> {
         match param {
             Some(inner) => self.resolve(inner, kind, id, label, field),
             None => Ok(()),
         }
     }
 
-    fn resolve(&mut self, param: &mut Param, kind: &str, id: &str, label: &str, field: &str) -> Result<()> {
+    fn resolve(
+        &mut self,
+        param: &mut Param,
+        kind: &str,
+        id: &str,
+        label: &str,
+        field: &str,
+    ) -> Result<()> {
         if let Param::File(relative) = param {
             let csv_path = self.locate(relative).with_context(|| {
                 format!("{}: {label}, field '{field}'", self.model_file.display())
@@ -619,12 +687,21 @@ pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) ->
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
         .and_then(|reader| reader.finish())
         .map_err(|error| anyhow!("not a readable CSV file: {error}"))?;
-    let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     let column = |name: &str| -> Result<Vec<Option<String>>> {
-        let series = frame
-            .column(name)
-            .map_err(|_| anyhow!("missing column '{name}' (columns are: {})", names.join(", ")))?;
-        let text = series.str().map_err(|error| anyhow!("column '{name}': {error}"))?;
+        let series = frame.column(name).map_err(|_| {
+            anyhow!(
+                "missing column '{name}' (columns are: {})",
+                names.join(", ")
+            )
+        })?;
+        let text = series
+            .str()
+            .map_err(|error| anyhow!("column '{name}': {error}"))?;
         Ok(text.iter().map(|cell| cell.map(str::to_string)).collect())
     };
     let period_column = column("period")?;
@@ -683,5 +760,8 @@ pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) ->
     if !missing.is_empty() {
         bail!("missing period(s) {} for '{id}'", missing.join(", "));
     }
-    Ok(values.into_iter().map(|value| value.unwrap_or_default()).collect())
+    Ok(values
+        .into_iter()
+        .map(|value| value.unwrap_or_default())
+        .collect())
 }

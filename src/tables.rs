@@ -30,14 +30,24 @@ pub fn flows(solution: &Solution) -> Vec<Flow> {
     for (group_index, group) in model.groups.iter().enumerate() {
         for period in 0..model.periods.len() {
             let mut push = |flow: &'static str, channel: String, fte: f64| {
-                flows.push(Flow { period, group: group_index, flow, channel, fte: clean(fte) });
+                flows.push(Flow {
+                    period,
+                    group: group_index,
+                    flow,
+                    channel,
+                    fte: clean(fte),
+                });
             };
             let previous = if period == 0 {
                 group.opening_fte
             } else {
                 value(vars.stock[group_index][period - 1])
             };
-            push("attrition", String::new(), -group.attrition_rate[period] * previous);
+            push(
+                "attrition",
+                String::new(),
+                -group.attrition_rate[period] * previous,
+            );
             for (source, hires) in &vars.hire[group_index] {
                 let channel = match source {
                     HireSource::Pool(pool) => model.pools[*pool].id.clone(),
@@ -53,17 +63,26 @@ pub fn flows(solution: &Solution) -> Vec<Flow> {
             }
             for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
                 if pipeline.to == crate::model::Destination::Group(group_index) {
-                    let completed = solution.evaluate(&completions(model, vars, pipeline_index, period));
+                    let completed =
+                        solution.evaluate(&completions(model, vars, pipeline_index, period));
                     push("completion", pipeline.id.clone(), completed);
                 }
                 if pipeline.from == Some(group_index) {
-                    push("intake", pipeline.id.clone(), -value(vars.intake[pipeline_index][period]));
+                    push(
+                        "intake",
+                        pipeline.id.clone(),
+                        -value(vars.intake[pipeline_index][period]),
+                    );
                 }
             }
             for (move_index, movement) in model.moves.iter().enumerate() {
                 let moved = value(vars.moves[move_index][period]);
                 if movement.to == group_index {
-                    push("move_in", movement.id.clone(), movement.retention_rate[period] * moved);
+                    push(
+                        "move_in",
+                        movement.id.clone(),
+                        movement.retention_rate[period] * moved,
+                    );
                 }
                 if movement.from == group_index {
                     push("move_out", movement.id.clone(), -moved);
@@ -80,11 +99,16 @@ pub fn flows(solution: &Solution) -> Vec<Flow> {
 /// stocks.csv: group, period, opening (start of period), stock (end), change.
 pub fn stocks_frame(solution: &Solution) -> Result<DataFrame> {
     let model = &solution.model;
-    let (mut group, mut period, mut opening, mut stock, mut change) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut group, mut period, mut opening, mut stock, mut change) =
+        (vec![], vec![], vec![], vec![], vec![]);
     for (group_index, spec) in model.groups.iter().enumerate() {
         let mut previous = spec.opening_fte;
         for (period_index, label) in model.periods.iter().enumerate() {
-            let value = clean(solution.values[solution.lp.index_of(solution.lp.vars.stock[group_index][period_index])]);
+            let value = clean(
+                solution.values[solution
+                    .lp
+                    .index_of(solution.lp.vars.stock[group_index][period_index])],
+            );
             group.push(spec.id.clone());
             period.push(label.clone());
             opening.push(previous);
@@ -139,7 +163,9 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
     let mut rows = Vec::new();
     for period in 0..model.periods.len() {
         for (service_index, service) in model.services.iter().enumerate() {
-            for ((group, efficiency), (_, work)) in service.staffed_by.iter().zip(&vars.work[service_index]) {
+            for ((group, efficiency), (_, work)) in
+                service.staffed_by.iter().zip(&vars.work[service_index])
+            {
                 let fte = value(work[period]);
                 rows.push(Deployment {
                     period,
@@ -199,7 +225,12 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
 
 /// Care delivered to a service in a period (FTE).
 pub fn delivered(solution: &Solution, service: usize, period: usize) -> f64 {
-    clean(solution.evaluate(&delivered_care(&solution.model, &solution.lp.vars, service, period)))
+    clean(solution.evaluate(&delivered_care(
+        &solution.model,
+        &solution.lp.vars,
+        service,
+        period,
+    )))
 }
 
 /// deployment.csv.
@@ -243,10 +274,22 @@ pub fn costs_frame(solution: &Solution) -> Result<DataFrame> {
             discounted.push(clean(value * discount));
         };
         for cost_category in CostCategory::ALL {
-            push(cost_category.as_str(), "cash", solution.cost(cost_category, period_index));
+            push(
+                cost_category.as_str(),
+                "cash",
+                solution.cost(cost_category, period_index),
+            );
         }
-        push("unmet_demand", "penalty", solution.unmet_penalty(period_index));
-        push("soft_conditions", "penalty", solution.soft_penalty(period_index));
+        push(
+            "unmet_demand",
+            "penalty",
+            solution.unmet_penalty(period_index),
+        );
+        push(
+            "soft_conditions",
+            "penalty",
+            solution.soft_penalty(period_index),
+        );
     }
     let total_soft = solution.total_soft_penalty();
     if total_soft != 0.0 {
@@ -305,6 +348,8 @@ pub fn rows_frame(solution: &Solution) -> Result<DataFrame> {
 /// Writes a frame as CSV into memory.
 pub fn to_csv(frame: &mut DataFrame) -> Result<Vec<u8>> {
     let mut buffer = Vec::new();
-    CsvWriter::new(&mut buffer).include_header(true).finish(frame)?;
+    CsvWriter::new(&mut buffer)
+        .include_header(true)
+        .finish(frame)?;
     Ok(buffer)
 }

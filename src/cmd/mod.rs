@@ -1,6 +1,7 @@
 //! Subcommands, one file each (xsv style). Each turns its arguments into a
 //! validated model, runs the pipeline and hands results to `report`.
 
+pub mod compare;
 pub mod export;
 pub mod solve;
 pub mod validate;
@@ -48,6 +49,8 @@ pub enum Command {
     Validate(validate::Args),
     /// Find the optimal plan; print a summary, or write tables and charts with --out
     Solve(solve::Args),
+    /// Compare a policy scenario with a base scenario: the system-wide impact report
+    Compare(compare::Args),
     /// Write the linear programme for another solver (LP or MPS format)
     Export(export::Args),
 }
@@ -56,6 +59,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Solve(args) => solve::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Export(args) => export::run(&args),
     }
 }

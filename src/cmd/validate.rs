@@ -22,7 +22,11 @@ pub fn run(args: &Args) -> Result<()> {
 /// A plain description of a valid model.
 pub fn describe(model: &crate::model::Model, variables: usize, constraints: usize) -> String {
     let mut out = String::new();
-    let scenario = model.scenario.as_deref().map(|s| format!(", scenario '{s}'")).unwrap_or_default();
+    let scenario = model
+        .scenario
+        .as_deref()
+        .map(|s| format!(", scenario '{s}'"))
+        .unwrap_or_default();
     let _ = writeln!(out, "{}: valid — \"{}\"{scenario}", model.file, model.name);
     let _ = writeln!(
         out,
@@ -33,12 +37,43 @@ pub fn describe(model: &crate::model::Model, variables: usize, constraints: usiz
         model.discount_rate,
         model.currency
     );
-    let list = |ids: Vec<&str>| if ids.is_empty() { "none".to_string() } else { ids.join(", ") };
-    let _ = writeln!(out, "  {} groups: {}", model.groups.len(), list(model.groups.iter().map(|g| g.id.as_str()).collect()));
-    let _ = writeln!(out, "  {} pools: {}", model.pools.len(), list(model.pools.iter().map(|p| p.id.as_str()).collect()));
-    let _ = writeln!(out, "  {} pipelines: {}", model.pipelines.len(), list(model.pipelines.iter().map(|p| p.id.as_str()).collect()));
-    let _ = writeln!(out, "  {} moves: {}", model.moves.len(), list(model.moves.iter().map(|m| m.id.as_str()).collect()));
-    let _ = writeln!(out, "  {} services: {}", model.services.len(), list(model.services.iter().map(|s| s.id.as_str()).collect()));
+    let list = |ids: Vec<&str>| {
+        if ids.is_empty() {
+            "none".to_string()
+        } else {
+            ids.join(", ")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "  {} groups: {}",
+        model.groups.len(),
+        list(model.groups.iter().map(|g| g.id.as_str()).collect())
+    );
+    let _ = writeln!(
+        out,
+        "  {} pools: {}",
+        model.pools.len(),
+        list(model.pools.iter().map(|p| p.id.as_str()).collect())
+    );
+    let _ = writeln!(
+        out,
+        "  {} pipelines: {}",
+        model.pipelines.len(),
+        list(model.pipelines.iter().map(|p| p.id.as_str()).collect())
+    );
+    let _ = writeln!(
+        out,
+        "  {} moves: {}",
+        model.moves.len(),
+        list(model.moves.iter().map(|m| m.id.as_str()).collect())
+    );
+    let _ = writeln!(
+        out,
+        "  {} services: {}",
+        model.services.len(),
+        list(model.services.iter().map(|s| s.id.as_str()).collect())
+    );
     let _ = writeln!(
         out,
         "  {} targets and limits in force: {}",
@@ -48,8 +83,16 @@ pub fn describe(model: &crate::model::Model, variables: usize, constraints: usiz
     let _ = writeln!(
         out,
         "  objective: minimise {}",
-        model.objectives.iter().map(|o| o.text.as_str()).collect::<Vec<_>>().join(", then ")
+        model
+            .objectives
+            .iter()
+            .map(|o| o.text.as_str())
+            .collect::<Vec<_>>()
+            .join(", then ")
     );
-    let _ = writeln!(out, "  linear programme: {variables} variables, {constraints} constraints");
+    let _ = writeln!(
+        out,
+        "  linear programme: {variables} variables, {constraints} constraints"
+    );
     out
 }

@@ -21,7 +21,8 @@ pub fn completions(model: &Model, vars: &Vars, pipeline: usize, period: usize) -
     let spec = &model.pipelines[pipeline];
     let mut expression = Expression::from(spec.opening_completions(period));
     if period >= spec.duration_periods {
-        expression += spec.completion_rate[period] * vars.intake[pipeline][period - spec.duration_periods];
+        expression +=
+            spec.completion_rate[period] * vars.intake[pipeline][period - spec.duration_periods];
     }
     expression
 }
@@ -43,7 +44,9 @@ pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
             };
             let mut inflow = (1.0 - group.attrition_rate[period]) * previous;
             inflow += (1.0 - group.new_starter_attrition_rate[period])
-                * sum(vars.hire[group_index].iter().map(|(_, hires)| hires[period]));
+                * sum(vars.hire[group_index]
+                    .iter()
+                    .map(|(_, hires)| hires[period]));
             for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
                 if pipeline.to == Destination::Group(group_index) {
                     inflow += completions(model, vars, pipeline_index, period);
@@ -86,7 +89,9 @@ pub fn add_capacity(lp: &mut Lp, model: &Model) {
                 }
             }
             let mut available = group.productivity[period] * vars.stock[group_index][period];
-            if let (Some(reduced), Some(options)) = (&vars.reduced[group_index], &group.reduced_hours) {
+            if let (Some(reduced), Some(options)) =
+                (&vars.reduced[group_index], &group.reduced_hours)
+            {
                 available -= (1.0 - options.output_share) * reduced[period];
             }
             for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
@@ -115,7 +120,12 @@ pub fn add_service_cover(lp: &mut Lp, model: &Model) {
                 covered += unmet[period];
             }
             let name = format!("service_cover[{},{period_label}]", service.id);
-            lp.add_equality(Family::ServiceCover, name, covered, service.demand_fte[period]);
+            lp.add_equality(
+                Family::ServiceCover,
+                name,
+                covered,
+                service.demand_fte[period],
+            );
         }
     }
 }
@@ -123,7 +133,11 @@ pub fn add_service_cover(lp: &mut Lp, model: &Model) {
 /// Care delivered to service s in period t: Σ_g e_{g,s}·work[g,s,t] + Σ_l temp[l,s,t].
 pub fn delivered_care(model: &Model, vars: &Vars, service: usize, period: usize) -> Expression {
     let mut delivered = Expression::default();
-    for ((_, efficiency), (_, work)) in model.services[service].staffed_by.iter().zip(&vars.work[service]) {
+    for ((_, efficiency), (_, work)) in model.services[service]
+        .staffed_by
+        .iter()
+        .zip(&vars.work[service])
+    {
         delivered += *efficiency * work[period];
     }
     delivered += sum(vars.temp[service].iter().map(|(_, temp)| temp[period]));
@@ -150,7 +164,12 @@ pub fn add_skill_mix(lp: &mut Lp, model: &Model) {
                     "skill_mix[{},{},{period_label}]",
                     service.id, model.groups[group].id
                 );
-                lp.add_at_least(Family::SkillMix, name, expression, share * service.demand_fte[period]);
+                lp.add_at_least(
+                    Family::SkillMix,
+                    name,
+                    expression,
+                    share * service.demand_fte[period],
+                );
             }
         }
     }
@@ -194,7 +213,9 @@ pub fn add_pool_supply(lp: &mut Lp, model: &Model) {
 /// intake[p,t] ≤ capacity[p,t]
 pub fn add_intake_capacity(lp: &mut Lp, model: &Model) {
     for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
-        let Some(capacity) = &pipeline.capacity else { continue };
+        let Some(capacity) = &pipeline.capacity else {
+            continue;
+        };
         for (period, period_label) in model.periods.iter().enumerate() {
             let intake = Expression::from(lp.vars.intake[pipeline_index][period]);
             let name = format!("intake_capacity[{},{period_label}]", pipeline.id);
@@ -208,9 +229,13 @@ pub fn add_intake_capacity(lp: &mut Lp, model: &Model) {
 /// Σ_l hire[g,l,t] ≤ hire_max[g,t]
 pub fn add_hire_caps(lp: &mut Lp, model: &Model) {
     for (group_index, group) in model.groups.iter().enumerate() {
-        let Some(cap) = &group.hire_max_fte else { continue };
+        let Some(cap) = &group.hire_max_fte else {
+            continue;
+        };
         for (period, period_label) in model.periods.iter().enumerate() {
-            let hires = sum(lp.vars.hire[group_index].iter().map(|(_, hires)| hires[period]));
+            let hires = sum(lp.vars.hire[group_index]
+                .iter()
+                .map(|(_, hires)| hires[period]));
             let name = format!("hire_cap[{},{period_label}]", group.id);
             lp.add_at_most(Family::HireCap, name, hires, cap[period]);
         }
@@ -228,7 +253,12 @@ pub fn add_exit_caps(lp: &mut Lp, model: &Model) {
         let exits = exits.clone();
         for (period, period_label) in model.periods.iter().enumerate() {
             let name = format!("exit_cap[{},{period_label}]", group.id);
-            lp.add_at_most(Family::ExitCap, name, Expression::from(exits[period]), cap[period]);
+            lp.add_at_most(
+                Family::ExitCap,
+                name,
+                Expression::from(exits[period]),
+                cap[period],
+            );
         }
     }
 }
@@ -238,7 +268,9 @@ pub fn add_exit_caps(lp: &mut Lp, model: &Model) {
 /// move[m,t] ≤ max[m,t]
 pub fn add_move_caps(lp: &mut Lp, model: &Model) {
     for (move_index, movement) in model.moves.iter().enumerate() {
-        let Some(cap) = &movement.max_fte else { continue };
+        let Some(cap) = &movement.max_fte else {
+            continue;
+        };
         for (period, period_label) in model.periods.iter().enumerate() {
             let moves = Expression::from(lp.vars.moves[move_index][period]);
             let name = format!("move_cap[{},{period_label}]", movement.id);
@@ -252,13 +284,19 @@ pub fn add_move_caps(lp: &mut Lp, model: &Model) {
 /// reduced[g,t] ≤ reduced_max[g,t]
 pub fn add_reduced_hours_caps(lp: &mut Lp, model: &Model) {
     for (group_index, group) in model.groups.iter().enumerate() {
-        let (Some(options), Some(reduced)) = (&group.reduced_hours, &lp.vars.reduced[group_index]) else {
+        let (Some(options), Some(reduced)) = (&group.reduced_hours, &lp.vars.reduced[group_index])
+        else {
             continue;
         };
         let reduced = reduced.clone();
         for (period, period_label) in model.periods.iter().enumerate() {
             let name = format!("reduced_hours_cap[{},{period_label}]", group.id);
-            lp.add_at_most(Family::ReducedHoursCap, name, Expression::from(reduced[period]), options.max_fte[period]);
+            lp.add_at_most(
+                Family::ReducedHoursCap,
+                name,
+                Expression::from(reduced[period]),
+                options.max_fte[period],
+            );
         }
     }
 }
@@ -330,7 +368,14 @@ pub fn add_conditions(lp: &mut Lp, model: &Model) {
                     expression += below;
                 }
                 let name = condition_row_name(condition, instance, Side::Min);
-                lp.add_condition_row(family, name, expression, min[bound_period], f64::INFINITY, Some(condition_index));
+                lp.add_condition_row(
+                    family,
+                    name,
+                    expression,
+                    min[bound_period],
+                    f64::INFINITY,
+                    Some(condition_index),
+                );
             }
             if let Some(max) = &condition.max {
                 let mut expression = value;
@@ -338,14 +383,26 @@ pub fn add_conditions(lp: &mut Lp, model: &Model) {
                     expression -= above;
                 }
                 let name = condition_row_name(condition, instance, Side::Max);
-                lp.add_condition_row(family, name, expression, f64::NEG_INFINITY, max[bound_period], Some(condition_index));
+                lp.add_condition_row(
+                    family,
+                    name,
+                    expression,
+                    f64::NEG_INFINITY,
+                    max[bound_period],
+                    Some(condition_index),
+                );
             }
         }
     }
 }
 
 /// The value of a condition's expression over an instance's periods (nominal costs).
-pub fn condition_value(model: &Model, vars: &Vars, condition: &Condition, instance: &Instance) -> Expression {
+pub fn condition_value(
+    model: &Model,
+    vars: &Vars,
+    condition: &Condition,
+    instance: &Instance,
+) -> Expression {
     let mut value = Expression::default();
     for &period in &instance.periods {
         value += objective::expression_at(model, vars, &condition.expression, period);

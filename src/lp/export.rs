@@ -63,7 +63,12 @@ fn write_linear(out: &mut String, lp: &Lp, terms: &[(usize, f64)]) {
         if magnitude == 1.0 {
             let _ = write!(out, " {}", lp_name(&lp.columns[*index].name));
         } else {
-            let _ = write!(out, " {} {}", number(magnitude), lp_name(&lp.columns[*index].name));
+            let _ = write!(
+                out,
+                " {} {}",
+                number(magnitude),
+                lp_name(&lp.columns[*index].name)
+            );
         }
         if position % 6 == 5 {
             out.push_str("\n   ");
@@ -101,7 +106,12 @@ pub fn to_lp_format(lp: &Lp, model_name: &str) -> String {
                 let _ = writeln!(out, " {name} >= {}", number(lower));
             }
             (lower, true) => {
-                let _ = writeln!(out, " {} <= {name} <= {}", number(lower), number(column.upper));
+                let _ = writeln!(
+                    out,
+                    " {} <= {name} <= {}",
+                    number(lower),
+                    number(column.upper)
+                );
             }
         }
     }
@@ -138,7 +148,12 @@ pub fn to_mps_format(lp: &Lp, model_name: &str) -> String {
     out.push_str("COLUMNS\n");
     for (column, entries) in lp.columns.iter().zip(&by_column) {
         for (row_name, coefficient) in entries {
-            let _ = writeln!(out, " {} {row_name} {}", mps_name(&column.name), number(*coefficient));
+            let _ = writeln!(
+                out,
+                " {} {row_name} {}",
+                mps_name(&column.name),
+                number(*coefficient)
+            );
         }
     }
     out.push_str("RHS\n");
@@ -147,7 +162,11 @@ pub fn to_mps_format(lp: &Lp, model_name: &str) -> String {
         let _ = writeln!(out, " rhs obj {}", number(-objective_constant));
     }
     for row in &lp.rows {
-        let rhs = if row.lower.is_finite() { row.lower } else { row.upper };
+        let rhs = if row.lower.is_finite() {
+            row.lower
+        } else {
+            row.upper
+        };
         if rhs != 0.0 {
             let _ = writeln!(out, " rhs {} {}", mps_name(&row.name), number(rhs));
         }

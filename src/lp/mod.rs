@@ -159,7 +159,8 @@ impl Lp {
     pub fn add_column(&mut self, name: String, lower: f64, upper: f64) -> Variable {
         let variable = self.variables.add(variable().min(lower).max(upper));
         self.columns.push(Column { name, lower, upper });
-        self.column_index.insert(variable, self.column_variables.len());
+        self.column_index
+            .insert(variable, self.column_variables.len());
         self.column_variables.push(variable);
         variable
     }
@@ -183,12 +184,21 @@ impl Lp {
     pub fn add_series(&mut self, family: &str, entity: &str, periods: &[String]) -> Vec<Variable> {
         periods
             .iter()
-            .map(|period| self.add_column(format!("{family}[{entity},{period}]"), 0.0, f64::INFINITY))
+            .map(|period| {
+                self.add_column(format!("{family}[{entity},{period}]"), 0.0, f64::INFINITY)
+            })
             .collect()
     }
 
     /// Adds `lower ≤ expression ≤ upper`; the expression's constant moves to the bounds.
-    pub fn add_row(&mut self, family: Family, name: String, expression: Expression, lower: f64, upper: f64) {
+    pub fn add_row(
+        &mut self,
+        family: Family,
+        name: String,
+        expression: Expression,
+        lower: f64,
+        upper: f64,
+    ) {
         self.add_condition_row(family, name, expression, lower, upper, None);
     }
 
@@ -214,17 +224,35 @@ impl Lp {
     }
 
     /// `expression = value`
-    pub fn add_equality(&mut self, family: Family, name: String, expression: Expression, value: f64) {
+    pub fn add_equality(
+        &mut self,
+        family: Family,
+        name: String,
+        expression: Expression,
+        value: f64,
+    ) {
         self.add_row(family, name, expression, value, value);
     }
 
     /// `expression ≤ value`
-    pub fn add_at_most(&mut self, family: Family, name: String, expression: Expression, value: f64) {
+    pub fn add_at_most(
+        &mut self,
+        family: Family,
+        name: String,
+        expression: Expression,
+        value: f64,
+    ) {
         self.add_row(family, name, expression, f64::NEG_INFINITY, value);
     }
 
     /// `expression ≥ value`
-    pub fn add_at_least(&mut self, family: Family, name: String, expression: Expression, value: f64) {
+    pub fn add_at_least(
+        &mut self,
+        family: Family,
+        name: String,
+        expression: Expression,
+        value: f64,
+    ) {
         self.add_row(family, name, expression, value, f64::INFINITY);
     }
 }
@@ -319,10 +347,12 @@ fn add_variables(lp: &mut Lp, model: &Model) {
             if condition.penalty.is_some() {
                 let label = format!("{},{}", condition.id, instance.label);
                 if condition.min.is_some() {
-                    slack.below = Some(lp.add_column(format!("slack_below[{label}]"), 0.0, f64::INFINITY));
+                    slack.below =
+                        Some(lp.add_column(format!("slack_below[{label}]"), 0.0, f64::INFINITY));
                 }
                 if condition.max.is_some() {
-                    slack.above = Some(lp.add_column(format!("slack_above[{label}]"), 0.0, f64::INFINITY));
+                    slack.above =
+                        Some(lp.add_column(format!("slack_above[{label}]"), 0.0, f64::INFINITY));
                 }
             }
             slacks.push(slack);

@@ -11,7 +11,9 @@ use good_lp::Expression;
 
 use super::constraints::{completions, condition_instances, in_training};
 use super::{sum, Vars};
-use crate::model::{expand_cost, CostCategory, Expression as ModelExpression, HireSource, Model, Quantity};
+use crate::model::{
+    expand_cost, CostCategory, Expression as ModelExpression, HireSource, Model, Quantity,
+};
 
 /// (1+δ)^−t for 0-based period t.
 pub fn discount_factor(model: &Model, period: usize) -> f64 {
@@ -57,7 +59,9 @@ pub fn cost_at(model: &Model, vars: &Vars, category: CostCategory, period: usize
         }
         CostCategory::Exit => {
             for (group_index, group) in model.groups.iter().enumerate() {
-                if let (Some(exits), Some(rate)) = (&vars.exit[group_index], &group.exit_cost_per_fte) {
+                if let (Some(exits), Some(rate)) =
+                    (&vars.exit[group_index], &group.exit_cost_per_fte)
+                {
                     cost += rate[period] * exits[period];
                 }
             }
@@ -69,7 +73,9 @@ pub fn cost_at(model: &Model, vars: &Vars, category: CostCategory, period: usize
         }
         CostCategory::Reduced => {
             for (group_index, group) in model.groups.iter().enumerate() {
-                if let (Some(reduced), Some(options)) = (&vars.reduced[group_index], &group.reduced_hours) {
+                if let (Some(reduced), Some(options)) =
+                    (&vars.reduced[group_index], &group.reduced_hours)
+                {
                     cost += options.cost_per_fte[period] * reduced[period];
                 }
             }
@@ -101,8 +107,13 @@ pub fn unmet_penalty_at(model: &Model, vars: &Vars, period: usize) -> Expression
 pub fn slack_penalty_at(model: &Model, vars: &Vars, period: usize) -> Expression {
     let mut penalty = Expression::default();
     for (condition_index, condition) in model.conditions.iter().enumerate() {
-        let Some(rate) = condition.penalty else { continue };
-        for (instance, slack) in condition_instances(model, condition).iter().zip(&vars.slack[condition_index]) {
+        let Some(rate) = condition.penalty else {
+            continue;
+        };
+        for (instance, slack) in condition_instances(model, condition)
+            .iter()
+            .zip(&vars.slack[condition_index])
+        {
             if instance.period == Some(period) {
                 penalty += rate * sum(slack.below.into_iter().chain(slack.above));
             }
@@ -115,8 +126,13 @@ pub fn slack_penalty_at(model: &Model, vars: &Vars, period: usize) -> Expression
 pub fn total_slack_penalty(model: &Model, vars: &Vars) -> Expression {
     let mut penalty = Expression::default();
     for (condition_index, condition) in model.conditions.iter().enumerate() {
-        let Some(rate) = condition.penalty else { continue };
-        for (instance, slack) in condition_instances(model, condition).iter().zip(&vars.slack[condition_index]) {
+        let Some(rate) = condition.penalty else {
+            continue;
+        };
+        for (instance, slack) in condition_instances(model, condition)
+            .iter()
+            .zip(&vars.slack[condition_index])
+        {
             if instance.period.is_none() {
                 penalty += rate * sum(slack.below.into_iter().chain(slack.above));
             }
@@ -138,12 +154,22 @@ pub fn quantity_at(model: &Model, vars: &Vars, quantity: &Quantity, period: usiz
                 .collect::<Vec<_>>()
         })),
         Quantity::Intake(pipelines) => sum(pipelines.iter().map(|&p| vars.intake[p][t])),
-        Quantity::InTraining(pipelines) => pipelines.iter().map(|&p| in_training(model, vars, p, t)).sum(),
-        Quantity::Completions(pipelines) => pipelines.iter().map(|&p| completions(model, vars, p, t)).sum(),
+        Quantity::InTraining(pipelines) => pipelines
+            .iter()
+            .map(|&p| in_training(model, vars, p, t))
+            .sum(),
+        Quantity::Completions(pipelines) => pipelines
+            .iter()
+            .map(|&p| completions(model, vars, p, t))
+            .sum(),
         Quantity::Move(moves) => sum(moves.iter().map(|&m| vars.moves[m][t])),
-        Quantity::Exit(groups) => sum(groups.iter().filter_map(|&g| vars.exit[g].as_ref().map(|e| e[t]))),
+        Quantity::Exit(groups) => sum(groups
+            .iter()
+            .filter_map(|&g| vars.exit[g].as_ref().map(|e| e[t]))),
         Quantity::Surplus(groups) => sum(groups.iter().map(|&g| vars.surplus[g][t])),
-        Quantity::Reduced(groups) => sum(groups.iter().filter_map(|&g| vars.reduced[g].as_ref().map(|r| r[t]))),
+        Quantity::Reduced(groups) => sum(groups
+            .iter()
+            .filter_map(|&g| vars.reduced[g].as_ref().map(|r| r[t]))),
         Quantity::Work(groups, services) => sum(services.iter().flat_map(|&s| {
             vars.work[s]
                 .iter()
@@ -158,7 +184,9 @@ pub fn quantity_at(model: &Model, vars: &Vars, quantity: &Quantity, period: usiz
                 .map(|(_, temp)| temp[t])
                 .collect::<Vec<_>>()
         })),
-        Quantity::Unmet(services) => sum(services.iter().filter_map(|&s| vars.unmet[s].as_ref().map(|u| u[t]))),
+        Quantity::Unmet(services) => sum(services
+            .iter()
+            .filter_map(|&s| vars.unmet[s].as_ref().map(|u| u[t]))),
         Quantity::Cost(categories) if categories.is_empty() => {
             let mut total = Expression::default();
             for category in CostCategory::ALL {
@@ -172,7 +200,12 @@ pub fn quantity_at(model: &Model, vars: &Vars, quantity: &Quantity, period: usiz
 }
 
 /// An expression's value in one period, nominal (targets, limits, reports).
-pub fn expression_at(model: &Model, vars: &Vars, expression: &ModelExpression, period: usize) -> Expression {
+pub fn expression_at(
+    model: &Model,
+    vars: &Vars,
+    expression: &ModelExpression,
+    period: usize,
+) -> Expression {
     let mut value = Expression::from(expression.constant);
     for (coefficient, quantity) in &expression.terms {
         value += *coefficient * quantity_at(model, vars, quantity, period);
@@ -182,13 +215,21 @@ pub fn expression_at(model: &Model, vars: &Vars, expression: &ModelExpression, p
 
 /// An objective: the expression summed over all periods, with money terms
 /// discounted; penalties of total conditions enter with factor 1.
-pub fn objective_expression(model: &Model, vars: &Vars, expression: &ModelExpression) -> Expression {
+pub fn objective_expression(
+    model: &Model,
+    vars: &Vars,
+    expression: &ModelExpression,
+) -> Expression {
     let mut objective = Expression::default();
     for period in 0..model.periods.len() {
         let factor = discount_factor(model, period);
         objective += expression.constant;
         for (coefficient, quantity) in &expression.terms {
-            let weight = if quantity.is_money() { *coefficient * factor } else { *coefficient };
+            let weight = if quantity.is_money() {
+                *coefficient * factor
+            } else {
+                *coefficient
+            };
             objective += weight * quantity_at(model, vars, quantity, period);
         }
     }

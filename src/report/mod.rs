@@ -3,6 +3,9 @@
 //! file is written atomically (to a temporary file beside it, then renamed),
 //! and a path that is one of the model's inputs is refused.
 
+pub mod document;
+pub mod impact;
+pub mod plan;
 pub mod summary;
 
 use std::io::Write;
@@ -16,8 +19,12 @@ use crate::tables;
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
 /// flushed, then renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder).with_context(|| format!("cannot create folder {}", folder.display()))?;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create folder {}", folder.display()))?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -26,7 +33,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let result = (|| -> Result<()> {
         let mut file = std::fs::File::create(&temporary)
             .with_context(|| format!("cannot create {}", temporary.display()))?;
-        file.write_all(bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
+        file.write_all(bytes)
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
         file.sync_all().ok();
         std::fs::rename(&temporary, path)
             .with_context(|| format!("cannot move {} to {}", temporary.display(), path.display()))
@@ -65,11 +73,33 @@ pub fn write_solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<Pa
         Ok(())
     };
     write("summary.json", summary::summary_json(solution)?.as_bytes())?;
-    write("stocks.csv", &tables::to_csv(&mut tables::stocks_frame(solution)?)?)?;
-    write("flows.csv", &tables::to_csv(&mut tables::flows_frame(solution)?)?)?;
-    write("deployment.csv", &tables::to_csv(&mut tables::deployment_frame(solution)?)?)?;
-    write("costs.csv", &tables::to_csv(&mut tables::costs_frame(solution)?)?)?;
-    write("constraints.csv", &tables::to_csv(&mut tables::constraints_frame(solution)?)?)?;
-    write("duals.csv", &tables::to_csv(&mut tables::rows_frame(solution)?)?)?;
+    write(
+        "stocks.csv",
+        &tables::to_csv(&mut tables::stocks_frame(solution)?)?,
+    )?;
+    write(
+        "flows.csv",
+        &tables::to_csv(&mut tables::flows_frame(solution)?)?,
+    )?;
+    write(
+        "deployment.csv",
+        &tables::to_csv(&mut tables::deployment_frame(solution)?)?,
+    )?;
+    write(
+        "costs.csv",
+        &tables::to_csv(&mut tables::costs_frame(solution)?)?,
+    )?;
+    write(
+        "constraints.csv",
+        &tables::to_csv(&mut tables::constraints_frame(solution)?)?,
+    )?;
+    write(
+        "duals.csv",
+        &tables::to_csv(&mut tables::rows_frame(solution)?)?,
+    )?;
+    for (stem, chart) in plan::plan_charts(solution)? {
+        write(&format!("charts/{stem}.png"), &chart.png)?;
+        write(&format!("charts/{stem}.svg"), chart.svg.as_bytes())?;
+    }
     Ok(written)
 }

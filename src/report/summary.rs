@@ -76,10 +76,19 @@ pub fn text_table(header: &[String], rows: &[Vec<String>]) -> String {
 pub fn terminal_summary(solution: &Solution) -> String {
     let model = &solution.model;
     let mut out = String::new();
-    let scenario = model.scenario.as_deref().map(|s| format!(" — scenario '{s}'")).unwrap_or_default();
+    let scenario = model
+        .scenario
+        .as_deref()
+        .map(|s| format!(" — scenario '{s}'"))
+        .unwrap_or_default();
     let _ = writeln!(out, "{}{scenario}: {}", model.name, solution.status);
     for (objective, value) in model.objectives.iter().zip(&solution.stage_objectives) {
-        let _ = writeln!(out, "  minimise {:<28} {}", objective.text, format_number(*value));
+        let _ = writeln!(
+            out,
+            "  minimise {:<28} {}",
+            objective.text,
+            format_number(*value)
+        );
     }
     let _ = writeln!(
         out,
@@ -108,7 +117,9 @@ pub fn terminal_summary(solution: &Solution) -> String {
             let mut row = vec![group.id.clone(), format_number(group.opening_fte)];
             for period in 0..model.periods.len() {
                 let variable = solution.lp.vars.stock[group_index][period];
-                row.push(format_number(solution.values[solution.lp.index_of(variable)]));
+                row.push(format_number(
+                    solution.values[solution.lp.index_of(variable)],
+                ));
             }
             row
         })
@@ -143,7 +154,9 @@ pub fn terminal_summary(solution: &Solution) -> String {
     header.push("total".to_string());
     let mut rows = Vec::new();
     for category in CostCategory::ALL {
-        let values: Vec<f64> = (0..model.periods.len()).map(|t| solution.cost(category, t)).collect();
+        let values: Vec<f64> = (0..model.periods.len())
+            .map(|t| solution.cost(category, t))
+            .collect();
         if values.iter().all(|v| *v == 0.0) {
             continue;
         }
@@ -166,10 +179,17 @@ pub fn terminal_summary(solution: &Solution) -> String {
     let conditions = solution.conditions();
     if !conditions.is_empty() {
         out.push('\n');
-        let header: Vec<String> = ["Target / limit", "period", "value", "min", "max", "shadow price"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let header: Vec<String> = [
+            "Target / limit",
+            "period",
+            "value",
+            "min",
+            "max",
+            "shadow price",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let rows: Vec<Vec<String>> = conditions
             .iter()
             .map(|c| {
@@ -179,7 +199,12 @@ pub fn terminal_summary(solution: &Solution) -> String {
                     format_number(c.activity),
                     c.min.map(format_number).unwrap_or_default(),
                     c.max.map(format_number).unwrap_or_default(),
-                    format!("{} {} per {}", format_number(c.shadow_price), model.currency, c.unit),
+                    format!(
+                        "{} {} per {}",
+                        format_number(c.shadow_price),
+                        model.currency,
+                        c.unit
+                    ),
                 ]
             })
             .collect();

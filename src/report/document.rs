@@ -1,0 +1,225 @@
+//! A small document model — headings, paragraphs, tables, charts — rendered
+//! both as Markdown and as a self-contained HTML page (charts inlined as
+//! SVG, so the page opens offline).
+
+use std::fmt::Write;
+
+use crate::charts::Chart;
+
+pub enum Block {
+    Heading(u8, String),
+    Paragraph(String),
+    Bullets(Vec<String>),
+    /// header, rows; the first column is left-aligned, the rest right-aligned.
+    Table(Vec<String>, Vec<Vec<String>>),
+    /// file stem (charts/<stem>.png and .svg), caption
+    Chart(String, String),
+}
+
+pub struct Document {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Document {
+    pub fn new(title: impl Into<String>) -> Self {
+        Document {
+            title: title.into(),
+            blocks: Vec::new(),
+        }
+    }
+
+    pub fn heading(&mut self, level: u8, text: impl Into<String>) {
+        self.blocks.push(Block::Heading(level, text.into()));
+    }
+
+    pub fn paragraph(&mut self, text: impl Into<String>) {
+        self.blocks.push(Block::Paragraph(text.into()));
+    }
+
+    pub fn bullets(&mut self, items: Vec<String>) {
+        self.blocks.push(Block::Bullets(items));
+    }
+
+    pub fn table(&mut self, header: Vec<String>, rows: Vec<Vec<String>>) {
+        self.blocks.push(Block::Table(header, rows));
+    }
+
+    pub fn chart(&mut self, stem: impl Into<String>, caption: impl Into<String>) {
+        self.blocks.push(Block::Chart(stem.into(), caption.into()));
+    }
+
+    /// Markdown; charts link to charts/<stem>.png.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!("# {}\n\n", self.title);
+        for block in &self.blocks {
+            match block {
+                Block::Heading(level, text) => {
+                    let _ = writeln!(out, "{} {text}\n", "#".repeat(*level as usize));
+                }
+                Block::Paragraph(text) => {
+                    let _ = writeln!(out, "{text}\n");
+                }
+                Block::Bullets(items) => {
+                    for item in items {
+                        let _ = writeln!(out, "- {item}");
+                    }
+                    out.push('\n');
+                }
+                Block::Table(header, rows) => {
+                    let escape = |cell: &String| cell.replace('|', "\\|");
+                    let _ = writeln!(
+                        out,
+                        "| {} |",
+                        header.iter().map(escape).collect::<Vec<_>>().join(" | ")
+                    );
+                    let rule: Vec<&str> = (0..header.len())
+                        .map(|i| if i == 0 { "---" } else { "---:" })
+                        .collect();
+                    let _ = writeln!(out, "| {} |", rule.join(" | "));
+                    for row in rows {
+                        let _ = writeln!(
+                            out,
+                            "| {} |",
+                            row.iter().map(escape).collect::<Vec<_>>().join(" | ")
+                        );
+                    }
+                    out.push('\n');
+                }
+                Block::Chart(stem, caption) => {
+                    let _ = writeln!(out, "![{caption}](charts/{stem}.png)\n");
+                }
+            }
+        }
+        out
+    }
+
+    /// A self-contained HTML page; `chart` returns the rendered chart for a stem.
+    pub fn to_html(&self, chart: impl Fn(&str) -> Option<Chart>) -> String {
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
+            escape_html(&self.title),
+            escape_html(&self.title)
+        );
+        for block in &self.blocks {
+            match block {
+                Block::Heading(level, text) => {
+                    let level = (*level).clamp(2, 4);
+                    let _ = writeln!(out, "<h{level}>{}</h{level}>", escape_html(text));
+                }
+                Block::Paragraph(text) => {
+                    let _ = writeln!(out, "<p>{}</p>", inline_markdown(text));
+                }
+                Block::Bullets(items) => {
+                    out.push_str("<ul>\n");
+                    for item in items {
+                        let _ = writeln!(out, "<li>{}</li>", inline_markdown(item));
+                    }
+                    out.push_str("</ul>\n");
+                }
+                Block::Table(header, rows) => {
+                    out.push_str("<div class=\"table\"><table>\n<thead><tr>");
+                    for cell in header {
+                        let _ = write!(out, "<th>{}</th>", escape_html(cell));
+                    }
+                    out.push_str("</tr></thead>\n<tbody>\n");
+                    for row in rows {
+                        out.push_str("<tr>");
+                        for (index, cell) in row.iter().enumerate() {
+                            let class = if index == 0 {
+                                ""
+                            } else if cell.starts_with('−') || cell.starts_with('-') {
+                                " class=\"num neg\""
+                            } else {
+                                " class=\"num\""
+                            };
+                            let _ = write!(out, "<td{class}>{}</td>", inline_markdown(cell));
+                        }
+                        out.push_str("</tr>\n");
+                    }
+                    out.push_str("</tbody>\n</table></div>\n");
+                }
+                Block::Chart(stem, caption) => {
+                    out.push_str("<figure>\n");
+                    match chart(stem) {
+                        Some(rendered) => {
+                            let svg = strip_xml_declaration(&rendered.svg);
+                            let _ = writeln!(
+                                out,
+                                "<div class=\"chart\" role=\"img\" aria-label=\"{}\">{svg}</div>",
+                                escape_html(caption)
+                            );
+                        }
+                        None => {
+                            let _ = writeln!(out, "<p>(chart {stem} not available)</p>");
+                        }
+                    }
+                    let _ = writeln!(
+                        out,
+                        "<figcaption>{}</figcaption>\n</figure>",
+                        escape_html(caption)
+                    );
+                }
+            }
+        }
+        out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+}
+
+const STYLE: &str = "body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#1d1d1f;background:#fff;margin:0;line-height:1.5}\
+main{max-width:1040px;margin:0 auto;padding:24px}\
+h1{font-size:1.8em;border-bottom:3px solid #0072b2;padding-bottom:8px}\
+h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:4px}\
+table{border-collapse:collapse;margin:12px 0;font-size:0.9em}\
+.table{overflow-x:auto}\
+th,td{padding:4px 10px;border-bottom:1px solid #e5e5e5;white-space:nowrap}\
+th{background:#f3f6f9;text-align:right}th:first-child{text-align:left}\
+td.num{text-align:right;font-variant-numeric:tabular-nums}td.neg{color:#b00020}\
+figure{margin:16px 0}figure .chart svg{width:100%;height:auto}\
+figcaption{color:#555;font-size:0.9em}\
+ul li{margin:4px 0}code{background:#f3f3f3;padding:1px 4px}";
+
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `**bold**` and `` `code` `` in Markdown text, as HTML.
+fn inline_markdown(text: &str) -> String {
+    let escaped = escape_html(text);
+    let mut out = String::new();
+    let mut bold = false;
+    let mut code = false;
+    let mut chars = escaped.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '*' && chars.peek() == Some(&'*') {
+            chars.next();
+            out.push_str(if bold { "</strong>" } else { "<strong>" });
+            bold = !bold;
+        } else if c == '`' {
+            out.push_str(if code { "</code>" } else { "<code>" });
+            code = !code;
+        } else {
+            out.push(c);
+        }
+    }
+    if bold {
+        out.push_str("</strong>");
+    }
+    if code {
+        out.push_str("</code>");
+    }
+    out
+}
+
+fn strip_xml_declaration(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(start) => &svg[start..],
+        None => svg,
+    }
+}
