@@ -309,10 +309,21 @@ pub fn compare(
             });
         }
     }
+    // The headline is read where the policy's targets bite: the latest
+    // period of a new target (limits such as budgets hold every year).
+    let period_of = |c: &PolicyCondition| model.periods.iter().position(|p| *p == c.period);
+    let target_ids: Vec<&str> = model
+        .conditions
+        .iter()
+        .filter(|c| c.kind == crate::model::ConditionKind::Target)
+        .map(|c| c.id.as_str())
+        .collect();
     let headline_period = conditions
         .iter()
-        .filter_map(|c| model.periods.iter().position(|p| *p == c.period))
+        .filter(|c| target_ids.contains(&c.id.as_str()))
+        .filter_map(period_of)
         .max()
+        .or_else(|| conditions.iter().filter_map(period_of).max())
         .unwrap_or(periods - 1);
 
     // Channels: every (flow, channel) of the target group in either scenario.

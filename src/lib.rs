@@ -16,4 +16,5 @@ pub mod report;
 pub mod solution;
 pub mod solve;
 pub mod spec;
+pub mod synthetic;
 pub mod tables;

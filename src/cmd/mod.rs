@@ -1,6 +1,7 @@
 //! Subcommands, one file each (xsv style). Each turns its arguments into a
 //! validated model, runs the pipeline and hands results to `report`.
 
+pub mod bench;
 pub mod compare;
 pub mod export;
 pub mod solve;
@@ -51,6 +52,8 @@ pub enum Command {
     Solve(solve::Args),
     /// Compare a policy scenario with a base scenario: the system-wide impact report
     Compare(compare::Args),
+    /// Time reading, building and solving synthetic models of growing size
+    Bench(bench::Args),
     /// Write the linear programme for another solver (LP or MPS format)
     Export(export::Args),
 }
@@ -61,5 +64,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Solve(args) => solve::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }

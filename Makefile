@@ -1,0 +1,23 @@
+# The two commands of the README. Each installs what the build needs first
+# (CMake and libclang for HiGHS; see scripts/setup.sh), so they work on a
+# fresh machine with only a Rust toolchain and a C/C++ compiler.
+
+MODEL ?= models/england_community_nursing.toml
+
+.PHONY: example test setup bench
+
+setup:
+	bash scripts/setup.sh
+
+## Runs the flagship: the health visitor pledge against no pledge, writing
+## the impact report to reports/england_community_nursing/pledge-vs-no_pledge/.
+example: setup
+	cargo run --locked -- compare $(MODEL) --base no_pledge --policy pledge
+
+## Runs the whole test suite.
+test: setup
+	cargo test --locked
+
+## Benchmarks on synthetic models (release build).
+bench: setup
+	cargo run --locked --release -- bench
