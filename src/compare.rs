@@ -72,6 +72,8 @@ pub struct CostLine {
 /// A target or limit in force in the policy but not in the base (or changed).
 #[derive(Debug, Clone)]
 pub struct PolicyCondition {
+    /// "target" or "limit"
+    pub kind: String,
     pub id: String,
     pub expression: String,
     pub period: String,
@@ -97,6 +99,8 @@ pub struct Impact {
     pub headline_period: usize,
     pub conditions: Vec<PolicyCondition>,
     pub channels: Vec<Channel>,
+    /// The same decomposition for every group, by group index.
+    pub group_channels: Vec<Vec<Channel>>,
     pub services: Vec<ServiceImpact>,
     pub groups: Vec<GroupImpact>,
     pub costs: Vec<CostLine>,
@@ -298,6 +302,7 @@ pub fn compare(
         });
         if !in_base {
             conditions.push(PolicyCondition {
+                kind: result.kind.clone(),
                 id: result.id.clone(),
                 expression: result.expression.clone(),
                 period: result.period.clone(),
@@ -326,39 +331,21 @@ pub fn compare(
         .or_else(|| conditions.iter().filter_map(period_of).max())
         .unwrap_or(periods - 1);
 
-    // Channels: every (flow, channel) of the target group in either scenario.
-    let mut channel_map: BTreeMap<(String, String), (String, Vec<f64>)> = BTreeMap::new();
-    for (solution, sign) in [(policy, 1.0), (base, -1.0)] {
-        for flow in tables::flows(solution)
-            .into_iter()
-            .filter(|f| f.group == target)
-        {
-            let key = (flow.flow.to_string(), flow.channel.clone());
-            let entry = channel_map
-                .entry(key)
-                .or_insert_with(|| (channel_label(solution, &flow), vec![0.0; periods]));
-            entry.1[flow.period] += sign * flow.fte;
-        }
-    }
-    let mut channels: Vec<Channel> = channel_map
-        .into_iter()
-        .map(|((flow, channel), (label, change))| {
-            let change: Vec<f64> = change.into_iter().map(crate::solution::clean).collect();
-            let change_to_headline = change[..=headline_period].iter().sum();
-            Channel {
-                label,
-                flow,
-                channel,
-                change_by_period: change,
-                change_to_headline,
-            }
+    let base_flows = tables::flows(base);
+    let policy_flows = tables::flows(policy);
+    let group_channels: Vec<Vec<Channel>> = (0..model.groups.len())
+        .map(|group| {
+            channel_changes(
+                base,
+                policy,
+                &base_flows,
+                &policy_flows,
+                group,
+                headline_period,
+            )
         })
         .collect();
-    channels.sort_by(|a, b| {
-        b.change_to_headline
-            .abs()
-            .total_cmp(&a.change_to_headline.abs())
-    });
+    let channels = group_channels[target].clone();
 
     let services = model
         .services
@@ -418,6 +405,7 @@ pub fn compare(
         policy: policy_name.to_string(),
         periods: model.periods.clone(),
         target_group: target,
+        group_channels,
         target_group_id: model.groups[target].id.clone(),
         target_group_name: model.groups[target].name.clone(),
         headline_period,
@@ -530,7 +518,9 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
         .iter()
         .map(|s| (s, s.delivered_change()[headline]))
         .filter(|(_, change)| *change < -0.5)
-        .collect();
+        .collect::<Vec<_>>();
+    let mut losers_at_headline = losers_at_headline;
+    losers_at_headline.sort_by(|a, b| a.1.total_cmp(&b.1));
     if losers.is_empty() {
         lines.push("No service delivers less care than under the base.".to_string());
     } else {
@@ -562,4 +552,48 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// The change (policy minus base) in each flow channel of one group, per
+/// period and cumulated to the headline period, largest first. The channels
+/// of a group sum to the change in its stock.
+fn channel_changes(
+    base: &Solution,
+    policy: &Solution,
+    base_flows: &[Flow],
+    policy_flows: &[Flow],
+    group: usize,
+    headline_period: usize,
+) -> Vec<Channel> {
+    let periods = policy.model.periods.len();
+    let mut channel_map: BTreeMap<(String, String), (String, Vec<f64>)> = BTreeMap::new();
+    for (solution, flows, sign) in [(policy, policy_flows, 1.0), (base, base_flows, -1.0)] {
+        for flow in flows.iter().filter(|f| f.group == group) {
+            let key = (flow.flow.to_string(), flow.channel.clone());
+            let entry = channel_map
+                .entry(key)
+                .or_insert_with(|| (channel_label(solution, flow), vec![0.0; periods]));
+            entry.1[flow.period] += sign * flow.fte;
+        }
+    }
+    let mut channels: Vec<Channel> = channel_map
+        .into_iter()
+        .map(|((flow, channel), (label, change))| {
+            let change: Vec<f64> = change.into_iter().map(crate::solution::clean).collect();
+            let change_to_headline = change[..=headline_period].iter().sum();
+            Channel {
+                label,
+                flow,
+                channel,
+                change_by_period: change,
+                change_to_headline,
+            }
+        })
+        .collect();
+    channels.sort_by(|a, b| {
+        b.change_to_headline
+            .abs()
+            .total_cmp(&a.change_to_headline.abs())
+    });
+    channels
 }

@@ -178,6 +178,8 @@ pub struct Condition {
     pub when: When,
     /// Soft: cost per unit of violation.
     pub penalty: Option<f64>,
+    /// The unit of the expression, as written or inferred.
+    pub unit: String,
 }
 
 #[derive(Debug, Clone)]
@@ -775,11 +777,15 @@ fn build_condition(
         id: spec.id.clone(),
         name: spec.name.clone().unwrap_or_else(|| spec.id.clone()),
         text: spec.expr.clone(),
-        expression,
         min,
         max,
         when,
         penalty: spec.penalty,
+        unit: spec
+            .unit
+            .clone()
+            .unwrap_or_else(|| expression.unit(&model.currency)),
+        expression,
     })
 }
 

@@ -196,7 +196,7 @@ impl Solution {
     pub fn conditions(&self) -> Vec<ConditionResult> {
         let mut results = Vec::new();
         for (condition_index, condition) in self.model.conditions.iter().enumerate() {
-            let unit = condition.expression.unit(&self.model.currency);
+            let unit = condition.unit.clone();
             for (instance_index, instance) in condition_instances(&self.model, condition)
                 .iter()
                 .enumerate()

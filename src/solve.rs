@@ -286,7 +286,7 @@ fn describe_relaxation(model: &Model, row: &Row, shift: f64) -> Relaxation {
     let description = match (row.family, row.condition) {
         (Family::Target | Family::Limit, Some(condition_index)) => {
             let condition = &model.conditions[condition_index];
-            let unit = condition.expression.unit(&model.currency);
+            let unit = &condition.unit;
             if row.lower.is_finite() {
                 format!(
                     "{} '{}' ({} ≥ {}) [{}]: the most reachable is {} — short by {} {unit}",

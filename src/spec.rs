@@ -168,6 +168,9 @@ pub struct ConditionSpec {
     #[serde(default)]
     pub total: bool,
     pub penalty: Option<f64>,
+    /// The unit of the expression for reports (default: FTE, or the
+    /// currency for cost terms).
+    pub unit: Option<String>,
     #[serde(default = "default_true")]
     pub enabled: bool,
 }

@@ -229,8 +229,13 @@ pub fn impact_document(impact: &Impact) -> Document {
         ],
         rows,
     );
-    if !impact.conditions.is_empty() {
-        document.paragraph("Targets and limits of the policy, with their shadow prices (the discounted cost of tightening each by one more unit — for the pledge, the marginal cost of the last FTE):");
+    let shown: Vec<&crate::compare::PolicyCondition> = impact
+        .conditions
+        .iter()
+        .filter(|c| c.kind == "target" || c.shadow_price.abs() > 1e-6)
+        .collect();
+    if !shown.is_empty() {
+        document.paragraph("Targets of the policy, and its limits where they bind, with their shadow prices (the discounted cost of tightening each by one more unit — for a staffing target, the marginal cost of the last FTE):");
         document.table(
             vec![
                 "Target / limit".into(),
@@ -240,8 +245,7 @@ pub fn impact_document(impact: &Impact) -> Document {
                 "Max".into(),
                 "Shadow price".into(),
             ],
-            impact
-                .conditions
+            shown
                 .iter()
                 .map(|c| {
                     vec![
@@ -376,6 +380,35 @@ pub fn impact_document(impact: &Impact) -> Document {
             .collect(),
     );
     document.chart("stocks", "Staff in post by group, base and policy (FTE).");
+    document.heading(
+        3,
+        format!("How each group's staff changed, to {headline_label}"),
+    );
+    document.paragraph(format!(
+        "For every group whose staff in post or whose flows changed, the channels of that change summed over {}–{headline_label} (policy minus base, FTE); each group's channels sum to its stock change.",
+        periods[0]
+    ));
+    let mut rows = Vec::new();
+    for (group, channels) in impact.groups.iter().zip(&impact.group_channels) {
+        let change = group.change()[headline];
+        if change.abs() < 0.5 && channels.iter().all(|c| c.change_to_headline.abs() < 0.5) {
+            continue;
+        }
+        let parts: Vec<String> = channels
+            .iter()
+            .filter(|c| c.change_to_headline.abs() >= 0.5)
+            .map(|c| format!("{} {}", c.label, signed(c.change_to_headline)))
+            .collect();
+        rows.push(vec![group.name.clone(), signed(change), parts.join("; ")]);
+    }
+    document.table(
+        vec![
+            "Group".into(),
+            format!("Stock change, {headline_label}"),
+            "Channels (FTE)".into(),
+        ],
+        rows,
+    );
 
     document.heading(2, "4. Finance view");
     document.paragraph(format!(
