@@ -40,7 +40,10 @@ pub fn edited_text(name: &str, edits: &[(&str, &str)]) -> String {
     let mut text = fixture_text(name);
     for (from, to) in edits {
         let n = text.matches(from).count();
-        assert_eq!(n, 1, "edit of {name}: {from:?} occurs {n} times, expected once");
+        assert_eq!(
+            n, 1,
+            "edit of {name}: {from:?} occurs {n} times, expected once"
+        );
         text = text.replacen(from, to, 1);
     }
     text
