@@ -84,9 +84,8 @@ impl Solution {
             .iter()
             .zip(&raw.row_duals)
             .map(|(row, &dual)| {
-                let shadow_price = if row.is_equality() {
-                    dual
-                } else if row.lower.is_finite() {
+                // ≥ rows and equalities: ∂objective/∂bound as it is; ≤ rows: tightening lowers the bound.
+                let shadow_price = if row.is_equality() || row.lower.is_finite() {
                     dual
                 } else {
                     -dual

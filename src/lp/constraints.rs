@@ -29,9 +29,11 @@ pub fn completions(model: &Model, vars: &Vars, pipeline: usize, period: usize) -
 
 /// Stock balance, for each group g and period t (stock[g,−1] = opening):
 ///
+/// ```text
 /// stock[g,t] = (1−a_g)·stock[g,t−1] + (1−n_g)·Σ_l hire[g,l,t]
 ///   + Σ_{p→g} completions[p,t] + Σ_{m→g} ρ_m·move[m,t]
 ///   − Σ_{m from g} move[m,t] − Σ_{p from g} intake[p,t] − exit[g,t]
+/// ```
 pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
     for (group_index, group) in model.groups.iter().enumerate() {
         for (period, period_label) in model.periods.iter().enumerate() {
@@ -74,8 +76,10 @@ pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
 
 /// Capacity, for each group g and period t:
 ///
+/// ```text
 /// Σ_s work[g,s,t] + surplus[g,t] = productivity_g·stock[g,t] − (1−h_g)·reduced[g,t]
 ///   − Σ_{p supervised by g} σ_p·in_training[p,t]
+/// ```
 pub fn add_capacity(lp: &mut Lp, model: &Model) {
     for (group_index, group) in model.groups.iter().enumerate() {
         for (period, period_label) in model.periods.iter().enumerate() {

@@ -13,7 +13,6 @@ use super::Lp;
 fn sorted_terms(lp: &Lp, expression: &Expression) -> Vec<(usize, f64)> {
     let mut terms: Vec<(usize, f64)> = expression
         .linear_coefficients()
-        .into_iter()
         .filter(|(_, coefficient)| *coefficient != 0.0)
         .map(|(variable, coefficient)| (lp.index_of(variable), coefficient))
         .collect();
@@ -101,7 +100,7 @@ pub fn to_lp_format(lp: &Lp, model_name: &str) -> String {
     for column in &lp.columns {
         let name = lp_name(&column.name);
         match (column.lower, column.upper.is_finite()) {
-            (lower, false) if lower == 0.0 => {}
+            (0.0, false) => {}
             (lower, false) => {
                 let _ = writeln!(out, " {name} >= {}", number(lower));
             }

@@ -175,7 +175,6 @@ impl Lp {
         expression.constant()
             + expression
                 .linear_coefficients()
-                .into_iter()
                 .map(|(variable, coefficient)| coefficient * values[self.index_of(variable)])
                 .sum::<f64>()
     }

@@ -1,10 +1,13 @@
 //! Cost expressions by category and period, and the objective.
 //!
+//! ```text
 //! cash[t] = Σ salary·stock + Σ hire_cost·hire + Σ (cost_p + trainee_salary_p)·in_training
 //!   + Σ move_cost·move + Σ exit_cost·exit + Σ surplus_cost·surplus
 //!   + Σ reduced_cost·reduced + Σ rate_l·temp
 //! penalty[t] = Σ unmet_penalty·unmet + Σ soft penalty·slack
 //! objective = Σ_t (1+δ)^−t · (cash[t] + penalty[t]) + Σ penalty·slack of total conditions
+//! ```
+//!
 //! (t 0-based, so the first period is undiscounted).
 
 use good_lp::Expression;

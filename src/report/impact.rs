@@ -350,7 +350,7 @@ pub fn impact_document(impact: &Impact) -> Document {
     }
     document.chart(
         "displacement",
-        &format!("Change in care delivered by service in {headline_label} (FTE)."),
+        format!("Change in care delivered by service in {headline_label} (FTE)."),
     );
     document.heading(3, "Care delivered by service (change, FTE)");
     document.table(
@@ -564,9 +564,9 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     let (mut service, mut period, mut db, mut dp, mut ub, mut up) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     for s in &impact.services {
-        for t in 0..periods.len() {
+        for (t, label) in periods.iter().enumerate() {
             service.push(s.id.clone());
-            period.push(periods[t].clone());
+            period.push(label.clone());
             db.push(s.delivered_base[t]);
             dp.push(s.delivered_policy[t]);
             ub.push(s.unmet_base[t]);
@@ -582,9 +582,9 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
 
     let (mut group, mut period, mut sb, mut sp) = (vec![], vec![], vec![], vec![]);
     for g in &impact.groups {
-        for t in 0..periods.len() {
+        for (t, label) in periods.iter().enumerate() {
             group.push(g.id.clone());
-            period.push(periods[t].clone());
+            period.push(label.clone());
             sb.push(g.stock_base[t]);
             sp.push(g.stock_policy[t]);
         }
@@ -597,9 +597,9 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
 
     let (mut category, mut period, mut cb, mut cp) = (vec![], vec![], vec![], vec![]);
     for line in &impact.costs {
-        for t in 0..periods.len() {
+        for (t, label) in periods.iter().enumerate() {
             category.push(line.category.as_str().to_string());
-            period.push(periods[t].clone());
+            period.push(label.clone());
             cb.push(line.base[t]);
             cp.push(line.policy[t]);
         }
