@@ -733,16 +733,6 @@ fn build_condition(
     }
     let min = checker.optional_finite(&label, "min", spec.min.as_ref())?;
     let max = checker.optional_finite(&label, "max", spec.max.as_ref())?;
-    if let (Some(min), Some(max)) = (&min, &max) {
-        if let Some(period) = (0..min.len()).find(|&t| min[t] > max[t] + 1e-12) {
-            bail!(
-                "{file}: {label}: min {} is above max {} in {}",
-                min[period],
-                max[period],
-                model.periods[period]
-            );
-        }
-    }
     let when = if spec.total {
         if spec.at.is_some() {
             bail!("{file}: {label}, field 'at': a `total = true` condition holds on the sum over the horizon, so it takes no `at`");
@@ -767,6 +757,20 @@ fn build_condition(
             ),
         }
     };
+    if let (Some(min), Some(max)) = (&min, &max) {
+        let bound_periods: Vec<usize> = match &when {
+            When::At(periods) => periods.clone(),
+            When::Total => vec![0],
+        };
+        if let Some(&period) = bound_periods.iter().find(|&&t| min[t] > max[t] + 1e-12) {
+            bail!(
+                "{file}: {label}, field 'max': expected at least min ({}) in {}, got {}",
+                min[period],
+                model.periods[period],
+                max[period]
+            );
+        }
+    }
     if let Some(penalty) = spec.penalty {
         if !penalty.is_finite() || penalty < 0.0 {
             bail!("{file}: {label}, field 'penalty': expected a non-negative cost per unit, got {penalty}");

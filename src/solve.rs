@@ -216,6 +216,14 @@ pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
             continue;
         }
         let name = row.name.clone();
+        // A capacity balance gives way only when nothing a planner wrote can:
+        // it is a last resort (e.g. opening trainees needing more supervisors
+        // than exist), so a shortfall is blamed on demand or targets first.
+        let weight = if row.family == Family::Capacity {
+            1000.0
+        } else {
+            1.0
+        };
         let equality = row.is_equality();
         let lower_finite = row.lower.is_finite();
         let mut added = Vec::new();
@@ -231,7 +239,7 @@ pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
             let variable =
                 elastic.add_column(format!("elastic[{name},{direction}]"), 0.0, f64::INFINITY);
             elastic.rows[row_index].expression += direction * variable;
-            penalty += variable;
+            penalty += weight * variable;
             added.push((variable, direction));
         }
         violations.push((row_index, added));

@@ -19,7 +19,7 @@ use crate::model::{self, Model};
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(
     untagged,
-    expecting = "a number, a list with one number per period, or the path of a CSV file"
+    expecting = "expected a number, a list with one number per period, or the path of a CSV file"
 )]
 pub enum Param {
     Scalar(f64),
@@ -187,7 +187,10 @@ pub struct ObjectiveSpec {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged, expecting = "an expression or a list of expressions")]
+#[serde(
+    untagged,
+    expecting = "expected an expression or a list of expressions"
+)]
 pub enum OneOrMany {
     One(String),
     Many(Vec<String>),
@@ -351,7 +354,8 @@ fn deserialize_entity<T: serde::de::DeserializeOwned>(
     serde_path_to_error::deserialize(value).map_err(|error| {
         let field = error.path().to_string();
         let inner = error.into_inner().to_string();
-        let inner = inner.trim_end();
+        // toml appends "in `key`" on a line of its own; the field is named already.
+        let inner = inner.lines().next().unwrap_or_default().trim_end();
         if field == "." || field.is_empty() {
             anyhow!("{file}: {entity}: {inner}")
         } else {

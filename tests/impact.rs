@@ -10,7 +10,8 @@ use wfplan::solution::Solution;
 use crate::util::fixture_path;
 
 fn solve(scenario: Option<&str>) -> Solution {
-    let model = wfplan::spec::load(&fixture_path("pull.toml"), scenario, &[]).expect("pull.toml loads");
+    let model =
+        wfplan::spec::load(&fixture_path("pull.toml"), scenario, &[]).expect("pull.toml loads");
     wfplan::solve::solve(&model).expect("pull.toml solves")
 }
 
@@ -26,7 +27,10 @@ fn the_target_group_is_the_one_in_the_new_target_and_the_headline_is_its_period(
     let (_, _, impact) = impact();
     assert_eq!(impact.target_group_id, "hv");
     assert_eq!(impact.periods[impact.headline_period], "2028");
-    assert!((impact.groups[impact.target_group].stock_policy[impact.headline_period] - 120.0).abs() < 1e-6);
+    assert!(
+        (impact.groups[impact.target_group].stock_policy[impact.headline_period] - 120.0).abs()
+            < 1e-6
+    );
 }
 
 #[test]
@@ -34,13 +38,16 @@ fn channels_sum_exactly_to_each_groups_stock_change() {
     let (_, _, impact) = impact();
     for (group, channels) in impact.groups.iter().zip(&impact.group_channels) {
         let change = group.change();
-        for period in 0..impact.periods.len() {
-            let cumulated: f64 = channels.iter().map(|c| c.change_by_period[..=period].iter().sum::<f64>()).sum();
+        for (period, label) in impact.periods.iter().enumerate() {
+            let cumulated: f64 = channels
+                .iter()
+                .map(|c| c.change_by_period[..=period].iter().sum::<f64>())
+                .sum();
             assert!(
                 (cumulated - change[period]).abs() < 1e-6,
                 "group {} period {}: channels sum to {cumulated}, stock changed by {}",
                 group.id,
-                impact.periods[period],
+                label,
                 change[period]
             );
         }
@@ -52,11 +59,20 @@ fn channels_sum_exactly_to_each_groups_stock_change() {
 #[test]
 fn the_pull_is_visible_through_named_channels() {
     let (_, _, impact) = impact();
-    let channel = |label: &str| impact.channels.iter().find(|c| c.label == label).map(|c| c.change_to_headline);
+    let channel = |label: &str| {
+        impact
+            .channels
+            .iter()
+            .find(|c| c.label == label)
+            .map(|c| c.change_to_headline)
+    };
     assert!(channel("training via train_hv (seconded from dn)").unwrap_or(0.0) > 1.0);
     assert!(channel("hires from nq").unwrap_or(0.0) > 1.0);
     let losers = impact.losers();
-    assert_eq!(losers.first().map(|(s, _)| s.id.as_str()), Some("district_nursing"));
+    assert_eq!(
+        losers.first().map(|(s, _)| s.id.as_str()),
+        Some("district_nursing")
+    );
 }
 
 #[test]
@@ -95,13 +111,40 @@ fn html_report_is_self_contained() {
     assert!(written.iter().any(|p| p.ends_with("report.html")));
     let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
     assert!(html.contains("<svg"), "charts are inlined as SVG");
-    assert!(!html.contains("src=\"http"), "nothing is fetched from the network");
+    assert!(
+        !html.contains("src=\"http"),
+        "nothing is fetched from the network"
+    );
     assert!(!html.contains("<img"), "no external images");
-    for name in ["headline.csv", "channels.csv", "services.csv", "groups.csv", "finance.csv", "report.md"] {
-        assert!(Path::new(&out.path().join(name)).is_file(), "{name} written");
+    for name in [
+        "headline.csv",
+        "channels.csv",
+        "services.csv",
+        "groups.csv",
+        "finance.csv",
+        "report.md",
+    ] {
+        assert!(
+            Path::new(&out.path().join(name)).is_file(),
+            "{name} written"
+        );
     }
-    for stem in ["stocks", "displacement", "channels", "cost_change", "cost_by_year"] {
-        assert!(out.path().join("charts").join(format!("{stem}.png")).is_file());
-        assert!(out.path().join("charts").join(format!("{stem}.svg")).is_file());
+    for stem in [
+        "stocks",
+        "displacement",
+        "channels",
+        "cost_change",
+        "cost_by_year",
+    ] {
+        assert!(out
+            .path()
+            .join("charts")
+            .join(format!("{stem}.png"))
+            .is_file());
+        assert!(out
+            .path()
+            .join("charts")
+            .join(format!("{stem}.svg"))
+            .is_file());
     }
 }

@@ -11,6 +11,9 @@
 //! Conventions used in the derivations: "per FTE" costs are per FTE-period;
 //! "s_t" is stock at the end of period t; no discounting unless stated.
 
+// The derivations are written as prose with equations, not Markdown lists.
+#![allow(clippy::doc_lazy_continuation)]
+
 use crate::util::*;
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,8 @@
 //! The single integration-test binary: one `mod` line per test module.
 
+mod cli;
+mod impact;
+mod input_errors;
 mod known_optimum;
+mod properties;
 mod util;
