@@ -170,10 +170,10 @@ impl Document {
 }
 
 const STYLE: &str = "body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#1d1d1f;background:#fff;margin:0;line-height:1.5}\
-main{max-width:1040px;margin:0 auto;padding:24px}\
+main{max-width:1280px;margin:0 auto;padding:24px}\
 h1{font-size:1.8em;border-bottom:3px solid #0072b2;padding-bottom:8px}\
 h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:4px}\
-table{border-collapse:collapse;margin:12px 0;font-size:0.9em}\
+table{border-collapse:collapse;margin:12px 0;font-size:0.85em}\
 .table{overflow-x:auto}\
 th,td{padding:4px 10px;border-bottom:1px solid #e5e5e5;white-space:nowrap}\
 th{background:#f3f6f9;text-align:right}th:first-child{text-align:left}\
