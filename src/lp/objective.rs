@@ -108,25 +108,17 @@ pub fn unmet_penalty_at(model: &Model, vars: &Vars, period: usize) -> Expression
 /// Nominal penalty of soft targets and limits violated in one period
 /// (conditions on a total are not in any period; see `total_slack_penalty`).
 pub fn slack_penalty_at(model: &Model, vars: &Vars, period: usize) -> Expression {
-    let mut penalty = Expression::default();
-    for (condition_index, condition) in model.conditions.iter().enumerate() {
-        let Some(rate) = condition.penalty else {
-            continue;
-        };
-        for (instance, slack) in condition_instances(model, condition)
-            .iter()
-            .zip(&vars.slack[condition_index])
-        {
-            if instance.period == Some(period) {
-                penalty += rate * sum(slack.below.into_iter().chain(slack.above));
-            }
-        }
-    }
-    penalty
+    slack_penalty(model, vars, Some(period))
 }
 
 /// Penalty of soft conditions on the sum over the horizon (factor 1).
 pub fn total_slack_penalty(model: &Model, vars: &Vars) -> Expression {
+    slack_penalty(model, vars, None)
+}
+
+/// Σ penalty·slack over the soft condition instances whose period is
+/// `period` (None: the instances on a total).
+fn slack_penalty(model: &Model, vars: &Vars, period: Option<usize>) -> Expression {
     let mut penalty = Expression::default();
     for (condition_index, condition) in model.conditions.iter().enumerate() {
         let Some(rate) = condition.penalty else {
@@ -136,7 +128,7 @@ pub fn total_slack_penalty(model: &Model, vars: &Vars) -> Expression {
             .iter()
             .zip(&vars.slack[condition_index])
         {
-            if instance.period.is_none() {
+            if instance.period == period {
                 penalty += rate * sum(slack.below.into_iter().chain(slack.above));
             }
         }
