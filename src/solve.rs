@@ -263,12 +263,16 @@ pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
         }
         relaxations.push(describe_relaxation(model, &lp.rows[*row_index], shift));
     }
-    let blocking = lp
+    // Caps, and hard targets and limits that held, whose duals are non-zero
+    // in the closest plan: they are what stops the relaxed rows from holding.
+    let relaxed: Vec<&str> = relaxations.iter().map(|r| r.row.as_str()).collect();
+    let binding: Vec<&str> = lp
         .rows
         .iter()
         .zip(&raw.row_duals)
         .filter(|(row, dual)| {
             dual.abs() > 1e-7
+                && !relaxed.contains(&row.name.as_str())
                 && matches!(
                     row.family,
                     Family::HireCap
@@ -277,15 +281,44 @@ pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
                         | Family::IntakeCapacity
                         | Family::PoolSupply
                         | Family::ReducedHoursCap
+                        | Family::Target
+                        | Family::Limit
                 )
         })
-        .map(|(row, _)| row.name.clone())
+        .map(|(row, _)| row.name.as_str())
         .collect();
+    let blocking = group_row_names(&binding);
     Infeasible {
         model_file: model.file.clone(),
         relaxations,
         blocking,
     }
+}
+
+/// `hire_cap[a,2025]`, `hire_cap[a,2026]` → `hire_cap[a] in 2025, 2026`:
+/// row names grouped by family and entity, periods listed in order.
+fn group_row_names(names: &[&str]) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for name in names {
+        let (head, period) = match name.rsplit_once(',') {
+            Some((head, rest)) => (format!("{head}]"), rest.trim_end_matches(']').to_string()),
+            None => (name.to_string(), String::new()),
+        };
+        match groups.iter_mut().find(|(h, _)| *h == head) {
+            Some((_, periods)) => periods.push(period),
+            None => groups.push((head, vec![period])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(head, periods)| {
+            if periods.iter().all(String::is_empty) {
+                head
+            } else {
+                format!("{head} in {}", periods.join(", "))
+            }
+        })
+        .collect()
 }
 
 /// `shift` is how much the elastic columns added to the row's activity.
