@@ -72,8 +72,19 @@ pub struct Pool {
     pub supply_fte: Series,
     pub hire_cost_per_fte: Series,
     pub rate_per_fte: Series,
-    /// Services a temporary pool may staff directly.
-    pub serves: Vec<usize>,
+    /// Services a temporary pool may staff directly, with the efficiency of
+    /// one temporary FTE there.
+    pub serves: Vec<(usize, f64)>,
+}
+
+impl Pool {
+    /// Care one temporary FTE delivers on a service (0 where it does not serve).
+    pub fn efficiency_on(&self, service: usize) -> f64 {
+        self.serves
+            .iter()
+            .find(|(s, _)| *s == service)
+            .map_or(0.0, |(_, efficiency)| *efficiency)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -457,10 +468,15 @@ pub fn build(spec: &Spec) -> Result<Model> {
         };
         let serves = pool
             .serves
-            .iter()
-            .map(|service| {
-                lookup(&service_ids, service, "service")
-                    .map_err(|error| anyhow!("{file}: {label}, field 'serves': {error}"))
+            .entries()
+            .into_iter()
+            .map(|(service, efficiency)| {
+                let index = lookup(&service_ids, &service, "service")
+                    .map_err(|error| anyhow!("{file}: {label}, field 'serves': {error}"))?;
+                if !efficiency.is_finite() || efficiency <= 0.0 {
+                    bail!("{file}: {label}, field 'serves.{service}': expected a positive efficiency, got {efficiency}");
+                }
+                Ok((index, efficiency))
             })
             .collect::<Result<Vec<_>>>()?;
         if !temporary && !serves.is_empty() {

@@ -91,7 +91,32 @@ pub struct PoolSpec {
     pub hire_cost: Option<Param>,
     pub rate: Option<Param>,
     #[serde(default)]
-    pub serves: Vec<String>,
+    pub serves: Serves,
+}
+
+/// The services a temporary pool staffs: a list (efficiency 1), or a table
+/// `{ service = efficiency }` (an agency nurse new to a caseload delivers less).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(
+    untagged,
+    expecting = "expected a list of service ids or a table of service = efficiency"
+)]
+pub enum Serves {
+    #[default]
+    None,
+    List(Vec<String>),
+    Efficiencies(BTreeMap<String, f64>),
+}
+
+impl Serves {
+    /// (service id, efficiency) pairs.
+    pub fn entries(&self) -> Vec<(String, f64)> {
+        match self {
+            Serves::None => Vec::new(),
+            Serves::List(ids) => ids.iter().map(|id| (id.clone(), 1.0)).collect(),
+            Serves::Efficiencies(map) => map.iter().map(|(id, e)| (id.clone(), *e)).collect(),
+        }
+    }
 }
 
 /// `supervision = { group, fte_per_trainee }` on a pipeline.

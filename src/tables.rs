@@ -151,7 +151,7 @@ pub struct Deployment {
     pub kind: &'static str,
     /// FTE of staff time.
     pub fte: f64,
-    /// FTE of care delivered (efficiency × work; equal to fte for temp and unmet).
+    /// FTE of care delivered (efficiency × staff time; 0 for unmet).
     pub delivered_fte: f64,
 }
 
@@ -184,7 +184,7 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
                     staff: model.pools[*pool].id.clone(),
                     kind: "temp",
                     fte,
-                    delivered_fte: fte,
+                    delivered_fte: clean(model.pools[*pool].efficiency_on(service_index) * fte),
                 });
             }
             if let Some(unmet) = &vars.unmet[service_index] {

@@ -792,3 +792,61 @@ fn williams_lexicographic_redundancy_then_cost() {
     );
     assert_close_what("cash", plan.cash, z2, 1e-6);
 }
+
+/// A temporary pool serving a service at efficiency 0.5 (`serves` as a table).
+///
+/// One period, demand 10 FTE of care, no permanent staff (and none can be
+/// hired), agency at 100 per
+/// FTE with supply 30, unmet care at 1000 per FTE. Each agency FTE delivers
+/// 0.5 FTE of care, so covering the demand takes 20 agency FTE (within the
+/// supply of 30) costing 2000, against 10 000 for leaving it unmet:
+/// temp = 20, unmet = 0, cash = 2000, objective = 2000. With supply 12, the
+/// agency delivers 6 and 4 are unmet: 1200 + 4000 = 5200.
+#[test]
+fn temporary_pool_efficiency_below_one() {
+    let text = |supply: u32| {
+        format!(
+            r#"
+[model]
+periods = ["2026"]
+
+[[group]]
+id = "nurse"
+opening = 0
+from_pools = []    # no hiring: only the agency can cover
+
+[[pool]]
+id = "agency"
+kind = "temporary"
+supply = {supply}
+rate = 100
+serves = {{ ward = 0.5 }}
+
+[[service]]
+id = "ward"
+demand = 10
+staffed_by = {{ nurse = 1.0 }}
+unmet_penalty = 1000
+"#
+        )
+    };
+    let solve = |supply| {
+        let model = wfplan::spec::load_str(
+            &text(supply),
+            std::path::Path::new("agency.toml"),
+            None,
+            &[],
+        )
+        .unwrap();
+        wfplan::solve::solve(&model).unwrap()
+    };
+    let plan = solve(30);
+    assert_close(plan.total("temp(agency, ward)").unwrap(), 20.0, REL_TOL);
+    assert_close(plan.total("unmet(ward)").unwrap() + 1.0, 1.0, REL_TOL);
+    assert_close(plan.cash, 2000.0, REL_TOL);
+    assert_close(plan.objective, 2000.0, REL_TOL);
+    let plan = solve(12);
+    assert_close(plan.total("temp(agency, ward)").unwrap(), 12.0, REL_TOL);
+    assert_close(plan.total("unmet(ward)").unwrap(), 4.0, REL_TOL);
+    assert_close(plan.objective, 5200.0, REL_TOL);
+}

@@ -114,7 +114,7 @@ pub fn add_capacity(lp: &mut Lp, model: &Model) {
 
 /// Service cover, for each service s and period t:
 ///
-/// Σ_g e_{g,s}·work[g,s,t] + Σ_l temp[l,s,t] + unmet[s,t] = demand[s,t]
+/// Σ_g e_{g,s}·work[g,s,t] + Σ_l e_{l,s}·temp[l,s,t] + unmet[s,t] = demand[s,t]
 pub fn add_service_cover(lp: &mut Lp, model: &Model) {
     for (service_index, service) in model.services.iter().enumerate() {
         for (period, period_label) in model.periods.iter().enumerate() {
@@ -134,7 +134,7 @@ pub fn add_service_cover(lp: &mut Lp, model: &Model) {
     }
 }
 
-/// Care delivered to service s in period t: Σ_g e_{g,s}·work[g,s,t] + Σ_l temp[l,s,t].
+/// Care delivered to service s in period t: Σ_g e_{g,s}·work[g,s,t] + Σ_l e_{l,s}·temp[l,s,t].
 pub fn delivered_care(model: &Model, vars: &Vars, service: usize, period: usize) -> Expression {
     let mut delivered = Expression::default();
     for ((_, efficiency), (_, work)) in model.services[service]
@@ -144,7 +144,9 @@ pub fn delivered_care(model: &Model, vars: &Vars, service: usize, period: usize)
     {
         delivered += *efficiency * work[period];
     }
-    delivered += sum(vars.temp[service].iter().map(|(_, temp)| temp[period]));
+    for (pool, temp) in &vars.temp[service] {
+        delivered += model.pools[*pool].efficiency_on(service) * temp[period];
+    }
     delivered
 }
 

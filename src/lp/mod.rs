@@ -326,7 +326,7 @@ fn add_variables(lp: &mut Lp, model: &Model) {
         lp.vars.work.push(work);
         let mut temp = Vec::new();
         for (pool_index, pool) in model.pools.iter().enumerate() {
-            if pool.temporary && pool.serves.contains(&service_index) {
+            if pool.temporary && pool.serves.iter().any(|(s, _)| *s == service_index) {
                 let key = format!("{},{}", pool.id, service.id);
                 temp.push((pool_index, lp.add_series("temp", &key, periods)));
             }
