@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use crate::model::{CostCategory, Quantity};
-use crate::solution::Solution;
+use crate::solution::{ConditionResult, Solution};
 use crate::solve::format_number;
 use crate::tables::{self, Flow};
 
@@ -69,21 +69,6 @@ pub struct CostLine {
     pub policy: Vec<f64>,
 }
 
-/// A target or limit in force in the policy but not in the base (or changed).
-#[derive(Debug, Clone)]
-pub struct PolicyCondition {
-    /// "target" or "limit"
-    pub kind: String,
-    pub id: String,
-    pub expression: String,
-    pub period: String,
-    pub activity: f64,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-    pub shadow_price: f64,
-    pub unit: String,
-}
-
 #[derive(Debug, Clone)]
 pub struct Impact {
     pub model_name: String,
@@ -97,7 +82,8 @@ pub struct Impact {
     pub target_group_name: String,
     /// The period the headline numbers are read at (the target's period).
     pub headline_period: usize,
-    pub conditions: Vec<PolicyCondition>,
+    /// Targets and limits in force in the policy but not in the base (or changed).
+    pub conditions: Vec<ConditionResult>,
     pub channels: Vec<Channel>,
     /// The same decomposition for every group, by group index.
     pub group_channels: Vec<Vec<Channel>>,
@@ -292,31 +278,21 @@ pub fn compare(
 
     // Policy conditions new or changed against the base.
     let base_conditions = base.conditions();
-    let mut conditions = Vec::new();
-    for result in policy.conditions() {
-        let in_base = base_conditions.iter().any(|b| {
-            b.id == result.id
-                && b.period == result.period
-                && b.min == result.min
-                && b.max == result.max
-        });
-        if !in_base {
-            conditions.push(PolicyCondition {
-                kind: result.kind.clone(),
-                id: result.id.clone(),
-                expression: result.expression.clone(),
-                period: result.period.clone(),
-                activity: result.activity,
-                min: result.min,
-                max: result.max,
-                shadow_price: result.shadow_price,
-                unit: result.unit.clone(),
-            });
-        }
-    }
+    let conditions: Vec<ConditionResult> = policy
+        .conditions()
+        .into_iter()
+        .filter(|result| {
+            !base_conditions.iter().any(|b| {
+                b.id == result.id
+                    && b.period == result.period
+                    && b.min == result.min
+                    && b.max == result.max
+            })
+        })
+        .collect();
     // The headline is read where the policy's targets bite: the latest
     // period of a new target (limits such as budgets hold every year).
-    let period_of = |c: &PolicyCondition| model.periods.iter().position(|p| *p == c.period);
+    let period_of = |c: &ConditionResult| model.periods.iter().position(|p| *p == c.period);
     let target_ids: Vec<&str> = model
         .conditions
         .iter()

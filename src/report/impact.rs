@@ -229,7 +229,7 @@ pub fn impact_document(impact: &Impact) -> Document {
         ],
         rows,
     );
-    let shown: Vec<&crate::compare::PolicyCondition> = impact
+    let shown: Vec<&crate::solution::ConditionResult> = impact
         .conditions
         .iter()
         .filter(|c| c.kind == "target" || c.shadow_price.abs() > 1e-6)
