@@ -461,3 +461,54 @@ fn no_arguments_is_a_usage_error_not_a_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.contains("Usage"), "{err}");
 }
+
+#[test]
+fn compare_writes_the_impact_report_and_both_plans() {
+    let out = tempfile::tempdir().expect("temporary folder");
+    let out_dir = out.path().to_str().expect("utf-8 path");
+    let printed = wfplan_ok(&[
+        "compare",
+        "tests/fixtures/pull.toml",
+        "--base",
+        "no_target",
+        "--policy",
+        "base",
+        "--out",
+        out_dir,
+    ]);
+    assert!(
+        printed.contains("Health visitors reach 120 FTE in 2028"),
+        "{printed}"
+    );
+    assert!(printed.contains("District nursing"), "{printed}");
+    for file in [
+        "report.md",
+        "report.html",
+        "headline.csv",
+        "channels.csv",
+        "finance.csv",
+    ] {
+        assert!(out.path().join(file).is_file(), "{file} written");
+    }
+    for plan in ["no_target", "base"] {
+        assert!(
+            out.path().join(plan).join("summary.json").is_file(),
+            "{plan}/summary.json written"
+        );
+    }
+}
+
+#[test]
+fn compare_refuses_to_write_beside_the_model_file() {
+    let error = wfplan_fails(&[
+        "compare",
+        "tests/fixtures/pull.toml",
+        "--base",
+        "no_target",
+        "--policy",
+        "base",
+        "--out",
+        "tests/fixtures",
+    ]);
+    assert!(error.contains("refusing to write"), "{error}");
+}
