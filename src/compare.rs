@@ -224,36 +224,40 @@ fn stock(solution: &Solution, group: usize) -> Vec<f64> {
 /// A readable label for a flow channel of the target group.
 fn channel_label(solution: &Solution, flow: &Flow) -> String {
     let model = &solution.model;
+    let pool_name = |id: &str| match model.pools.iter().find(|p| p.id == id) {
+        Some(pool) => pool.name.clone(),
+        None if id == "open_market" => "the open market".to_string(),
+        None => id.to_string(),
+    };
+    let pipeline = model.pipelines.iter().find(|p| p.id == flow.channel);
+    let pipeline_name = pipeline.map_or(flow.channel.clone(), |p| p.name.clone());
+    let movement = model.moves.iter().find(|m| m.id == flow.channel);
     match flow.flow {
         "attrition" => "leavers (attrition)".to_string(),
         "exit" => "managed exits".to_string(),
-        "hire" => format!("hires from {}", flow.channel),
-        "new_starter_attrition" => format!("new starters lost (hired from {})", flow.channel),
-        "completion" => {
-            let pipeline = model.pipelines.iter().find(|p| p.id == flow.channel);
-            match pipeline.and_then(|p| p.from) {
-                Some(feeder) => format!(
-                    "training via {} (seconded from {})",
-                    flow.channel, model.groups[feeder].id
-                ),
-                None => format!("training via {} (recruited from outside)", flow.channel),
-            }
-        }
-        "intake" => format!("seconded out to training ({})", flow.channel),
-        "move_in" => {
-            let movement = model.moves.iter().find(|m| m.id == flow.channel);
-            match movement {
-                Some(m) => format!("moves from {}", model.groups[m.from].id),
-                None => format!("moves in ({})", flow.channel),
-            }
-        }
-        "move_out" => {
-            let movement = model.moves.iter().find(|m| m.id == flow.channel);
-            match movement {
-                Some(m) => format!("moves out to {}", model.groups[m.to].id),
-                None => format!("moves out ({})", flow.channel),
-            }
-        }
+        "hire" => format!("hires from {}", pool_name(&flow.channel)),
+        "new_starter_attrition" => format!(
+            "new starters leaving (hired from {})",
+            pool_name(&flow.channel)
+        ),
+        // A pipeline the planner named is described by its name.
+        "completion" => match (pipeline, pipeline.and_then(|p| p.from)) {
+            (Some(p), _) if p.name != p.id => p.name.clone(),
+            (_, Some(feeder)) => format!(
+                "training via {pipeline_name} (seconded from {})",
+                model.groups[feeder].name
+            ),
+            (_, None) => format!("training via {pipeline_name} (recruited from outside)"),
+        },
+        "intake" => format!("seconded out to {pipeline_name}"),
+        "move_in" => match movement {
+            Some(m) => format!("moves from {}", model.groups[m.from].name),
+            None => format!("moves in ({})", flow.channel),
+        },
+        "move_out" => match movement {
+            Some(m) => format!("moves to {}", model.groups[m.to].name),
+            None => format!("moves out ({})", flow.channel),
+        },
         other => format!("{other} {}", flow.channel),
     }
 }
@@ -479,12 +483,12 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
         .collect();
     if !inflows.is_empty() {
         lines.push(format!(
-            "The extra staff came mainly through {}.",
+            "The extra staff came mainly from: {}.",
             inflows
                 .iter()
                 .map(|c| format!("{} ({} FTE)", c.label, signed(c.change_to_headline)))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join("; ")
         ));
     }
     let losers = impact.losers();

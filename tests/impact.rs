@@ -66,7 +66,7 @@ fn the_pull_is_visible_through_named_channels() {
             .find(|c| c.label == label)
             .map(|c| c.change_to_headline)
     };
-    assert!(channel("training via train_hv (seconded from dn)").unwrap_or(0.0) > 1.0);
+    assert!(channel("training via train_hv (seconded from District nurses)").unwrap_or(0.0) > 1.0);
     assert!(channel("hires from nq").unwrap_or(0.0) > 1.0);
     let losers = impact.losers();
     assert_eq!(
