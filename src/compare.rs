@@ -95,6 +95,9 @@ pub struct Impact {
     pub cash_policy: f64,
     pub penalty_base: f64,
     pub penalty_policy: f64,
+    /// Discounted terminal value of the staff in post at the end (not cash).
+    pub terminal_value_base: f64,
+    pub terminal_value_policy: f64,
 }
 
 fn difference(policy: &[f64], base: &[f64]) -> Vec<f64> {
@@ -398,6 +401,8 @@ pub fn compare(
         cash_policy: policy.cash,
         penalty_base: base.penalty,
         penalty_policy: policy.penalty,
+        terminal_value_base: base.terminal_value,
+        terminal_value_policy: policy.terminal_value,
     })
 }
 

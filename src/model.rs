@@ -62,6 +62,8 @@ pub struct Group {
     pub surplus_cost_per_fte: Series,
     pub reduced_hours: Option<ReducedHours>,
     pub productivity: Series,
+    /// Value per FTE in post at the end of the last period (not cash).
+    pub terminal_value_per_fte: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -441,6 +443,14 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 0.0,
             )?,
             reduced_hours,
+            terminal_value_per_fte: match group.terminal_value {
+                Some(value) if !value.is_finite() || value < 0.0 => bail!(
+                    "{}: expected a non-negative value per FTE, got {value}",
+                    at("terminal_value")
+                ),
+                Some(value) => value,
+                None => 0.0,
+            },
             productivity: checker.non_negative(
                 &label,
                 "productivity",

@@ -8,7 +8,7 @@ use good_lp::Expression;
 
 use crate::lp::constraints::{condition_instances, condition_row_name};
 use crate::lp::objective::{
-    cost_at, discount_factor, expression_at, slack_penalty_at, total_slack_penalty,
+    cost_at, discount_factor, expression_at, slack_penalty_at, terminal_value, total_slack_penalty,
     unmet_penalty_at,
 };
 use crate::lp::{Family, Lp, Side};
@@ -64,6 +64,9 @@ pub struct Solution {
     /// Discounted cash and penalty over the horizon.
     pub cash: f64,
     pub penalty: f64,
+    /// Discounted value of the staff in post at the end (groups'
+    /// `terminal_value`); the default objective is cash + penalty − this.
+    pub terminal_value: f64,
     pub build_seconds: f64,
     pub solve_seconds: f64,
 }
@@ -119,7 +122,11 @@ impl Solution {
                         + slack_penalty_at(&model, &lp.vars, period)),
                 );
         }
+        let last = model.periods.len().saturating_sub(1);
+        let terminal_value =
+            discount_factor(&model, last) * evaluate(&terminal_value(&model, &lp.vars));
         Solution {
+            terminal_value,
             objective: stage_objectives.first().copied().unwrap_or(raw.objective),
             stage_objectives,
             model,

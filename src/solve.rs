@@ -158,7 +158,7 @@ pub fn solve(model: &Model) -> Result<Solution> {
             }
             Err(RunFailure::Unbounded) => {
                 return Err(anyhow!(
-                    "{}: the objective \"{}\" is unbounded: it can fall without limit (a negative cost, or an objective that rewards a quantity nothing caps)",
+                    "{}: the objective \"{}\" is unbounded: it can fall without limit (an objective that rewards a quantity nothing caps, or a group's terminal_value above what hiring one more FTE costs, with no hire_max)",
                     model.file,
                     model.objectives[stage].text
                 ))

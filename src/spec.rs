@@ -78,6 +78,10 @@ pub struct GroupSpec {
     pub surplus_cost: Option<Param>,
     pub reduced_hours: Option<ReducedHoursSpec>,
     pub productivity: Option<Param>,
+    /// Value per FTE in post at the end of the horizon (e.g. what replacing
+    /// them would cost), credited in the default objective against end
+    /// effects; not cash.
+    pub terminal_value: Option<f64>,
 }
 
 /// `[[pool]]`: a shared source of labour, permanent or temporary.

@@ -850,3 +850,41 @@ unmet_penalty = 1000
     assert_close(plan.total("unmet(ward)").unwrap(), 4.0, REL_TOL);
     assert_close(plan.objective, 5200.0, REL_TOL);
 }
+
+/// A terminal value credits the staff in post at the end of the horizon.
+///
+/// One period; 10 staff, no attrition, salary 5, hire cost 10, at most 4
+/// hires, no services. Without a terminal value nobody is hired: cash =
+/// 10 × 5 = 50 = objective. With terminal_value = 20 each hire costs
+/// 10 + 5 = 15 and is worth 20, so all 4 are hired: cash = 14 × 5 + 4 × 10
+/// = 110, terminal value = 14 × 20 = 280, objective = 110 − 280 = −170.
+/// With terminal_value = 12 a hire costs more than it is worth: no hires,
+/// objective = 50 − 10 × 12 = −70.
+#[test]
+fn terminal_value_credits_staff_in_post_at_the_end() {
+    let solve = |terminal: Option<f64>| {
+        let line = terminal
+            .map(|v| format!("terminal_value = {v}"))
+            .unwrap_or_default();
+        let text = format!(
+            "[model]\nperiods = [\"2026\"]\n\n[[group]]\nid = \"staff\"\nopening = 10\nsalary = 5\nhire_cost = 10\nhire_max = 4\n{line}\n"
+        );
+        let model = wfplan::spec::load_str(&text, std::path::Path::new("terminal.toml"), None, &[])
+            .unwrap();
+        wfplan::solve::solve(&model).unwrap()
+    };
+    let plan = solve(None);
+    assert_close(plan.total("hire(staff)").unwrap() + 1.0, 1.0, REL_TOL);
+    assert_close(plan.objective, 50.0, REL_TOL);
+    assert_close(plan.terminal_value + 1.0, 1.0, REL_TOL);
+
+    let plan = solve(Some(20.0));
+    assert_close(plan.total("hire(staff)").unwrap(), 4.0, REL_TOL);
+    assert_close(plan.cash, 110.0, REL_TOL);
+    assert_close(plan.terminal_value, 280.0, REL_TOL);
+    assert_close(plan.objective, -170.0, REL_TOL);
+
+    let plan = solve(Some(12.0));
+    assert_close(plan.total("hire(staff)").unwrap() + 1.0, 1.0, REL_TOL);
+    assert_close(plan.objective, -70.0, REL_TOL);
+}

@@ -208,8 +208,38 @@ pub fn expression_at(
     value
 }
 
+/// What the staff in post at the end of the horizon are worth (nominal, at
+/// the end of the last period T), with trainees still in training counted
+/// at their completion rate in their destination group:
+///
+/// Σ_g tv_g·stock[g,T] + Σ_{p→g} tv_g·c_p[T]·in_training[p,T]
+pub fn terminal_value(model: &Model, vars: &Vars) -> Expression {
+    let mut value = Expression::default();
+    let Some(last) = model.periods.len().checked_sub(1) else {
+        return value;
+    };
+    for (group_index, group) in model.groups.iter().enumerate() {
+        if group.terminal_value_per_fte != 0.0 {
+            value += group.terminal_value_per_fte * vars.stock[group_index][last];
+        }
+    }
+    for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+        if let crate::model::Destination::Group(group) = pipeline.to {
+            let per_fte = model.groups[group].terminal_value_per_fte;
+            if per_fte != 0.0 {
+                value += per_fte
+                    * pipeline.completion_rate[last]
+                    * in_training(model, vars, pipeline_index, last);
+            }
+        }
+    }
+    value
+}
+
 /// An objective: the expression summed over all periods, with money terms
-/// discounted; penalties of total conditions enter with factor 1.
+/// discounted; penalties of total conditions enter with factor 1; `cost`
+/// is credited with the discounted terminal value of the staff in post at
+/// the end (`cost = cash + penalty − terminal value`).
 pub fn objective_expression(
     model: &Model,
     vars: &Vars,
@@ -231,6 +261,10 @@ pub fn objective_expression(
     for (coefficient, quantity) in &expression.terms {
         if expand_cost(quantity).contains(&Quantity::Penalty) {
             objective += *coefficient * total_slack_penalty(model, vars);
+        }
+        if matches!(quantity, Quantity::Cost(categories) if categories.is_empty()) {
+            let last = model.periods.len().saturating_sub(1);
+            objective -= *coefficient * discount_factor(model, last) * terminal_value(model, vars);
         }
     }
     objective

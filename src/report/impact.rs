@@ -203,6 +203,17 @@ pub fn impact_document(impact: &Impact) -> Document {
             money(impact.penalty_policy - impact.penalty_base, currency),
         ],
     ];
+    if impact.terminal_value_base != 0.0 || impact.terminal_value_policy != 0.0 {
+        rows.push(vec![
+            "Terminal value: staff in post at the end (discounted, not cash)".to_string(),
+            money(impact.terminal_value_base, currency),
+            money(impact.terminal_value_policy, currency),
+            money(
+                impact.terminal_value_policy - impact.terminal_value_base,
+                currency,
+            ),
+        ]);
+    }
     if gained.abs() > 1e-6 {
         rows.push(vec![
             format!("Cost per extra FTE in post in {headline_label}"),

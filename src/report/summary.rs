@@ -28,6 +28,7 @@ pub fn summary_json(solution: &Solution) -> Result<String> {
         "stages": stages,
         "cash": solution.cash,
         "penalty": solution.penalty,
+        "terminal_value": solution.terminal_value,
         "currency": model.currency,
         "discount_rate": model.discount_rate,
         "periods": model.periods,
@@ -98,6 +99,14 @@ pub fn terminal_summary(solution: &Solution) -> String {
         format_number(solution.penalty),
         model.currency
     );
+    if solution.terminal_value != 0.0 {
+        let _ = writeln!(
+            out,
+            "  terminal value of staff in post at the end (credited, not cash) {} {}",
+            format_number(solution.terminal_value),
+            model.currency
+        );
+    }
     let _ = writeln!(
         out,
         "  {} variables, {} constraints, built in {:.3} s, solved in {:.3} s\n",
