@@ -1146,3 +1146,66 @@ pub fn expand_cost(quantity: &Quantity) -> Vec<Quantity> {
         other => vec![other.clone()],
     }
 }
+
+/// Things that are valid but probably not what the planner meant, for
+/// `validate` to print: each names the entity and the field.
+pub fn warnings(model: &Model) -> Vec<String> {
+    let file = &model.file;
+    let periods = model.periods.len();
+    let mut warnings = Vec::new();
+    for pipeline in &model.pipelines {
+        let label = format!("pipeline '{}'", pipeline.id);
+        if pipeline.duration_periods >= periods {
+            warnings.push(format!(
+                "{file}: {label}, field 'duration': the course lasts {} period(s) and the horizon {periods}, so no new intake completes within it",
+                pipeline.duration_periods
+            ));
+        }
+        let free = pipeline.cost_per_trainee.iter().all(|c| *c == 0.0)
+            && pipeline.trainee_salary.iter().all(|c| *c == 0.0);
+        if let (true, Some(feeder)) = (free, pipeline.from) {
+            if model.groups[feeder].exit_cost_per_fte.is_none() {
+                warnings.push(format!(
+                    "{file}: {label}, fields 'cost' and 'trainee_salary': training is free, so seconding staff whose course ends after the horizon is a free way out of group '{}' (which has no exit_cost)",
+                    model.groups[feeder].id
+                ));
+            }
+        }
+    }
+    for (service_index, service) in model.services.iter().enumerate() {
+        let temporary = model
+            .pools
+            .iter()
+            .any(|pool| pool.efficiency_on(service_index) > 0.0);
+        if service.staffed_by.is_empty() && !temporary && service.unmet_penalty.is_none() {
+            warnings.push(format!(
+                "{file}: service '{}', field 'staffed_by': no group or temporary pool can staff it and it has no unmet_penalty, so any demand makes the model infeasible",
+                service.id
+            ));
+        }
+    }
+    for group in &model.groups {
+        if group.terminal_value_per_fte > 0.0
+            && group.hire_max_fte.is_none()
+            && !group.hire_sources.is_empty()
+        {
+            let last = periods - 1;
+            let pool_cost = group
+                .hire_sources
+                .iter()
+                .map(|source| match source {
+                    HireSource::Pool(pool) => model.pools[*pool].hire_cost_per_fte[last],
+                    HireSource::OpenMarket => 0.0,
+                })
+                .fold(f64::INFINITY, f64::min);
+            let cheapest = group.hire_cost_per_fte[last] + pool_cost + group.salary_per_fte[last];
+            if group.terminal_value_per_fte > cheapest {
+                warnings.push(format!(
+                    "{file}: group '{}', field 'terminal_value': {} is more than hiring one more FTE in the last period costs ({}), so hiring could be unbounded",
+                    group.id, group.terminal_value_per_fte, cheapest
+                ));
+            }
+        }
+    }
+    warnings
+}

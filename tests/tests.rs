@@ -6,3 +6,4 @@ mod input_errors;
 mod known_optimum;
 mod properties;
 mod util;
+mod warnings;

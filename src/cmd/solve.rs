@@ -18,6 +18,9 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<()> {
     let model = args.model.load()?;
+    for warning in crate::model::warnings(&model) {
+        eprintln!("warning: {warning}");
+    }
     let solution = crate::solve::solve(&model)?;
     match &args.out {
         None => print!("{}", crate::report::summary::terminal_summary(&solution)),

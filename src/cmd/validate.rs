@@ -16,6 +16,9 @@ pub fn run(args: &Args) -> Result<()> {
     let model = args.model.load()?;
     let lp = crate::lp::build(&model);
     print!("{}", describe(&model, lp.columns.len(), lp.rows.len()));
+    for warning in crate::model::warnings(&model) {
+        eprintln!("warning: {warning}");
+    }
     Ok(())
 }
 
