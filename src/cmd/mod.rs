@@ -18,7 +18,13 @@ use clap::{Parser, Subcommand};
 /// and targets in a TOML model file; wfplan builds a linear programme, solves
 /// it with HiGHS and writes the optimal plan as tables, charts and reports.
 #[derive(Debug, Parser)]
-#[command(name = "wfplan", version, about, long_about = None)]
+#[command(
+    name = "wfplan",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:\n  wfplan validate models/england_community_nursing.toml\n  wfplan solve models/england_community_nursing.toml --scenario pledge --out results/pledge\n  wfplan solve models/england_community_nursing.toml --scenario pledge --set group.health_visitor.attrition=0.12\n  wfplan compare models/england_community_nursing.toml --base no_pledge --policy pledge\n  wfplan export models/england_community_nursing.toml --format mps --out pledge.mps\n\nThe model file format is described in README.md and docs/DESIGN.md."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
