@@ -1,6 +1,7 @@
 //! The single integration-test binary: one `mod` line per test module.
 
 mod cli;
+mod export;
 mod impact;
 mod input_errors;
 mod known_optimum;

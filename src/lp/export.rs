@@ -82,6 +82,12 @@ pub fn to_lp_format(lp: &Lp, model_name: &str) -> String {
     out.push_str("Minimize\n obj:");
     let objective = lp.objectives.first().cloned().unwrap_or_default();
     write_linear(&mut out, lp, &sorted_terms(lp, &objective));
+    // The constant (costs of cohorts already in training, and the like).
+    let constant = objective.constant();
+    if constant != 0.0 {
+        let sign = if constant < 0.0 { "-" } else { "+" };
+        let _ = write!(out, " {sign} {}", number(constant.abs()));
+    }
     out.push_str("\nSubject To\n");
     for row in &lp.rows {
         let terms = sorted_terms(lp, &row.expression);
