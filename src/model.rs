@@ -17,6 +17,8 @@ pub struct Model {
     pub file: String,
     pub name: String,
     pub scenario: Option<String>,
+    /// The files the model was read from (model file and CSV series).
+    pub inputs: Vec<std::path::PathBuf>,
     pub periods: Vec<String>,
     pub discount_rate: f64,
     pub currency: String,
@@ -693,6 +695,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
             .clone()
             .unwrap_or_else(|| "model".to_string()),
         scenario: spec.scenario.clone(),
+        inputs: spec.inputs.clone(),
         periods: periods.clone(),
         discount_rate: spec.model.discount_rate,
         currency: spec.model.currency.clone(),

@@ -263,6 +263,8 @@ pub struct Spec {
     pub objective: Option<ObjectiveSpec>,
     /// The scenario applied, if any.
     pub scenario: Option<String>,
+    /// The files read: the model file and every CSV series.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// The entity kinds of a model file, as they appear in `[[kind]]` headers
@@ -369,6 +371,7 @@ pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String
         scenarios,
         objective,
         scenario: scenario.map(str::to_string),
+        inputs: Vec::new(),
     };
     read_series_files(&mut spec)?;
     Ok(spec)
@@ -545,6 +548,7 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
     let mut reader = SeriesReader {
         model_file: &file,
         periods: &periods,
+        inputs: Vec::new(),
     };
     for group in &mut spec.groups {
         let label = format!("group '{}'", group.id);
@@ -643,12 +647,17 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             reader.resolve_optional(&mut condition.max, kind, &condition.id, &label, "max")?;
         }
     }
+    let mut inputs = vec![file.clone()];
+    inputs.extend(reader.inputs);
+    spec.inputs = inputs;
     Ok(())
 }
 
 struct SeriesReader<'a> {
     model_file: &'a Path,
     periods: &'a [String],
+    /// Every CSV file read, so that outputs never overwrite one.
+    inputs: Vec<PathBuf>,
 }
 
 impl SeriesReader<'_> {
@@ -686,6 +695,9 @@ impl SeriesReader<'_> {
                 )
             })?;
             *param = Param::Series(series);
+            if !self.inputs.contains(&csv_path) {
+                self.inputs.push(csv_path);
+            }
         }
         Ok(())
     }

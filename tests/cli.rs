@@ -512,3 +512,33 @@ fn compare_refuses_to_write_beside_the_model_file() {
     ]);
     assert!(error.contains("refusing to write"), "{error}");
 }
+
+#[test]
+fn solve_never_overwrites_an_input_series() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let out = folder.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let series = "period,service,value\n2026,ward,5\n";
+    std::fs::write(out.join("stocks.csv"), series).unwrap();
+    let model = folder.path().join("model.toml");
+    std::fs::write(
+        &model,
+        "[model]\nperiods = [\"2026\"]\n[[group]]\nid = \"a\"\nopening = 10\n[[service]]\nid = \"ward\"\ndemand = \"out/stocks.csv\"\nstaffed_by = { a = 1.0 }\n",
+    )
+    .unwrap();
+    let error = wfplan_fails(&[
+        "solve",
+        model.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        error.contains("refusing to write") && error.contains("stocks.csv"),
+        "{error}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("stocks.csv")).unwrap(),
+        series,
+        "the input is untouched"
+    );
+}

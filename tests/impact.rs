@@ -107,7 +107,7 @@ fn markdown_report_snapshot() {
 fn html_report_is_self_contained() {
     let (_, _, impact) = impact();
     let out = tempfile::tempdir().unwrap();
-    let written = wfplan::report::impact::write_impact_report(out.path(), &impact).unwrap();
+    let written = wfplan::report::impact::write_impact_report(out.path(), &impact, &[]).unwrap();
     assert!(written.iter().any(|p| p.ends_with("report.html")));
     let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
     assert!(html.contains("<svg"), "charts are inlined as SVG");

@@ -58,9 +58,16 @@ pub fn run(args: &Args) -> Result<()> {
         }
     };
     crate::report::check_not_input(&out_dir, std::slice::from_ref(&args.model))?;
-    crate::report::write_solve_outputs(&out_dir.join(&args.base), &base)?;
-    crate::report::write_solve_outputs(&out_dir.join(&args.policy), &policy)?;
-    crate::report::impact::write_impact_report(&out_dir, &impact)?;
+    // Everything is built first and checked against the inputs, then written.
+    let mut files = crate::report::solve_outputs(&out_dir.join(&args.base), &base)?;
+    files.extend(crate::report::solve_outputs(
+        &out_dir.join(&args.policy),
+        &policy,
+    )?);
+    files.extend(crate::report::impact::impact_files(&out_dir, &impact)?);
+    let mut inputs = base.model.inputs.clone();
+    inputs.extend(policy.model.inputs.iter().cloned());
+    crate::report::write_all(&files, &inputs)?;
     for line in crate::compare::narrative(&impact) {
         println!("{line}");
     }

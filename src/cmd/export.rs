@@ -35,9 +35,7 @@ pub fn run(args: &Args) -> Result<()> {
     match &args.out {
         None => print!("{text}"),
         Some(path) => {
-            if std::fs::canonicalize(path).ok() == std::fs::canonicalize(&args.model.model).ok() {
-                anyhow::bail!("refusing to overwrite the model file {}", path.display());
-            }
+            crate::report::refuse_input(path, &model.inputs)?;
             crate::report::write_atomic(path, text.as_bytes())?
         }
     }

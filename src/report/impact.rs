@@ -7,7 +7,6 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use super::document::Document;
-use super::write_atomic;
 use crate::charts::{self, Chart, Panel, Series};
 use crate::compare::{money, narrative, signed, Impact};
 use crate::solve::format_number;
@@ -624,34 +623,43 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
 }
 
 /// Writes report.md, report.html, charts/ and the CSV tables into `out_dir`.
-pub fn write_impact_report(out_dir: &Path, impact: &Impact) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
+/// `inputs` are the files the model was read from, never overwritten.
+pub fn write_impact_report(
+    out_dir: &Path,
+    impact: &Impact,
+    inputs: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
+    super::write_all(&impact_files(out_dir, impact)?, inputs)
+}
+
+/// The files of the impact report, in memory.
+pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let charts = impact_charts(impact)?;
     for (stem, chart) in &charts {
-        let png = out_dir.join("charts").join(format!("{stem}.png"));
-        write_atomic(&png, &chart.png)?;
-        let svg = out_dir.join("charts").join(format!("{stem}.svg"));
-        write_atomic(&svg, chart.svg.as_bytes())?;
-        written.push(png);
-        written.push(svg);
+        files.push((
+            out_dir.join("charts").join(format!("{stem}.png")),
+            chart.png.clone(),
+        ));
+        files.push((
+            out_dir.join("charts").join(format!("{stem}.svg")),
+            chart.svg.clone().into_bytes(),
+        ));
     }
     for (name, mut frame) in impact_tables(impact)? {
-        let path = out_dir.join(name);
-        write_atomic(&path, &to_csv(&mut frame)?)?;
-        written.push(path);
+        files.push((out_dir.join(name), to_csv(&mut frame)?));
     }
     let document = impact_document(impact);
-    let markdown = out_dir.join("report.md");
-    write_atomic(&markdown, document.to_markdown().as_bytes())?;
-    written.push(markdown);
+    files.push((
+        out_dir.join("report.md"),
+        document.to_markdown().into_bytes(),
+    ));
     let html = document.to_html(|stem| {
         charts
             .iter()
             .find(|(s, _)| s == stem)
             .map(|(_, c)| c.clone())
     });
-    let html_path = out_dir.join("report.html");
-    write_atomic(&html_path, html.as_bytes())?;
-    written.push(html_path);
-    Ok(written)
+    files.push((out_dir.join("report.html"), html.into_bytes()));
+    Ok(files)
 }

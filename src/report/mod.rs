@@ -61,45 +61,84 @@ pub fn check_not_input(out_dir: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Refuses to write over a file the model was read from.
+pub fn refuse_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    for input in inputs {
+        let input = std::fs::canonicalize(input).unwrap_or_else(|_| input.clone());
+        if input == target {
+            bail!(
+                "refusing to write {}: it is one of the model's inputs; choose another --out folder",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Writes the outputs of `solve --out DIR`: summary.json, stocks.csv,
 /// flows.csv, deployment.csv, costs.csv, constraints.csv, duals.csv and
 /// charts/.
 pub fn write_solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    let mut write = |name: &str, bytes: &[u8]| -> Result<()> {
-        let path = out_dir.join(name);
-        write_atomic(&path, bytes)?;
-        written.push(path);
-        Ok(())
+    write_all(&solve_outputs(out_dir, solution)?, &solution.model.inputs)
+}
+
+/// The files of `solve --out DIR`, in memory.
+pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let csv = |frame: Result<polars::prelude::DataFrame>| -> Result<Vec<u8>> {
+        tables::to_csv(&mut frame?)
     };
-    write("summary.json", summary::summary_json(solution)?.as_bytes())?;
-    write(
-        "stocks.csv",
-        &tables::to_csv(&mut tables::stocks_frame(solution)?)?,
-    )?;
-    write(
-        "flows.csv",
-        &tables::to_csv(&mut tables::flows_frame(solution)?)?,
-    )?;
-    write(
-        "deployment.csv",
-        &tables::to_csv(&mut tables::deployment_frame(solution)?)?,
-    )?;
-    write(
-        "costs.csv",
-        &tables::to_csv(&mut tables::costs_frame(solution)?)?,
-    )?;
-    write(
-        "constraints.csv",
-        &tables::to_csv(&mut tables::constraints_frame(solution)?)?,
-    )?;
-    write(
-        "duals.csv",
-        &tables::to_csv(&mut tables::rows_frame(solution)?)?,
-    )?;
+    let mut files = vec![
+        (
+            out_dir.join("summary.json"),
+            summary::summary_json(solution)?.into_bytes(),
+        ),
+        (
+            out_dir.join("stocks.csv"),
+            csv(tables::stocks_frame(solution))?,
+        ),
+        (
+            out_dir.join("flows.csv"),
+            csv(tables::flows_frame(solution))?,
+        ),
+        (
+            out_dir.join("deployment.csv"),
+            csv(tables::deployment_frame(solution))?,
+        ),
+        (
+            out_dir.join("costs.csv"),
+            csv(tables::costs_frame(solution))?,
+        ),
+        (
+            out_dir.join("constraints.csv"),
+            csv(tables::constraints_frame(solution))?,
+        ),
+        (
+            out_dir.join("duals.csv"),
+            csv(tables::rows_frame(solution))?,
+        ),
+    ];
     for (stem, chart) in plan::plan_charts(solution)? {
-        write(&format!("charts/{stem}.png"), &chart.png)?;
-        write(&format!("charts/{stem}.svg"), chart.svg.as_bytes())?;
+        files.push((
+            out_dir.join("charts").join(format!("{stem}.png")),
+            chart.png,
+        ));
+        files.push((
+            out_dir.join("charts").join(format!("{stem}.svg")),
+            chart.svg.into_bytes(),
+        ));
     }
-    Ok(written)
+    Ok(files)
+}
+
+/// Writes every file atomically, after checking that none of them is one of
+/// the model's inputs (so a refusal leaves nothing half-written).
+pub fn write_all(files: &[(PathBuf, Vec<u8>)], inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    for (path, _) in files {
+        refuse_input(path, inputs)?;
+    }
+    for (path, bytes) in files {
+        write_atomic(path, bytes)?;
+    }
+    Ok(files.iter().map(|(path, _)| path.clone()).collect())
 }
