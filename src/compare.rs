@@ -75,6 +75,9 @@ pub struct Impact {
     pub currency: String,
     pub base: String,
     pub policy: String,
+    /// What each scenario is, from its `description` in the model file.
+    pub base_description: Option<String>,
+    pub policy_description: Option<String>,
     pub periods: Vec<String>,
     /// The group the policy targets.
     pub target_group: usize,
@@ -386,6 +389,8 @@ pub fn compare(
         currency: model.currency.clone(),
         base: base_name.to_string(),
         policy: policy_name.to_string(),
+        base_description: base.model.scenario_description.clone(),
+        policy_description: policy.model.scenario_description.clone(),
         periods: model.periods.clone(),
         target_group: target,
         group_channels,

@@ -17,6 +17,8 @@ pub struct Model {
     pub file: String,
     pub name: String,
     pub scenario: Option<String>,
+    /// The scenario's description (or name), for reports.
+    pub scenario_description: Option<String>,
     /// The files the model was read from (model file and CSV series).
     pub inputs: Vec<std::path::PathBuf>,
     pub periods: Vec<String>,
@@ -695,6 +697,11 @@ pub fn build(spec: &Spec) -> Result<Model> {
             .clone()
             .unwrap_or_else(|| "model".to_string()),
         scenario: spec.scenario.clone(),
+        scenario_description: spec
+            .scenarios
+            .iter()
+            .find(|s| Some(&s.id) == spec.scenario.as_ref())
+            .and_then(|s| s.description.clone().or_else(|| s.name.clone())),
         inputs: spec.inputs.clone(),
         periods: periods.clone(),
         discount_rate: spec.model.discount_rate,

@@ -144,10 +144,19 @@ pub fn impact_document(impact: &Impact) -> Document {
         impact.model_name, impact.policy, impact.base
     ));
     document.paragraph(format!(
-        "Two optimal plans of the same model, solved by wfplan: **{}** (the policy) and **{}** (the base). Every number below is policy minus base unless labelled. FTE are full-time equivalents at the end of each year; cash is nominal unless marked discounted. Penalties (a valuation of unmet care) are not cash and are shown apart.",
+        "Two optimal plans of the same model, solved by wfplan: **{}** (the policy) and **{}** (the base). Every number below is policy minus base unless labelled. FTE are full-time equivalents at the end of each year; cash is nominal unless marked discounted. Penalties (a valuation of unmet care) and terminal values (what staff in post at the end are worth) are not cash and are shown apart.",
         impact.policy, impact.base
     ));
 
+    let describe = |name: &str, description: &Option<String>, role: &str| match description {
+        Some(text) => format!("**{name}** ({role}): {text}"),
+        None if name == "base" => format!("**{name}** ({role}): the model as written."),
+        None => format!("**{name}** ({role})."),
+    };
+    document.bullets(vec![
+        describe(&impact.policy, &impact.policy_description, "the policy"),
+        describe(&impact.base, &impact.base_description, "the base"),
+    ]);
     document.heading(2, "Summary");
     document.bullets(narrative(impact));
 

@@ -185,6 +185,25 @@ pub fn terminal_summary(solution: &Solution) -> String {
     }
     out.push_str(&text_table(&header, &rows));
 
+    let binding = binding_limits(solution, 12);
+    if !binding.is_empty() {
+        out.push('\n');
+        let header: Vec<String> = ["Binding limit (most valuable first)", "shadow price"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rows: Vec<Vec<String>> = binding
+            .iter()
+            .map(|(name, price)| {
+                vec![
+                    name.clone(),
+                    format!("{} {} per FTE", format_number(*price), model.currency),
+                ]
+            })
+            .collect();
+        out.push_str(&text_table(&header, &rows));
+    }
+
     let conditions = solution.conditions();
     if !conditions.is_empty() {
         out.push('\n');
@@ -220,4 +239,30 @@ pub fn terminal_summary(solution: &Solution) -> String {
         out.push_str(&text_table(&header, &rows));
     }
     out
+}
+
+/// The caps, pool supplies, intake capacities and skill-mix floors that bind,
+/// by shadow price (discounted currency per FTE of relaxation), largest first.
+pub fn binding_limits(solution: &Solution, count: usize) -> Vec<(String, f64)> {
+    use crate::lp::Family;
+    let mut rows: Vec<(String, f64)> = solution
+        .rows
+        .iter()
+        .filter(|row| {
+            matches!(
+                row.family,
+                Family::PoolSupply
+                    | Family::IntakeCapacity
+                    | Family::HireCap
+                    | Family::ExitCap
+                    | Family::MoveCap
+                    | Family::ReducedHoursCap
+                    | Family::SkillMix
+            ) && row.shadow_price > 1e-6
+        })
+        .map(|row| (row.name.clone(), row.shadow_price))
+        .collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    rows.truncate(count);
+    rows
 }
