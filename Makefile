@@ -1,6 +1,7 @@
 # The two commands of the README. Each installs what the build needs first
-# (CMake and libclang for HiGHS; see scripts/setup.sh), so they work on a
-# fresh machine with only a Rust toolchain and a C/C++ compiler.
+# (CMake and libclang for HiGHS; see scripts/setup.sh) and runs cargo with
+# them on hand (scripts/with-build-tools.sh), so they work on a fresh machine
+# with only a Rust toolchain and a C/C++ compiler.
 
 MODEL ?= models/england_community_nursing.toml
 
@@ -11,13 +12,13 @@ setup:
 
 ## Runs the flagship: the health visitor pledge against no pledge, writing
 ## the impact report to reports/england_community_nursing/pledge-vs-no_pledge/.
-example: setup
-	cargo run --locked -- compare $(MODEL) --base no_pledge --policy pledge
+example:
+	bash scripts/with-build-tools.sh cargo run --locked -- compare $(MODEL) --base no_pledge --policy pledge
 
 ## Runs the whole test suite.
-test: setup
-	cargo test --locked
+test:
+	bash scripts/with-build-tools.sh cargo test --locked
 
 ## Benchmarks on synthetic models (release build).
-bench: setup
-	cargo run --locked --release -- bench
+bench:
+	bash scripts/with-build-tools.sh cargo run --locked --release -- bench

@@ -26,6 +26,4 @@ if command -v apt-get >/dev/null 2>&1; then
 fi
 
 python3 -m pip install --quiet cmake libclang
-echo "wfplan setup: installed cmake and libclang from PyPI." >&2
-echo "  if the build cannot find libclang, set LIBCLANG_PATH to the folder holding libclang.so:" >&2
-python3 -c 'import clang, os; print("  " + os.path.join(os.path.dirname(clang.__file__), "native"))' >&2
+echo "wfplan setup: installed cmake and libclang from PyPI; scripts/with-build-tools.sh puts them on PATH and LIBCLANG_PATH." >&2
