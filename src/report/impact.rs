@@ -108,7 +108,9 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
     let (base_cash, policy_cash) = impact.cash_by_period();
     charts.push((
         "cost_by_year".to_string(),
-        charts::grouped_bars(
+        // Lines, not bars: totals of similar size differ by a few per cent,
+        // which bars drawn from zero would hide.
+        charts::line_chart(
             "Cash cost by year",
             periods,
             &format!("{symbol}million (nominal)"),
