@@ -211,20 +211,13 @@ fn find_target_group(base: &Solution, policy: &Solution, requested: Option<&str>
     let mut best = 0;
     let mut best_change = -1.0;
     for group in 0..model.groups.len() {
-        let change = (stock(policy, group)[last] - stock(base, group)[last]).abs();
+        let change = (policy.stock(group)[last] - base.stock(group)[last]).abs();
         if change > best_change {
             best = group;
             best_change = change;
         }
     }
     Ok(best)
-}
-
-fn stock(solution: &Solution, group: usize) -> Vec<f64> {
-    solution.lp.vars.stock[group]
-        .iter()
-        .map(|v| crate::solution::clean(solution.values[solution.lp.index_of(*v)]))
-        .collect()
 }
 
 /// A readable label for a flow channel of the target group.
@@ -372,8 +365,8 @@ pub fn compare(
             id: group.id.clone(),
             name: group.name.clone(),
             opening: group.opening_fte,
-            stock_base: stock(base, index),
-            stock_policy: stock(policy, index),
+            stock_base: base.stock(index),
+            stock_policy: policy.stock(index),
         })
         .collect();
     let costs = CostCategory::ALL

@@ -142,6 +142,19 @@ impl Solution {
         }
     }
 
+    /// The value of one variable, with solver noise rounded to 0.
+    pub fn value_of(&self, variable: good_lp::Variable) -> f64 {
+        clean(self.values[self.lp.index_of(variable)])
+    }
+
+    /// A group's staff in post at the end of each period (FTE).
+    pub fn stock(&self, group: usize) -> Vec<f64> {
+        self.lp.vars.stock[group]
+            .iter()
+            .map(|v| self.value_of(*v))
+            .collect()
+    }
+
     /// The value of a linear expression over the columns.
     pub fn evaluate(&self, expression: &Expression) -> f64 {
         self.lp.evaluate(expression, &self.values)
@@ -222,7 +235,7 @@ impl Solution {
                     .below
                     .into_iter()
                     .chain(slack_vars.above)
-                    .map(|v| self.values[self.lp.index_of(v)])
+                    .map(|v| self.value_of(v))
                     .sum();
                 let mut shadow_price = 0.0;
                 let sides = [(Side::Min, min.is_some()), (Side::Max, max.is_some())];

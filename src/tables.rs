@@ -25,7 +25,7 @@ pub struct Flow {
 pub fn flows(solution: &Solution) -> Vec<Flow> {
     let model = &solution.model;
     let vars = &solution.lp.vars;
-    let value = |variable| solution.values[solution.lp.index_of(variable)];
+    let value = |variable| solution.value_of(variable);
     let mut flows = Vec::new();
     for (group_index, group) in model.groups.iter().enumerate() {
         for period in 0..model.periods.len() {
@@ -103,12 +103,7 @@ pub fn stocks_frame(solution: &Solution) -> Result<DataFrame> {
         (vec![], vec![], vec![], vec![], vec![]);
     for (group_index, spec) in model.groups.iter().enumerate() {
         let mut previous = spec.opening_fte;
-        for (period_index, label) in model.periods.iter().enumerate() {
-            let value = clean(
-                solution.values[solution
-                    .lp
-                    .index_of(solution.lp.vars.stock[group_index][period_index])],
-            );
+        for (label, value) in model.periods.iter().zip(solution.stock(group_index)) {
             group.push(spec.id.clone());
             period.push(label.clone());
             opening.push(previous);
@@ -159,7 +154,7 @@ pub struct Deployment {
 pub fn deployment(solution: &Solution) -> Vec<Deployment> {
     let model = &solution.model;
     let vars = &solution.lp.vars;
-    let value = |variable| clean(solution.values[solution.lp.index_of(variable)]);
+    let value = |variable| solution.value_of(variable);
     let mut rows = Vec::new();
     for period in 0..model.periods.len() {
         for (service_index, service) in model.services.iter().enumerate() {

@@ -12,7 +12,6 @@ use crate::tables;
 pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
     let model = &solution.model;
     let periods = &model.periods;
-    let value = |variable| solution.values[solution.lp.index_of(variable)];
     let mut charts = Vec::new();
 
     let panels: Vec<Panel> = model
@@ -23,10 +22,7 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
             title: group.name.clone(),
             series: vec![Series {
                 label: "Staff in post".to_string(),
-                values: solution.lp.vars.stock[group_index]
-                    .iter()
-                    .map(|v| value(*v))
-                    .collect(),
+                values: solution.stock(group_index),
             }],
         })
         .collect();

@@ -124,12 +124,7 @@ pub fn terminal_summary(solution: &Solution) -> String {
         .enumerate()
         .map(|(group_index, group)| {
             let mut row = vec![group.id.clone(), format_number(group.opening_fte)];
-            for period in 0..model.periods.len() {
-                let variable = solution.lp.vars.stock[group_index][period];
-                row.push(format_number(
-                    solution.values[solution.lp.index_of(variable)],
-                ));
-            }
+            row.extend(solution.stock(group_index).into_iter().map(format_number));
             row
         })
         .collect();
