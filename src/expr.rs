@@ -6,12 +6,23 @@
 //! ```text
 //! expression := term (('+' | '-') term)*
 //! term       := unary ('*' unary)*        at most one non-constant factor
-//! unary      := '-' unary | primary
+//! unary      := ('-' | '+')* primary      signs are counted in a loop
 //! primary    := number | '(' expression ')' | name ['(' args ')'] ['.' name]
 //! args       := arg (',' arg)*            arg := '*' | id | (id | '*') '->' (id | '*')
 //! ```
+//!
+//! The parser recurses only into parentheses, and refuses nesting deeper
+//! than `MAX_NESTING`, so no input can exhaust the stack. Numbers must be
+//! finite and below `MAX_MAGNITUDE` (HiGHS reads 1e20 as infinity).
 
 use std::fmt;
+
+/// The deepest nesting of parentheses an expression may have.
+pub const MAX_NESTING: usize = 50;
+
+/// The largest magnitude of a number anywhere in a model: HiGHS treats
+/// 1e20 and above as infinite.
+pub const MAX_MAGNITUDE: f64 = 1e20;
 
 /// One argument of a quantity: `*`, an id, or a link `a -> b`.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +85,7 @@ pub fn parse(text: &str) -> Result<LinearForm, ParseError> {
     let mut parser = Parser {
         chars: text.chars().collect(),
         position: 0,
+        depth: 0,
     };
     let form = parser.expression()?;
     parser.skip_spaces();
@@ -86,6 +98,8 @@ pub fn parse(text: &str) -> Result<LinearForm, ParseError> {
 struct Parser {
     chars: Vec<char>,
     position: usize,
+    /// Parentheses open at the current position.
+    depth: usize,
 }
 
 impl Parser {
@@ -165,22 +179,32 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<LinearForm, ParseError> {
-        if self.eat('-') {
-            return Ok(self.unary()?.scale(-1.0));
+        let mut sign = 1.0;
+        loop {
+            if self.eat('-') {
+                sign = -sign;
+            } else if !self.eat('+') {
+                break;
+            }
         }
-        if self.eat('+') {
-            return self.unary();
-        }
-        self.primary()
+        let form = self.primary()?;
+        Ok(if sign < 0.0 { form.scale(-1.0) } else { form })
     }
 
     fn primary(&mut self) -> Result<LinearForm, ParseError> {
         match self.peek() {
             None => Err(self.error("expected a number or a quantity, found the end")),
             Some('(') => {
+                if self.depth >= MAX_NESTING {
+                    return Err(
+                        self.error(format!("parentheses nested more than {MAX_NESTING} deep"))
+                    );
+                }
                 self.position += 1;
+                self.depth += 1;
                 let inner = self.expression()?;
                 self.expect(')')?;
+                self.depth -= 1;
                 Ok(inner)
             }
             Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
@@ -208,15 +232,20 @@ impl Parser {
             .iter()
             .filter(|c| **c != '_')
             .collect();
-        text.parse::<f64>()
-            .map(|constant| LinearForm {
-                terms: Vec::new(),
-                constant,
-            })
-            .map_err(|_| ParseError {
+        let constant = text.parse::<f64>().map_err(|_| ParseError {
+            column: start + 1,
+            message: format!("'{text}' is not a number"),
+        })?;
+        if !constant.is_finite() || constant.abs() >= MAX_MAGNITUDE {
+            return Err(ParseError {
                 column: start + 1,
-                message: format!("'{text}' is not a number"),
-            })
+                message: format!("'{text}' is too large: numbers must be below 1e20 in magnitude"),
+            });
+        }
+        Ok(LinearForm {
+            terms: Vec::new(),
+            constant,
+        })
     }
 
     fn identifier(&mut self, allow_dots: bool) -> Option<String> {
@@ -366,6 +395,41 @@ mod tests {
                 Some("skilled".into())
             )]
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}stock(a){}", "(".repeat(20_000), ")".repeat(20_000));
+        let error = parse(&deep).unwrap_err();
+        assert!(error.message.contains("nested"), "{}", error.message);
+        assert_eq!(error.column, MAX_NESTING + 1);
+        let shallow = format!(
+            "{}stock(a){}",
+            "(".repeat(MAX_NESTING),
+            ")".repeat(MAX_NESTING)
+        );
+        assert!(parse(&shallow).is_ok());
+    }
+
+    #[test]
+    fn many_signs_are_counted_without_recursion() {
+        let odd = format!("{}stock(a)", "-".repeat(100_001));
+        assert_eq!(parse(&odd).unwrap().terms[0].0, -1.0);
+        let even = format!("{}3", "- + -".repeat(50_000));
+        assert_eq!(parse(&even).unwrap().constant, 3.0);
+    }
+
+    #[test]
+    fn numbers_of_1e20_and_more_are_refused() {
+        for text in ["1e20 * stock(a)", "1e999 * stock(a)", "stock(a) - 2e300"] {
+            let error = parse(text).unwrap_err();
+            assert!(
+                error.message.contains("too large"),
+                "{text}: {}",
+                error.message
+            );
+        }
+        assert!(parse("9.9e19 * stock(a)").is_ok());
     }
 
     #[test]
