@@ -11,6 +11,45 @@ use crate::spec::{did_you_mean, ConditionSpec, Param, Spec};
 /// A value per period.
 pub type Series = Vec<f64>;
 
+/// A number HiGHS can take as it is: finite and below 1e20 in magnitude
+/// (HiGHS reads 1e20 and above as infinity).
+pub fn sane(value: f64) -> bool {
+    value.is_finite() && value.abs() < expr::MAX_MAGNITUDE
+}
+
+/// What an id may hold, for messages.
+pub const ID_RULE: &str = "1 to 64 ASCII letters, digits, '_' or '-', not starting with '-'";
+
+/// Ids name entities in setting paths, expressions, row names, table
+/// columns and folder names, so they are plain: 1 to 64 ASCII letters,
+/// digits, `_` or `-`, not starting with `-` (never a path, never `..`).
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Refuses an id outside `ID_RULE`, showing it escaped.
+pub fn check_id(file: &str, label: &str, id: &str) -> Result<()> {
+    if is_valid_id(id) {
+        return Ok(());
+    }
+    bail!("{file}: {label}, field 'id': {id:?} is not a valid id: expected {ID_RULE}")
+}
+
+/// Refuses free text (a name, a unit, a period label) holding control
+/// characters such as a line break or a terminal escape: such text is
+/// written into tables, reports and LP files as a single label.
+pub fn check_label_text(file: &str, label: &str, field: &str, text: &str) -> Result<()> {
+    if text.chars().any(char::is_control) {
+        bail!("{file}: {label}, field '{field}': {text:?} holds a control character (a line break, tab or escape); expected one line of plain text");
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone)]
 pub struct Model {
     /// The model file, for messages.
@@ -19,6 +58,8 @@ pub struct Model {
     pub scenario: Option<String>,
     /// The scenario's description (or name), for reports.
     pub scenario_description: Option<String>,
+    /// Every scenario the file defines: (id, description or name).
+    pub scenarios_defined: Vec<(String, Option<String>)>,
     /// The files the model was read from (model file and CSV series).
     pub inputs: Vec<std::path::PathBuf>,
     pub periods: Vec<String>,
@@ -337,6 +378,11 @@ pub fn build(spec: &Spec) -> Result<Model> {
         periods: &periods,
     };
 
+    check_ids_and_labels(spec)?;
+    if spec.groups.is_empty() {
+        bail!("{file}: the model has no [[group]]: expected at least one staff group (a model without staff has nothing to plan)");
+    }
+
     let group_ids: Vec<&str> = spec.groups.iter().map(|g| g.id.as_str()).collect();
     let pool_ids: Vec<&str> = spec.pools.iter().map(|p| p.id.as_str()).collect();
     let service_ids: Vec<&str> = spec.services.iter().map(|s| s.id.as_str()).collect();
@@ -361,9 +407,9 @@ pub fn build(spec: &Spec) -> Result<Model> {
     for group in &spec.groups {
         let label = format!("group '{}'", group.id);
         let at = |field: &str| format!("{file}: {label}, field '{field}'");
-        if !group.opening.is_finite() || group.opening < 0.0 {
+        if !sane(group.opening) || group.opening < 0.0 {
             bail!(
-                "{}: expected a non-negative FTE, got {}",
+                "{}: expected a non-negative FTE below 1e20, got {}",
                 at("opening"),
                 group.opening
             );
@@ -448,8 +494,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
             )?,
             reduced_hours,
             terminal_value_per_fte: match group.terminal_value {
-                Some(value) if !value.is_finite() || value < 0.0 => bail!(
-                    "{}: expected a non-negative value per FTE, got {value}",
+                Some(value) if !sane(value) || value < 0.0 => bail!(
+                    "{}: expected a non-negative value per FTE below 1e20, got {value}",
                     at("terminal_value")
                 ),
                 Some(value) => value,
@@ -487,8 +533,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
             .map(|(service, efficiency)| {
                 let index = lookup(&service_ids, &service, "service")
                     .map_err(|error| anyhow!("{file}: {label}, field 'serves': {error}"))?;
-                if !efficiency.is_finite() || efficiency <= 0.0 {
-                    bail!("{file}: {label}, field 'serves.{service}': expected a positive efficiency, got {efficiency}");
+                if !sane(efficiency) || efficiency <= 0.0 {
+                    bail!("{file}: {label}, field 'serves.{service}': expected a positive efficiency below 1e20, got {efficiency}");
                 }
                 Ok((index, efficiency))
             })
@@ -564,10 +610,10 @@ pub fn build(spec: &Spec) -> Result<Model> {
         if let Some(bad) = pipeline
             .in_training
             .iter()
-            .find(|v| !v.is_finite() || **v < 0.0)
+            .find(|v| !sane(**v) || **v < 0.0)
         {
             bail!(
-                "{}: expected non-negative FTE, got {bad}",
+                "{}: expected non-negative FTE below 1e20, got {bad}",
                 at("in_training")
             );
         }
@@ -642,9 +688,9 @@ pub fn build(spec: &Spec) -> Result<Model> {
         for (group, efficiency) in &service.staffed_by {
             let index = lookup(&group_ids, group, "group")
                 .map_err(|error| anyhow!("{}: {error}", at("staffed_by")))?;
-            if !efficiency.is_finite() || *efficiency <= 0.0 {
+            if !sane(*efficiency) || *efficiency <= 0.0 {
                 bail!(
-                    "{}: expected a positive efficiency, got {efficiency}",
+                    "{}: expected a positive efficiency below 1e20, got {efficiency}",
                     at(&format!("staffed_by.{group}"))
                 );
             }
@@ -702,6 +748,16 @@ pub fn build(spec: &Spec) -> Result<Model> {
             .iter()
             .find(|s| Some(&s.id) == spec.scenario.as_ref())
             .and_then(|s| s.description.clone().or_else(|| s.name.clone())),
+        scenarios_defined: spec
+            .scenarios
+            .iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.name.clone().or_else(|| s.description.clone()),
+                )
+            })
+            .collect(),
         inputs: spec.inputs.clone(),
         periods: periods.clone(),
         discount_rate: spec.model.discount_rate,
@@ -777,10 +833,18 @@ fn build_condition(
     } else {
         match &spec.at {
             None => When::At((0..model.periods.len()).collect()),
+            Some(labels) if labels.is_empty() => bail!(
+                "{file}: {label}, field 'at': expected at least one period (leave `at` out for every period, or set `enabled = false` to switch the {} off)",
+                kind.as_str()
+            ),
             Some(labels) => When::At(
                 labels
                     .iter()
-                    .map(|period| {
+                    .enumerate()
+                    .map(|(position, period)| {
+                        if labels[..position].contains(period) {
+                            bail!("{file}: {label}, field 'at': period '{period}' is listed twice");
+                        }
                         model.periods.iter().position(|p| p == period).ok_or_else(|| {
                             anyhow!(
                                 "{file}: {label}, field 'at': '{period}' is not a period of the model{} (periods: {})",
@@ -808,8 +872,8 @@ fn build_condition(
         }
     }
     if let Some(penalty) = spec.penalty {
-        if !penalty.is_finite() || penalty < 0.0 {
-            bail!("{file}: {label}, field 'penalty': expected a non-negative cost per unit, got {penalty}");
+        if !sane(penalty) || penalty < 0.0 {
+            bail!("{file}: {label}, field 'penalty': expected a non-negative cost per unit below 1e20, got {penalty}");
         }
     }
     Ok(Condition {
@@ -827,6 +891,86 @@ fn build_condition(
             .unwrap_or_else(|| expression.unit(&model.currency)),
         expression,
     })
+}
+
+/// Every id follows `ID_RULE`, and every name, unit and period label is one
+/// line of plain text.
+fn check_ids_and_labels(spec: &Spec) -> Result<()> {
+    let file = spec.file.display().to_string();
+    let file = file.as_str();
+    for (field, text) in [
+        ("name", spec.model.name.as_deref()),
+        ("currency", Some(spec.model.currency.as_str())),
+    ] {
+        if let Some(text) = text {
+            check_label_text(file, "[model]", field, text)?;
+        }
+    }
+    for period in &spec.model.periods {
+        if period.trim().is_empty() {
+            bail!("{file}: [model], field 'periods': expected non-empty period labels");
+        }
+        check_label_text(file, "[model]", "periods", period)?;
+    }
+    let mut entities: Vec<(&str, Option<&str>, Option<&str>)> = Vec::new();
+    entities.extend(
+        spec.groups
+            .iter()
+            .map(|g| ("group", Some(g.id.as_str()), g.name.as_deref())),
+    );
+    entities.extend(
+        spec.pools
+            .iter()
+            .map(|p| ("pool", Some(p.id.as_str()), p.name.as_deref())),
+    );
+    entities.extend(
+        spec.pipelines
+            .iter()
+            .map(|p| ("pipeline", Some(p.id.as_str()), p.name.as_deref())),
+    );
+    entities.extend(
+        spec.moves
+            .iter()
+            .map(|m| ("move", m.id.as_deref(), m.name.as_deref())),
+    );
+    entities.extend(
+        spec.services
+            .iter()
+            .map(|s| ("service", Some(s.id.as_str()), s.name.as_deref())),
+    );
+    entities.extend(
+        spec.targets
+            .iter()
+            .map(|t| ("target", Some(t.id.as_str()), t.name.as_deref())),
+    );
+    entities.extend(
+        spec.limits
+            .iter()
+            .map(|l| ("limit", Some(l.id.as_str()), l.name.as_deref())),
+    );
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for (kind, id, name) in entities {
+        let count = counts.entry(kind).or_default();
+        *count += 1;
+        let label = match id {
+            Some(id) if is_valid_id(id) => format!("{kind} '{id}'"),
+            _ => format!("{kind} #{count}"),
+        };
+        if let Some(id) = id {
+            check_id(file, &label, id)?;
+        }
+        if let Some(name) = name {
+            check_label_text(file, &label, "name", name)?;
+        }
+    }
+    for (kind, conditions) in [("target", &spec.targets), ("limit", &spec.limits)] {
+        for condition in conditions {
+            if let Some(unit) = &condition.unit {
+                check_label_text(file, &format!("{kind} '{}'", condition.id), "unit", unit)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_unique(file: &str, kind: &str, ids: &[&str]) -> Result<()> {
@@ -879,9 +1023,9 @@ impl Checker<'_> {
                 bail!("{file}: {label}, field '{field}': CSV file '{path}' was not read")
             }
         };
-        if let Some(position) = values.iter().position(|v| !v.is_finite()) {
+        if let Some(position) = values.iter().position(|v| !sane(*v)) {
             bail!(
-                "{file}: {label}, field '{field}': expected a finite number in {}, got {}",
+                "{file}: {label}, field '{field}': expected a finite number below 1e20 in magnitude in {}, got {}",
                 self.periods[position],
                 values[position]
             );
@@ -953,14 +1097,36 @@ impl Checker<'_> {
     }
 }
 
+/// An expression as shown in a message: at most 80 characters.
+fn excerpt(text: &str) -> String {
+    if text.chars().count() <= 80 {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(80).collect::<String>())
+    }
+}
+
 /// Parses an expression and resolves its names against the model.
 pub fn parse_expression(model: &Model, text: &str) -> Result<Expression> {
+    let shown = excerpt(text);
     let form: LinearForm =
-        expr::parse(text).map_err(|error| anyhow!("cannot parse \"{text}\" at {error}"))?;
+        expr::parse(text).map_err(|error| anyhow!("cannot parse \"{shown}\" at {error}"))?;
+    if !sane(form.constant) {
+        bail!(
+            "in \"{shown}\": the constant {} is too large: numbers must be below 1e20 in magnitude",
+            form.constant
+        );
+    }
     let mut terms = Vec::new();
     for (coefficient, reference) in form.terms {
+        if !sane(coefficient) {
+            bail!(
+                "in \"{shown}\" at column {}: the coefficient {coefficient} is too large: numbers must be below 1e20 in magnitude",
+                reference.column
+            );
+        }
         let quantity = resolve_quantity(model, &reference)
-            .map_err(|error| anyhow!("in \"{text}\" at column {}: {error}", reference.column))?;
+            .map_err(|error| anyhow!("in \"{shown}\" at column {}: {error}", reference.column))?;
         terms.push((coefficient, quantity));
     }
     Ok(Expression {

@@ -243,6 +243,37 @@ pub struct ScenarioSpec {
     pub description: Option<String>,
     #[serde(default)]
     pub set: toml::Table,
+    /// Targets the scenario adds (`[[scenario.target]]`), as written.
+    #[serde(default)]
+    pub target: Vec<toml::Table>,
+    /// Limits the scenario adds (`[[scenario.limit]]`), as written.
+    #[serde(default)]
+    pub limit: Vec<toml::Table>,
+}
+
+/// The scenario id that names the model as written, in `compare`.
+pub const BASE_SCENARIO: &str = "base";
+
+/// Scenario ids follow the id rule, are unique, and are not `base`.
+fn check_scenarios(file: &str, scenarios: &[ScenarioSpec]) -> Result<()> {
+    for (index, scenario) in scenarios.iter().enumerate() {
+        let label = if model::is_valid_id(&scenario.id) {
+            format!("scenario '{}'", scenario.id)
+        } else {
+            format!("scenario #{}", index + 1)
+        };
+        model::check_id(file, &label, &scenario.id)?;
+        if scenario.id == BASE_SCENARIO {
+            bail!("{file}: {label}, field 'id': '{BASE_SCENARIO}' is reserved: it names the model as written (e.g. `compare --base base`); choose another id");
+        }
+        if scenarios[..index].iter().any(|s| s.id == scenario.id) {
+            bail!("{file}: two scenarios have the id '{}'", scenario.id);
+        }
+        if let Some(name) = &scenario.name {
+            model::check_label_text(file, &label, "name", name)?;
+        }
+    }
+    Ok(())
 }
 
 /// The whole file, after scenario settings are applied and CSV references
@@ -316,6 +347,7 @@ pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String
         }
     }
     let scenarios: Vec<ScenarioSpec> = entities(&table, "scenario", &file)?;
+    check_scenarios(&file, &scenarios)?;
     if let Some(scenario_id) = scenario {
         let Some(found) = scenarios
             .iter()
@@ -335,6 +367,16 @@ pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String
                 }
             );
         };
+        for (kind, added) in [("target", &found.target), ("limit", &found.limit)] {
+            for (index, entry) in added.iter().enumerate() {
+                add_entity(&mut table, kind, entry).with_context(|| {
+                    format!(
+                        "{file}: scenario '{scenario_id}', {kind} #{} it adds",
+                        index + 1
+                    )
+                })?;
+            }
+        }
         for (setting_path, value) in &found.set {
             apply_setting(&mut table, setting_path, value.clone()).with_context(|| {
                 format!("{file}: scenario '{scenario_id}', setting '{setting_path}'")
@@ -456,20 +498,41 @@ pub fn parse_set_argument(argument: &str) -> Result<(String, toml::Value)> {
     Ok((path, value))
 }
 
-/// Applies one `kind.id.field[.subfield]` (or `model.field`) setting.
+/// Appends a `[[kind]]` entry a scenario adds, refusing an id the model
+/// already has (a scenario changes an existing entry with `set`).
+fn add_entity(table: &mut toml::Table, kind: &str, entry: &toml::Table) -> Result<()> {
+    let id = entry.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+    let entries = table
+        .entry(kind)
+        .or_insert_with(|| toml::Value::Array(Vec::new()))
+        .as_array_mut()
+        .ok_or_else(|| anyhow!("'{kind}' must be written as [[{kind}]] entries"))?;
+    if !id.is_empty()
+        && entries
+            .iter()
+            .any(|existing| existing.get("id").and_then(|v| v.as_str()) == Some(id))
+    {
+        bail!("the model already has a {kind} '{id}'; change it with set = {{ \"{kind}.{id}.<field>\" = ... }} instead");
+    }
+    entries.push(toml::Value::Table(entry.clone()));
+    Ok(())
+}
+
+/// Applies one `kind.id.field[.subfield]` (or `model.field`,
+/// `objective.minimise`) setting.
 pub fn apply_setting(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<()> {
     let (kind, rest) = path.split_once('.').ok_or_else(|| {
-        anyhow!("a setting path is kind.id.field (e.g. group.staff_nurse.attrition) or model.field")
+        anyhow!("a setting path is kind.id.field (e.g. group.staff_nurse.attrition), model.field or objective.minimise")
     })?;
-    if kind == "model" {
+    if kind == "model" || kind == "objective" {
         let section = table
-            .entry("model")
+            .entry(kind)
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         return set_nested(section, rest, value);
     }
     if !ENTITY_KINDS.contains(&kind) {
         bail!(
-            "unknown entity kind '{kind}'{}; expected model or one of {}",
+            "unknown entity kind '{kind}'{}; expected model, objective or one of {}",
             did_you_mean(kind, ENTITY_KINDS.iter().copied()),
             ENTITY_KINDS.join(", ")
         );
@@ -734,17 +797,23 @@ pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) ->
         .with_infer_schema_length(Some(0)) // read every column as text; we parse numbers ourselves
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
         .and_then(|reader| reader.finish())
-        .map_err(|error| anyhow!("not a readable CSV file: {error}"))?;
+        // The reader's own message may quote the file; name only what is expected.
+        .map_err(|_| {
+            anyhow!("not a readable CSV file: expected a header row `period,{kind},value` (or `period,value`) and one row per period")
+        })?;
     let names: Vec<String> = frame
         .get_column_names()
         .iter()
         .map(|n| n.to_string())
         .collect();
+    // Errors about the header never echo it (the path may be any file):
+    // they say what was expected, and suggest a column only when one is
+    // close to an expected name.
     let column = |name: &str| -> Result<Vec<Option<String>>> {
         let series = frame.column(name).map_err(|_| {
             anyhow!(
-                "missing column '{name}' (columns are: {})",
-                names.join(", ")
+                "expected a header row `period,{kind},value` (or `period,value`), but there is no column '{name}'{}",
+                did_you_mean(name, names.iter().map(String::as_str))
             )
         })?;
         let text = series
@@ -760,8 +829,8 @@ pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) ->
         None
     } else {
         bail!(
-            "expected columns period,{kind},value (or period,value), found {}",
-            names.join(",")
+            "expected a header row `period,{kind},value` (or `period,value`), found {} columns and none named '{kind}'",
+            names.len()
         );
     };
     let mut values: Vec<Option<f64>> = vec![None; periods.len()];

@@ -2,6 +2,7 @@
 
 mod cli;
 mod export;
+mod hostile_input;
 mod impact;
 mod input_errors;
 mod known_optimum;

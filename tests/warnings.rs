@@ -47,7 +47,10 @@ fn free_training_out_of_a_group_without_exits_is_flagged() {
 
 #[test]
 fn an_unstaffable_service_without_unmet_penalty_is_flagged() {
-    let text = format!("{HEADER}[[service]]\nid = \"ward\"\ndemand = 5\nstaffed_by = {{}}\n");
+    // (A model needs a group; this one does not staff the ward.)
+    let text = format!(
+        "{HEADER}[[group]]\nid = \"a\"\nopening = 10\n[[service]]\nid = \"ward\"\ndemand = 5\nstaffed_by = {{}}\n"
+    );
     let found = warnings(&text);
     assert!(
         found

@@ -85,6 +85,24 @@ pub fn describe(model: &crate::model::Model, variables: usize, constraints: usiz
     );
     let _ = writeln!(
         out,
+        "  {} scenarios: {}",
+        model.scenarios_defined.len(),
+        if model.scenarios_defined.is_empty() {
+            "none".to_string()
+        } else {
+            model
+                .scenarios_defined
+                .iter()
+                .map(|(id, about)| match about {
+                    Some(about) => format!("{id} ({})", first_line(about)),
+                    None => id.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
+    let _ = writeln!(
+        out,
         "  objective: minimise {}",
         model
             .objectives
@@ -98,4 +116,14 @@ pub fn describe(model: &crate::model::Model, variables: usize, constraints: usiz
         "  linear programme: {variables} variables, {constraints} constraints"
     );
     out
+}
+
+/// The first line of a description, at most 60 characters.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default().trim();
+    if line.chars().count() > 60 {
+        format!("{}…", line.chars().take(60).collect::<String>())
+    } else {
+        line.to_string()
+    }
 }
