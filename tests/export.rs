@@ -39,7 +39,7 @@ fn lp_format_has_every_row_and_the_objective_constant() {
         .filter(|l| l.starts_with(' ') && l.contains(':'))
         .count();
     assert_eq!(rows, lp.rows.len());
-    assert!(text.contains("stock_balance(health_visitor,2010_11):"));
+    assert!(text.contains(" stock_balance(health_visitor,2010~2f11):"));
 }
 
 #[test]
