@@ -27,9 +27,11 @@
 //! In both, the first character is escaped too when it would make the name
 //! hard to read back: a digit (an LP name cannot start with one), `e`/`E`
 //! followed by a digit or `e`/`E` (CPLEX reads an exponent), `*` or `$`
-//! (comments in some MPS readers), or when the whole name is, in any case, a
-//! keyword of either format or a name the writer uses itself (`end`, `free`,
-//! `inf`, `st`, `NAME`, `RHS`, `bnd`, the objective's `obj`, …).
+//! (comments in some MPS readers), a start `inf` or `nan` in any case
+//! (HiGHS 1.15's LP reader tries `strtod` first, so `infant` would read as
+//! `inf ant`), or a whole name that is, in any case, a keyword of either
+//! format or a name the writer uses itself (`end`, `free`, `st`, `NAME`,
+//! `RHS`, `bnd`, the objective's `obj`, …).
 //!
 //! A name whose encoding would be empty or longer than [`MAX_NAME_LENGTH`]
 //! (CPLEX's limit), or that repeats an earlier row's (or column's) name, is
@@ -135,9 +137,15 @@ fn escape_first(name: &str) -> bool {
         Some('e' | 'E') if matches!(second, Some(s) if s.is_ascii_digit() || s == 'e' || s == 'E') => {
             true
         }
-        _ => RESERVED_WORDS
-            .iter()
-            .any(|word| word.eq_ignore_ascii_case(name)),
+        _ => {
+            // strtod, which older HiGHS LP readers try first, reads these.
+            let prefix = name.get(..3).unwrap_or_default();
+            prefix.eq_ignore_ascii_case("inf")
+                || prefix.eq_ignore_ascii_case("nan")
+                || RESERVED_WORDS
+                    .iter()
+                    .any(|word| word.eq_ignore_ascii_case(name))
+        }
     }
 }
 
@@ -510,6 +518,9 @@ mod tests {
         assert_eq!(mps("NAME"), "~4eAME");
         assert_eq!(mps("*x"), "~2ax");
         assert_eq!(lp("obj"), "~6fbj");
+        assert_eq!(lp("Infant[a,1]"), "~49nfant(a,1)");
+        assert_eq!(mps("nan"), "~6ean");
+        assert_eq!(lp("in"), "in");
         assert_eq!(mps("OBJ"), "~4fBJ");
         assert_eq!(lp(""), "");
     }
