@@ -6,11 +6,16 @@ use std::fmt::Write;
 
 use crate::charts::Chart;
 
+/// Headings, table cells and captions are plain text, shown as written.
+/// Paragraphs and bullets are Markdown with `**bold**` and `` `code` ``:
+/// text from the model file (names, ids, period labels, descriptions) goes
+/// into them through `literal`, so no name is ever read as markup.
 pub enum Block {
     Heading(u8, String),
     Paragraph(String),
     Bullets(Vec<String>),
-    /// header, rows; the first column is left-aligned, the rest right-aligned.
+    /// header, rows (plain text); the first column is left-aligned, the rest
+    /// right-aligned.
     Table(Vec<String>, Vec<Vec<String>>),
     /// file stem (charts/<stem>.png and .svg), caption
     Chart(String, String),
@@ -51,11 +56,11 @@ impl Document {
 
     /// Markdown; charts link to charts/<stem>.png.
     pub fn to_markdown(&self) -> String {
-        let mut out = format!("# {}\n\n", self.title);
+        let mut out = format!("# {}\n\n", literal(&self.title));
         for block in &self.blocks {
             match block {
                 Block::Heading(level, text) => {
-                    let _ = writeln!(out, "{} {text}\n", "#".repeat(*level as usize));
+                    let _ = writeln!(out, "{} {}\n", "#".repeat(*level as usize), literal(text));
                 }
                 Block::Paragraph(text) => {
                     let _ = writeln!(out, "{text}\n");
@@ -67,7 +72,7 @@ impl Document {
                     out.push('\n');
                 }
                 Block::Table(header, rows) => {
-                    let escape = |cell: &String| cell.replace('|', "\\|");
+                    let escape = |cell: &String| literal(cell).replace('|', "\\|");
                     let _ = writeln!(
                         out,
                         "| {} |",
@@ -87,7 +92,7 @@ impl Document {
                     out.push('\n');
                 }
                 Block::Chart(stem, caption) => {
-                    let _ = writeln!(out, "![{caption}](charts/{stem}.png)\n");
+                    let _ = writeln!(out, "![{}](charts/{stem}.png)\n", literal(caption));
                 }
             }
         }
@@ -135,7 +140,7 @@ impl Document {
                             } else {
                                 " class=\"num\""
                             };
-                            let _ = write!(out, "<td{class}>{}</td>", inline_markdown(cell));
+                            let _ = write!(out, "<td{class}>{}</td>", escape_html(cell));
                         }
                         out.push_str("</tr>\n");
                     }
@@ -189,15 +194,34 @@ pub fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// `**bold**` and `` `code` `` in Markdown text, as HTML.
+/// The characters Markdown (or `inline_markdown`) may read as markup.
+const MARKDOWN_SPECIAL: &str = "\\`*[]<>";
+
+/// Plain text as Markdown that shows exactly that text: each character
+/// Markdown could read as markup is backslash-escaped (CommonMark allows a
+/// backslash before any ASCII punctuation; `inline_markdown` reads it too).
+pub fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if MARKDOWN_SPECIAL.contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `**bold**`, `` `code` `` and backslash escapes in Markdown text, as HTML.
 fn inline_markdown(text: &str) -> String {
-    let escaped = escape_html(text);
     let mut out = String::new();
     let mut bold = false;
     let mut code = false;
-    let mut chars = escaped.chars().peekable();
+    let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '*' && chars.peek() == Some(&'*') {
+        if c == '\\' && chars.peek().is_some_and(|next| next.is_ascii_punctuation()) {
+            let next = chars.next().unwrap_or_default();
+            out.push_str(&escape_html(&next.to_string()));
+        } else if c == '*' && chars.peek() == Some(&'*') {
             chars.next();
             out.push_str(if bold { "</strong>" } else { "<strong>" });
             bold = !bold;
@@ -205,7 +229,7 @@ fn inline_markdown(text: &str) -> String {
             out.push_str(if code { "</code>" } else { "<code>" });
             code = !code;
         } else {
-            out.push(c);
+            out.push_str(&escape_html(&c.to_string()));
         }
     }
     if bold {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::document::Document;
+use super::document::{literal, Document};
 use crate::charts::{self, Chart, Panel, Series};
 use crate::compare::{money, narrative, signed, Impact};
 use crate::solve::format_number;
@@ -147,20 +147,21 @@ pub fn impact_document(impact: &Impact) -> Document {
     ));
     document.paragraph(format!(
         "Two optimal plans of the same model, solved by wfplan: **{}** (the policy) and **{}** (the base). Every number below is policy minus base unless labelled. FTE are full-time equivalents at the end of each year; cash is nominal unless marked discounted. Penalties (a valuation of unmet care) and terminal values (what staff in post at the end are worth) are not cash and are shown apart.",
-        impact.policy, impact.base
+        literal(&impact.policy),
+        literal(&impact.base)
     ));
 
     let describe = |name: &str, description: &Option<String>, role: &str| match description {
-        Some(text) => format!("**{name}** ({role}): {text}"),
+        Some(text) => format!("**{}** ({role}): {}", literal(name), literal(text)),
         None if name == "base" => format!("**{name}** ({role}): the model as written."),
-        None => format!("**{name}** ({role})."),
+        None => format!("**{}** ({role}).", literal(name)),
     };
     document.bullets(vec![
         describe(&impact.policy, &impact.policy_description, "the policy"),
         describe(&impact.base, &impact.base_description, "the base"),
     ]);
     document.heading(2, "Summary");
-    document.bullets(narrative(impact));
+    document.bullets(narrative(impact).iter().map(|line| literal(line)).collect());
 
     document.heading(2, "1. Headline");
     let gained = impact.target_change_at_headline();
@@ -270,7 +271,7 @@ pub fn impact_document(impact: &Impact) -> Document {
                 .iter()
                 .map(|c| {
                     vec![
-                        format!("{} (`{}`)", c.id, c.expression),
+                        format!("{}: {}", c.id, c.expression),
                         c.period.clone(),
                         format_number(c.activity),
                         c.min.map(format_number).unwrap_or_default(),
@@ -318,10 +319,12 @@ pub fn impact_document(impact: &Impact) -> Document {
     );
     let stock_change = gained;
     document.paragraph(format!(
-        "The change in {}'s stock in {headline_label} ({} FTE) decomposed by channel: each line is the change in that flow summed over {}–{headline_label}. Positive lines add staff, negative lines remove them; the lines sum exactly to the stock change.",
-        impact.target_group_name,
+        "The change in {}'s stock in {} ({} FTE) decomposed by channel: each line is the change in that flow summed over {}–{}. Positive lines add staff, negative lines remove them; the lines sum exactly to the stock change.",
+        literal(&impact.target_group_name),
+        literal(headline_label),
         signed(stock_change),
-        periods[0]
+        literal(&periods[0]),
+        literal(headline_label)
     ));
     let mut rows: Vec<Vec<String>> = impact
         .channels
@@ -330,10 +333,7 @@ pub fn impact_document(impact: &Impact) -> Document {
         .map(|c| vec![c.label.clone(), signed(c.change_to_headline)])
         .collect();
     let sum: f64 = impact.channels.iter().map(|c| c.change_to_headline).sum();
-    rows.push(vec![
-        "**Total: change in stock**".to_string(),
-        format!("**{}**", signed(sum)),
-    ]);
+    rows.push(vec!["Total: change in stock".to_string(), signed(sum)]);
     document.table(
         vec![
             "Channel".into(),
@@ -364,7 +364,9 @@ pub fn impact_document(impact: &Impact) -> Document {
             "Services that deliver less care under the policy, largest loss first: {}.",
             losers
                 .iter()
-                .map(|(s, change)| format!("**{}** ({} FTE-years)", s.name, signed(*change)))
+                .map(|(s, change)| {
+                    format!("**{}** ({} FTE-years)", literal(&s.name), signed(*change))
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -406,8 +408,9 @@ pub fn impact_document(impact: &Impact) -> Document {
         format!("How each group's staff changed, to {headline_label}"),
     );
     document.paragraph(format!(
-        "For every group whose staff in post or whose flows changed, the channels of that change summed over {}–{headline_label} (policy minus base, FTE); each group's channels sum to its stock change.",
-        periods[0]
+        "For every group whose staff in post or whose flows changed, the channels of that change summed over {}–{} (policy minus base, FTE); each group's channels sum to its stock change.",
+        literal(&periods[0]),
+        literal(headline_label)
     ));
     let mut rows = Vec::new();
     for (group, channels) in impact.groups.iter().zip(&impact.group_channels) {
@@ -433,7 +436,8 @@ pub fn impact_document(impact: &Impact) -> Document {
 
     document.heading(2, "4. Finance view");
     document.paragraph(format!(
-        "Cash cost by category and year, nominal ({currency})."
+        "Cash cost by category and year, nominal ({}).",
+        literal(currency)
     ));
     let mut finance_rows = Vec::new();
     for line in &impact.costs {
@@ -484,7 +488,8 @@ pub fn impact_document(impact: &Impact) -> Document {
     document.heading(2, "How to read this report");
     document.paragraph(format!(
         "Both plans are optimal for their scenario: wfplan minimises discounted cash cost plus penalties. The tables behind every number are in this folder as CSV (headline.csv, channels.csv, services.csv, groups.csv, finance.csv), and each scenario's own plan is in {}/ and {}/ (stocks.csv, flows.csv, deployment.csv, costs.csv, constraints.csv).",
-        impact.base, impact.policy
+        literal(&impact.base),
+        literal(&impact.policy)
     ));
     document
 }
