@@ -7,5 +7,6 @@ mod impact;
 mod input_errors;
 mod known_optimum;
 mod properties;
+mod solver;
 mod util;
 mod warnings;
