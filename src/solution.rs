@@ -58,8 +58,11 @@ pub struct Timings {
     pub pass: f64,
     /// HiGHS runs.
     pub solve: f64,
-    /// Reading values and duals back and building this `Solution`.
+    /// Reading values and duals back from HiGHS.
     pub read: f64,
+    /// Building this `Solution` from them (row activities, shadow prices,
+    /// cash and penalty totals).
+    pub plan: f64,
 }
 
 #[derive(Clone)]
