@@ -416,6 +416,20 @@ impl Highs {
         unsafe { highs_sys::Highs_getObjectiveValue(self.raw()) }
     }
 
+    /// Simplex iterations of the last run (0 when it needed none).
+    pub fn simplex_iterations(&self) -> i64 {
+        let name = c"simplex_iteration_count";
+        let mut count: HighsInt = 0;
+        // SAFETY: the instance is live, name is NUL-terminated and count is a valid out-pointer.
+        let status =
+            unsafe { highs_sys::Highs_getIntInfoValue(self.raw(), name.as_ptr(), &mut count) };
+        if succeeded(status) {
+            i64::from(count)
+        } else {
+            0
+        }
+    }
+
     /// Column values and row duals (∂objective/∂row bound) of the last run.
     pub fn solution(&self) -> (Vec<f64>, Vec<f64>) {
         let mut col_value = vec![0.0; self.num_cols()];

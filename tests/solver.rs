@@ -120,6 +120,74 @@ fn a_stage_re_solved_warm_matches_a_cold_rebuild() {
     );
 }
 
+/// The wrapper on its own: Williams' stage 2 re-run warm in the instance
+/// that solved stage 1 (new costs, the objective_bound row added in place)
+/// reaches the cold optimum from the stage-1 basis, in fewer simplex
+/// iterations than a fresh instance needs on the whole programme.
+#[test]
+fn the_owned_instance_re_solves_warm_from_the_last_basis() {
+    use wfplan::solve::{objective_costs, sparse_lp};
+    use wfplan::solver::Highs;
+    let model = with_objective("williams_manpower.toml", r#"["exit(*)", "cost"]"#);
+    let lp = wfplan::lp::build(&model);
+    let options = SolverOptions::default();
+    let mut warm = Highs::new();
+    warm.apply(&options).unwrap();
+    warm.pass_lp(&sparse_lp(&lp, &lp.objectives[0], &[]))
+        .unwrap();
+    assert_eq!(warm.run(), Status::Optimal);
+    let (values, _) = warm.solution();
+    let z1 = lp.evaluate(&lp.objectives[0], &values);
+    assert_close_what("stage 1", z1, 841.8, 1e-4);
+    let bound = z1 + LEXICOGRAPHIC_TOLERANCE * z1.abs().max(1.0);
+    let entries: Vec<(usize, f64)> = (&lp.objectives[0])
+        .linear_coefficients()
+        .map(|(variable, coefficient)| (lp.index_of(variable), coefficient))
+        .collect();
+    let row = warm.add_row(&entries, f64::NEG_INFINITY, bound);
+    assert_eq!(row, lp.rows.len());
+    let (costs, offset) = objective_costs(&lp, &lp.objectives[1]);
+    warm.set_objective(&costs, offset);
+    assert_eq!(warm.run(), Status::Optimal);
+    let warm_iterations = warm.simplex_iterations();
+    let (values, duals) = warm.solution();
+    assert_eq!(duals.len(), lp.rows.len() + 1);
+    let z2_warm = lp.evaluate(&lp.objectives[1], &values);
+    assert_close_what("objective value", warm.objective_value(), z2_warm, 1e-9);
+
+    let bound_row = Row {
+        name: "objective_bound[1]".into(),
+        family: Family::ObjectiveBound,
+        expression: lp.objectives[0].clone(),
+        lower: f64::NEG_INFINITY,
+        upper: bound,
+        condition: None,
+    };
+    // Cold without presolve, so both count simplex iterations on the whole
+    // programme (a re-run from a valid basis skips presolve).
+    let mut cold = Highs::new();
+    cold.apply(&options).unwrap();
+    cold.set_option("presolve", "off").unwrap();
+    cold.pass_lp(&sparse_lp(&lp, &lp.objectives[1], &[bound_row]))
+        .unwrap();
+    assert_eq!(cold.run(), Status::Optimal);
+    let (values, _) = cold.solution();
+    let z2_cold = lp.evaluate(&lp.objectives[1], &values);
+    assert_close_what("stage 2 warm against cold", z2_warm, z2_cold, 1e-7);
+    assert!(
+        warm_iterations < cold.simplex_iterations(),
+        "warm {warm_iterations} iterations, cold {}",
+        cold.simplex_iterations()
+    );
+
+    // Changing a row's bounds in place: loosening the bound to 900 exits
+    // lets stage 2 cost no more than before.
+    warm.change_row_bounds(row, f64::NEG_INFINITY, 900.0);
+    assert_eq!(warm.run(), Status::Optimal);
+    let (values, _) = warm.solution();
+    assert!(lp.evaluate(&lp.objectives[1], &values) <= z2_warm + 1e-6);
+}
+
 /// One group; hiring costs 10 + salary 5 and each FTE at the end is worth
 /// 100, with no hire_max: every hire lowers the objective by 85, without limit.
 #[test]
