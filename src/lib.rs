@@ -2,7 +2,7 @@
 //!
 //! Data flows one way (DESIGN.md section 3):
 //! `spec` (model files) → `model` (validated) → `lp` (variables and
-//! constraint families, good_lp) → `solve` (HiGHS) → `solution` → `tables`
+//! constraint families, good_lp) → `solve` (HiGHS, through `solver`) → `solution` → `tables`
 //! (polars) → `report` (files). Only `spec` and `report` touch the
 //! filesystem.
 
@@ -15,6 +15,7 @@ pub mod model;
 pub mod report;
 pub mod solution;
 pub mod solve;
+pub mod solver;
 pub mod spec;
 pub mod synthetic;
 pub mod tables;

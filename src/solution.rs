@@ -49,6 +49,22 @@ pub struct ConditionResult {
     pub soft: bool,
 }
 
+/// Seconds spent in each part of a solve (all stages together).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Building the `Lp` (variables, constraint families, objectives).
+    pub build: f64,
+    /// Handing it to HiGHS (arrays, `Highs_passLp`, later stages' changes).
+    pub pass: f64,
+    /// HiGHS runs.
+    pub solve: f64,
+    /// Reading values and duals back from HiGHS.
+    pub read: f64,
+    /// Building this `Solution` from them (row activities, shadow prices,
+    /// cash and penalty totals).
+    pub plan: f64,
+}
+
 #[derive(Clone)]
 pub struct Solution {
     pub model: Model,
@@ -69,6 +85,7 @@ pub struct Solution {
     pub terminal_value: f64,
     pub build_seconds: f64,
     pub solve_seconds: f64,
+    pub timings: Timings,
 }
 
 impl Solution {
@@ -139,6 +156,11 @@ impl Solution {
             penalty,
             build_seconds,
             solve_seconds,
+            timings: Timings {
+                build: build_seconds,
+                solve: solve_seconds,
+                ..Timings::default()
+            },
         }
     }
 

@@ -1,17 +1,23 @@
-//! Solving with HiGHS through good_lp: lexicographic stages, values and
-//! sign-normalised duals, and — when the model is infeasible — an elastic
-//! re-solve that says which targets and limits must give way and by how much.
+//! Solving with HiGHS: the programme is handed to an instance wfplan owns
+//! (`solver::Highs`) in one call, lexicographic stages re-solve that same
+//! instance warm (a new objective and the previous stage's
+//! `objective_bound` row, changed in place), values and sign-normalised
+//! duals are read back, and — when the model is infeasible — an elastic
+//! re-solve says which targets and limits must give way and by how much.
+//! Only an optimal run becomes a `Solution`; every other outcome is a typed
+//! error: [`Infeasible`], [`Unbounded`] or [`NotOptimal`].
 
 use std::fmt;
 use std::time::Instant;
 
 use anyhow::{anyhow, Result};
-use good_lp::solvers::highs::highs;
-use good_lp::{Expression, IntoAffineExpression, ResolutionError, Solution as _, SolverModel};
+use good_lp::{Expression, IntoAffineExpression};
 
 use crate::lp::{self, Family, Lp, Row};
 use crate::model::Model;
-use crate::solution::Solution;
+use crate::solution::{Solution, Timings};
+use crate::solver::{Highs, SparseLp};
+pub use crate::solver::{OptionError, SolverOptions, Status};
 
 /// Relative tolerance kept on each earlier lexicographic stage:
 /// objective_k ≤ z*_k + 1e-7·max(1, |z*_k|).
@@ -26,57 +32,197 @@ pub struct RawSolution {
     pub row_duals: Vec<f64>,
 }
 
-/// Why one run gave no solution.
-#[derive(Debug)]
-pub enum RunFailure {
-    Infeasible,
-    Unbounded,
-    Other(String),
+/// (column, coefficient) of a linear expression, by column index.
+fn entries(lp: &Lp, expression: &Expression) -> Vec<(usize, f64)> {
+    expression
+        .linear_coefficients()
+        .map(|(variable, coefficient)| (lp.index_of(variable), coefficient))
+        .collect()
 }
 
-/// Builds the good_lp problem for `lp.rows` plus `extra_rows` and solves it.
+/// Column costs and constant of an objective.
+pub fn objective_costs(lp: &Lp, objective: &Expression) -> (Vec<f64>, f64) {
+    let mut costs = vec![0.0; lp.columns.len()];
+    for (variable, coefficient) in objective.linear_coefficients() {
+        costs[lp.index_of(variable)] += coefficient;
+    }
+    (costs, objective.constant())
+}
+
+/// The programme as row-wise arrays for HiGHS: `lp.rows` then `extra_rows`,
+/// minimising `objective`. One pass over the rows, no expression cloned.
+pub fn sparse_lp(lp: &Lp, objective: &Expression, extra_rows: &[Row]) -> SparseLp {
+    let (col_cost, offset) = objective_costs(lp, objective);
+    let rows = lp.rows.len() + extra_rows.len();
+    let non_zeros: usize = lp
+        .rows
+        .iter()
+        .chain(extra_rows)
+        .map(|row| (&row.expression).linear_coefficients().size_hint().0)
+        .sum();
+    let mut sparse = SparseLp {
+        col_cost,
+        col_lower: lp.columns.iter().map(|c| c.lower).collect(),
+        col_upper: lp.columns.iter().map(|c| c.upper).collect(),
+        offset,
+        row_lower: Vec::with_capacity(rows),
+        row_upper: Vec::with_capacity(rows),
+        row_start: Vec::with_capacity(rows + 1),
+        row_index: Vec::with_capacity(non_zeros),
+        row_value: Vec::with_capacity(non_zeros),
+    };
+    for row in lp.rows.iter().chain(extra_rows) {
+        sparse.push_row(
+            (&row.expression)
+                .linear_coefficients()
+                .map(|(variable, coefficient)| (lp.index_of(variable), coefficient)),
+            row.lower,
+            row.upper,
+        );
+    }
+    sparse
+}
+
+/// Runs HiGHS; when it can only say "unbounded or infeasible" (usually
+/// presolve's verdict), runs again without presolve to say which.
+fn run_resolving(highs: &mut Highs, options: &SolverOptions) -> Status {
+    let status = highs.run();
+    if status != Status::UnboundedOrInfeasible {
+        return status;
+    }
+    let presolve = options
+        .highs
+        .iter()
+        .rev()
+        .find(|(key, _)| key == "presolve")
+        .map_or("choose", |(_, value)| value.as_str());
+    if highs.set_option("presolve", "off").is_err() {
+        return status;
+    }
+    let status = highs.run();
+    // The user's presolve setting was accepted once, so it is accepted again.
+    let _ = highs.set_option("presolve", presolve);
+    status
+}
+
+/// Reads an optimal run back: values, row duals and the objective's value.
+fn read_back(highs: &Highs, lp: &Lp, objective: &Expression) -> RawSolution {
+    let (values, row_duals) = highs.solution();
+    RawSolution {
+        objective: lp.evaluate(objective, &values),
+        values,
+        row_duals,
+    }
+}
+
+/// Solves `lp.rows` plus `extra_rows` for one objective in a fresh HiGHS
+/// instance; anything but an optimum is returned as its status.
 pub fn run_highs(
     lp: &Lp,
     objective: &Expression,
     extra_rows: &[Row],
-) -> Result<RawSolution, RunFailure> {
-    let mut problem = lp
-        .variables
-        .clone()
-        .minimise(objective.clone())
-        .using(highs)
-        .set_option("output_flag", false)
-        .set_option("threads", 1);
-    for row in lp.rows.iter().chain(extra_rows) {
-        let expression = row.expression.clone();
-        let constraint = if row.is_equality() {
-            expression.eq(row.lower)
-        } else if row.lower.is_finite() {
-            expression.geq(row.lower)
-        } else {
-            expression.leq(row.upper)
-        };
-        problem.add_constraint(constraint);
+    options: &SolverOptions,
+) -> Result<RawSolution, Status> {
+    let mut highs = Highs::new();
+    if let Err(error) = highs.apply(options) {
+        return Err(Status::Other {
+            code: -1,
+            text: error.to_string(),
+        });
     }
-    let solution = problem.solve().map_err(|error| match error {
-        ResolutionError::Infeasible => RunFailure::Infeasible,
-        ResolutionError::Unbounded => RunFailure::Unbounded,
-        other => RunFailure::Other(other.to_string()),
-    })?;
-    let values: Vec<f64> = lp
-        .column_variables
-        .iter()
-        .map(|v| solution.value(*v))
-        .collect();
-    let objective_value = lp.evaluate(objective, &values);
-    let inner = solution.into_inner();
-    let row_duals = inner.dual_rows().to_vec();
-    Ok(RawSolution {
-        objective: objective_value,
-        values,
-        row_duals,
-    })
+    if let Err(message) = highs.pass_lp(&sparse_lp(lp, objective, extra_rows)) {
+        return Err(Status::Other {
+            code: -1,
+            text: message,
+        });
+    }
+    match run_resolving(&mut highs, options) {
+        Status::Optimal => Ok(read_back(&highs, lp, objective)),
+        status => Err(status),
+    }
 }
+
+/// The objective can fall without limit.
+#[derive(Debug, Clone)]
+pub struct Unbounded {
+    pub model_file: String,
+    /// The objective (stage) that is unbounded, as written.
+    pub objective: String,
+}
+
+impl fmt::Display for Unbounded {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "{}: the objective \"{}\" is unbounded: it can fall without limit (an objective that rewards a quantity nothing caps, or a group's terminal_value above what hiring one more FTE costs, with no hire_max)",
+            self.model_file, self.objective
+        )
+    }
+}
+
+impl std::error::Error for Unbounded {}
+
+/// HiGHS stopped without an optimal plan for a reason other than
+/// infeasibility ([`Infeasible`]) or unboundedness ([`Unbounded`]): a time or
+/// iteration limit, numerical trouble, or a verdict it could not settle.
+/// No plan is reported.
+#[derive(Debug, Clone)]
+pub struct NotOptimal {
+    pub model_file: String,
+    pub status: Status,
+    /// The stage (1-based) that stopped, of `stages`.
+    pub stage: usize,
+    pub stages: usize,
+    /// That stage's objective, as written.
+    pub objective: String,
+    /// The time limit in force, in seconds.
+    pub time_limit: Option<f64>,
+}
+
+impl fmt::Display for NotOptimal {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = &self.model_file;
+        let stage = if self.stages > 1 {
+            format!(
+                " in stage {} of {} of the objective (\"{}\")",
+                self.stage, self.stages, self.objective
+            )
+        } else {
+            String::new()
+        };
+        match &self.status {
+            Status::TimeLimit => {
+                let limit = self
+                    .time_limit
+                    .map(|seconds| format!(" of {seconds} s"))
+                    .unwrap_or_default();
+                write!(
+                    formatter,
+                    "{file}: HiGHS reached the time limit{limit}{stage} before finding the optimal plan, so there is no plan to report; raise --time-limit (or leave it out) to let it finish"
+                )
+            }
+            Status::IterationLimit => write!(
+                formatter,
+                "{file}: HiGHS reached an iteration limit{stage} before finding the optimal plan, so there is no plan to report; raise the limit (e.g. --solver-option simplex_iteration_limit=…) or leave it out"
+            ),
+            Status::Infeasible => write!(
+                formatter,
+                "{file}: stage {} of the objective (\"{}\") became infeasible after fixing the earlier stages; this is a numerical problem — try a single objective",
+                self.stage, self.objective
+            ),
+            Status::UnboundedOrInfeasible => write!(
+                formatter,
+                "{file}: HiGHS found no finite optimum{stage} but could not tell whether the model is infeasible or unbounded, even without presolve; check that the targets and limits can hold together, and that nothing the objective rewards is uncapped"
+            ),
+            status => write!(
+                formatter,
+                "{file}: HiGHS stopped without an optimal plan{stage}: {status}. This is usually numerical trouble: try --solver-option solver=ipm, or --solver-option presolve=off, or costs and bounds of less extreme sizes"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NotOptimal {}
 
 /// A target, limit or demand that must give way for the model to be feasible.
 #[derive(Debug, Clone)]
@@ -135,70 +281,113 @@ impl fmt::Display for Infeasible {
 
 impl std::error::Error for Infeasible {}
 
-/// Solves the model: each objective in turn, keeping earlier optima.
+/// Solves the model with the default options (one thread, no time limit):
+/// each objective in turn, keeping earlier optima.
 pub fn solve(model: &Model) -> Result<Solution> {
+    solve_with(model, &SolverOptions::default())
+}
+
+/// Solves the model: each objective in turn, keeping earlier optima, in one
+/// HiGHS instance re-solved warm between stages. Errors: [`OptionError`]
+/// (a bad solver option), [`Infeasible`], [`Unbounded`], [`NotOptimal`].
+pub fn solve_with(model: &Model, options: &SolverOptions) -> Result<Solution> {
+    let mut highs = Highs::new();
+    highs.apply(options)?;
     let build_start = Instant::now();
     let lp = lp::build(model);
     let build_seconds = build_start.elapsed().as_secs_f64();
-    let solve_start = Instant::now();
-    let mut extra_rows: Vec<Row> = Vec::new();
+    let Some(first) = lp.objectives.first() else {
+        return Err(anyhow!("{}: the model has no objective", model.file));
+    };
+    let pass_start = Instant::now();
+    highs
+        .pass_lp(&sparse_lp(&lp, first, &[]))
+        .map_err(|message| anyhow!("{}: {message}", model.file))?;
+    let mut timings = Timings {
+        build: build_seconds,
+        pass: pass_start.elapsed().as_secs_f64(),
+        ..Timings::default()
+    };
+    let stages = lp.objectives.len();
     let mut stage_objectives = Vec::new();
     let mut last: Option<RawSolution> = None;
     for (stage, objective) in lp.objectives.iter().enumerate() {
-        let raw = match run_highs(&lp, objective, &extra_rows) {
-            Ok(raw) => raw,
-            Err(RunFailure::Infeasible) if stage == 0 => return Err(explain_infeasible(model, &lp).into()),
-            Err(RunFailure::Infeasible) => {
-                return Err(anyhow!(
-                    "{}: stage {} of the objective (\"{}\") became infeasible after fixing the earlier stages; this is a numerical problem — try a single objective",
-                    model.file,
-                    stage + 1,
-                    model.objectives[stage].text
-                ))
+        if stage > 0 {
+            let pass_start = Instant::now();
+            let (costs, offset) = objective_costs(&lp, objective);
+            highs.set_objective(&costs, offset);
+            timings.pass += pass_start.elapsed().as_secs_f64();
+        }
+        let run_start = Instant::now();
+        let status = run_resolving(&mut highs, options);
+        timings.solve += run_start.elapsed().as_secs_f64();
+        match status {
+            Status::Optimal => {}
+            Status::Infeasible if stage == 0 => {
+                return Err(explain_infeasible_with(model, &lp, options).into())
             }
-            Err(RunFailure::Unbounded) => {
-                return Err(anyhow!(
-                    "{}: the objective \"{}\" is unbounded: it can fall without limit (an objective that rewards a quantity nothing caps, or a group's terminal_value above what hiring one more FTE costs, with no hire_max)",
-                    model.file,
-                    model.objectives[stage].text
-                ))
+            Status::Unbounded => {
+                return Err(Unbounded {
+                    model_file: model.file.clone(),
+                    objective: model.objectives[stage].text.clone(),
+                }
+                .into())
             }
-            Err(RunFailure::Other(message)) => {
-                return Err(anyhow!("{}: HiGHS could not solve the model: {message}", model.file))
+            status => {
+                return Err(NotOptimal {
+                    model_file: model.file.clone(),
+                    status,
+                    stage: stage + 1,
+                    stages,
+                    objective: model.objectives[stage].text.clone(),
+                    time_limit: options.time_limit,
+                }
+                .into())
             }
-        };
+        }
+        let read_start = Instant::now();
+        let raw = read_back(&highs, &lp, objective);
+        timings.read += read_start.elapsed().as_secs_f64();
         let optimum = raw.objective;
         stage_objectives.push(optimum);
-        if stage + 1 < lp.objectives.len() {
+        if stage + 1 < stages {
+            // objective_bound[stage+1]: later stages keep this optimum.
+            let pass_start = Instant::now();
             let slack = LEXICOGRAPHIC_TOLERANCE * optimum.abs().max(1.0);
             let constant = objective.constant();
-            extra_rows.push(Row {
-                name: format!("objective_bound[{}]", stage + 1),
-                family: Family::ObjectiveBound,
-                expression: objective.clone() - constant,
-                lower: f64::NEG_INFINITY,
-                upper: optimum + slack - constant,
-                condition: None,
-            });
+            highs.add_row(
+                &entries(&lp, objective),
+                f64::NEG_INFINITY,
+                optimum + slack - constant,
+            );
+            timings.pass += pass_start.elapsed().as_secs_f64();
         }
         last = Some(raw);
     }
     let raw = last.ok_or_else(|| anyhow!("{}: the model has no objective", model.file))?;
-    let solve_seconds = solve_start.elapsed().as_secs_f64();
-    Ok(Solution::new(
+    let plan_start = Instant::now();
+    let mut solution = Solution::new(
         model.clone(),
         lp,
         raw,
         stage_objectives,
         build_seconds,
-        solve_seconds,
-    ))
+        timings.pass + timings.solve + timings.read,
+    );
+    timings.plan = plan_start.elapsed().as_secs_f64();
+    solution.timings = timings;
+    Ok(solution)
 }
 
 /// Re-solves with every hard target and limit, every demand without an
 /// unmet penalty, every skill-mix floor and every capacity balance made
 /// elastic, minimising the total violation, and reports what gave way.
 pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
+    explain_infeasible_with(model, lp, &SolverOptions::default())
+}
+
+/// [`explain_infeasible`] with the caller's solver options (e.g. its time limit).
+pub fn explain_infeasible_with(model: &Model, lp: &Lp, options: &SolverOptions) -> Infeasible {
     let mut elastic = lp.clone();
     let mut violations: Vec<(usize, Vec<(good_lp::Variable, f64)>)> = Vec::new();
     let mut penalty = Expression::default();
@@ -244,7 +433,7 @@ pub fn explain_infeasible(model: &Model, lp: &Lp) -> Infeasible {
         }
         violations.push((row_index, added));
     }
-    let Ok(raw) = run_highs(&elastic, &penalty, &[]) else {
+    let Ok(raw) = run_highs(&elastic, &penalty, &[], options) else {
         return Infeasible {
             model_file: model.file.clone(),
             relaxations: Vec::new(),

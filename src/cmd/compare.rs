@@ -24,6 +24,8 @@ pub struct Args {
     /// Output folder (default reports/<model>/<policy>-vs-<base>/)
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub solver: super::SolverArgs,
 }
 
 fn scenario(name: &str) -> Option<&str> {
@@ -31,11 +33,12 @@ fn scenario(name: &str) -> Option<&str> {
 }
 
 pub fn run(args: &Args) -> Result<()> {
+    let options = args.solver.options()?;
     let base_model = crate::spec::load(&args.model, scenario(&args.base), &args.sets)?;
     let policy_model = crate::spec::load(&args.model, scenario(&args.policy), &args.sets)?;
-    let base = crate::solve::solve(&base_model)
+    let base = crate::solve::solve_with(&base_model, &options)
         .with_context(|| format!("solving the base scenario '{}'", args.base))?;
-    let policy = crate::solve::solve(&policy_model)
+    let policy = crate::solve::solve_with(&policy_model, &options)
         .with_context(|| format!("solving the policy scenario '{}'", args.policy))?;
     let impact = crate::compare::compare(
         &base,

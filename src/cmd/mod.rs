@@ -50,6 +50,49 @@ impl ModelArgs {
     }
 }
 
+/// How HiGHS is run: flattened into `solve`, `compare` and `bench`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SolverArgs {
+    /// Stop HiGHS after this many seconds; if it has not found the optimal
+    /// plan by then, no plan is reported and the error says so
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub time_limit: Option<f64>,
+    /// Threads HiGHS may use
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: u32,
+    /// Set any HiGHS option, e.g. --solver-option presolve=off or
+    /// --solver-option solver=ipm (repeatable; names as in HiGHS's option list)
+    #[arg(long = "solver-option", value_name = "KEY=VALUE")]
+    pub solver_options: Vec<String>,
+}
+
+impl SolverArgs {
+    /// The options, each checked against HiGHS (an unknown option or a bad
+    /// value is an error naming it).
+    pub fn options(&self) -> Result<crate::solve::SolverOptions> {
+        let mut options = crate::solve::SolverOptions {
+            time_limit: self.time_limit,
+            threads: self.threads as usize,
+            highs: Vec::new(),
+        };
+        for text in &self.solver_options {
+            options.push_option(text)?;
+        }
+        options.check()?;
+        Ok(options)
+    }
+}
+
+/// A time limit: a number of seconds, 0 or more.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds >= 0.0 && !seconds.is_nan() => Ok(seconds),
+        _ => Err(format!(
+            "expected a number of seconds (0 or more), e.g. --time-limit 60, not '{text}'"
+        )),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a model file and print what it contains

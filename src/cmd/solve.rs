@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::ModelArgs;
+use super::{ModelArgs, SolverArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,14 +14,17 @@ pub struct Args {
     /// constraints.csv, duals.csv and charts/ into this folder
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub solver: SolverArgs,
 }
 
 pub fn run(args: &Args) -> Result<()> {
+    let options = args.solver.options()?;
     let model = args.model.load()?;
     for warning in crate::model::warnings(&model) {
         eprintln!("warning: {warning}");
     }
-    let solution = crate::solve::solve(&model)?;
+    let solution = crate::solve::solve_with(&model, &options)?;
     match &args.out {
         None => print!("{}", crate::report::summary::terminal_summary(&solution)),
         Some(out_dir) => {

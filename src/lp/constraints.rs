@@ -35,6 +35,25 @@ pub fn completions(model: &Model, vars: &Vars, pipeline: usize, period: usize) -
 ///   − Σ_{m from g} move[m,t] − Σ_{p from g} intake[p,t] − exit[g,t]
 /// ```
 pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
+    // Which pipelines and moves touch each group, found once rather than
+    // scanned for every group and period (quadratic at national scale).
+    let groups = model.groups.len();
+    let mut completing_into = vec![Vec::new(); groups];
+    let mut training_from = vec![Vec::new(); groups];
+    for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+        if let Destination::Group(group) = pipeline.to {
+            completing_into[group].push(pipeline_index);
+        }
+        if let Some(group) = pipeline.from {
+            training_from[group].push(pipeline_index);
+        }
+    }
+    let mut moving_in = vec![Vec::new(); groups];
+    let mut moving_out = vec![Vec::new(); groups];
+    for (move_index, movement) in model.moves.iter().enumerate() {
+        moving_in[movement.to].push(move_index);
+        moving_out[movement.from].push(move_index);
+    }
     for (group_index, group) in model.groups.iter().enumerate() {
         for (period, period_label) in model.periods.iter().enumerate() {
             let vars = &lp.vars;
@@ -49,21 +68,18 @@ pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
                 * sum(vars.hire[group_index]
                     .iter()
                     .map(|(_, hires)| hires[period]));
-            for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
-                if pipeline.to == Destination::Group(group_index) {
-                    inflow += completions(model, vars, pipeline_index, period);
-                }
-                if pipeline.from == Some(group_index) {
-                    inflow -= vars.intake[pipeline_index][period];
-                }
+            for &pipeline_index in &completing_into[group_index] {
+                inflow += completions(model, vars, pipeline_index, period);
             }
-            for (move_index, movement) in model.moves.iter().enumerate() {
-                if movement.to == group_index {
-                    inflow += movement.retention_rate[period] * vars.moves[move_index][period];
-                }
-                if movement.from == group_index {
-                    inflow -= vars.moves[move_index][period];
-                }
+            for &pipeline_index in &training_from[group_index] {
+                inflow -= vars.intake[pipeline_index][period];
+            }
+            for &move_index in &moving_in[group_index] {
+                inflow +=
+                    model.moves[move_index].retention_rate[period] * vars.moves[move_index][period];
+            }
+            for &move_index in &moving_out[group_index] {
+                inflow -= vars.moves[move_index][period];
             }
             if let Some(exits) = &vars.exit[group_index] {
                 inflow -= exits[period];
@@ -81,16 +97,26 @@ pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
 ///   − Σ_{p supervised by g} σ_p·in_training[p,t]
 /// ```
 pub fn add_capacity(lp: &mut Lp, model: &Model) {
+    // The work series and supervised pipelines of each group, found once.
+    let groups = model.groups.len();
+    let mut work_of = vec![Vec::new(); groups];
+    for (service_index, work) in lp.vars.work.iter().enumerate() {
+        for (entry, (staff_group, _)) in work.iter().enumerate() {
+            work_of[*staff_group].push((service_index, entry));
+        }
+    }
+    let mut supervising = vec![Vec::new(); groups];
+    for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+        if let Some(supervision) = &pipeline.supervision {
+            supervising[supervision.group].push(pipeline_index);
+        }
+    }
     for (group_index, group) in model.groups.iter().enumerate() {
         for (period, period_label) in model.periods.iter().enumerate() {
             let vars = &lp.vars;
             let mut used = Expression::from(vars.surplus[group_index][period]);
-            for work in &vars.work {
-                for (staff_group, series) in work {
-                    if *staff_group == group_index {
-                        used += series[period];
-                    }
-                }
+            for &(service_index, entry) in &work_of[group_index] {
+                used += vars.work[service_index][entry].1[period];
             }
             let mut available = group.productivity[period] * vars.stock[group_index][period];
             if let (Some(reduced), Some(options)) =
@@ -98,12 +124,10 @@ pub fn add_capacity(lp: &mut Lp, model: &Model) {
             {
                 available -= (1.0 - options.output_share) * reduced[period];
             }
-            for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
-                if let Some(supervision) = &pipeline.supervision {
-                    if supervision.group == group_index {
-                        available -= supervision.fte_per_trainee[period]
-                            * in_training(model, vars, pipeline_index, period);
-                    }
+            for &pipeline_index in &supervising[group_index] {
+                if let Some(supervision) = &model.pipelines[pipeline_index].supervision {
+                    available -= supervision.fte_per_trainee[period]
+                        * in_training(model, vars, pipeline_index, period);
                 }
             }
             let name = format!("capacity[{},{period_label}]", group.id);

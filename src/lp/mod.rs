@@ -12,10 +12,40 @@ pub mod export;
 pub mod objective;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use good_lp::{variable, Expression, IntoAffineExpression, ProblemVariables, Variable};
 
 use crate::model::{HireSource, Model};
+
+/// A fast hasher for column lookups (FxHash's step): a good_lp `Variable`
+/// hashes one index, and SipHash was a visible part of handing large
+/// programmes to HiGHS and reading plans back.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ColumnHasher(u64);
+
+impl Hasher for ColumnHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Column index of each good_lp variable.
+pub type ColumnIndex = HashMap<Variable, usize, BuildHasherDefault<ColumnHasher>>;
 
 /// Bounds of one column.
 #[derive(Debug, Clone)]
@@ -135,7 +165,7 @@ pub struct Lp {
     /// The good_lp handle of each column, by column index.
     pub column_variables: Vec<Variable>,
     /// Column index of each variable (good_lp keeps its own index private).
-    pub column_index: HashMap<Variable, usize>,
+    pub column_index: ColumnIndex,
     pub rows: Vec<Row>,
     pub vars: Vars,
     /// One expression per lexicographic stage (summed over periods, costs discounted).
@@ -148,7 +178,7 @@ impl Lp {
             variables: ProblemVariables::new(),
             columns: Vec::new(),
             column_variables: Vec::new(),
-            column_index: HashMap::new(),
+            column_index: ColumnIndex::default(),
             rows: Vec::new(),
             vars: Vars::default(),
             objectives: Vec::new(),

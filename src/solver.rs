@@ -1,0 +1,500 @@
+//! The HiGHS instance wfplan owns: a safe wrapper over the C API
+//! (`highs-sys`) for what the solve layer needs and good_lp's backend does
+//! not give — keeping one model across lexicographic stages and modifying it
+//! in place (new column costs, an added row, changed row bounds), so that
+//! each re-run starts warm from the previous basis.
+//!
+//! The programme is handed over in one call as row-wise (CSR) arrays
+//! ([`SparseLp`]); rows stay good_lp `Expression`s in `lp::Lp` and are
+//! converted once, with integer column ids.
+
+use std::ffi::{c_void, CString};
+use std::fmt;
+use std::ptr::NonNull;
+
+use highs_sys::HighsInt;
+
+/// What HiGHS says about a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Optimal,
+    Infeasible,
+    Unbounded,
+    /// HiGHS could tell only that there is no finite optimum (usually from
+    /// presolve); the solve layer re-runs without presolve to tell which.
+    UnboundedOrInfeasible,
+    /// Stopped at `time_limit` (`--time-limit`).
+    TimeLimit,
+    /// Stopped at an iteration limit (e.g. `simplex_iteration_limit`).
+    IterationLimit,
+    /// Anything else — numerical trouble, a solve error, an interrupt — with
+    /// HiGHS's model status code and text.
+    Other {
+        code: i32,
+        text: String,
+    },
+}
+
+impl Status {
+    fn from_code(code: HighsInt) -> Status {
+        match code {
+            highs_sys::kHighsModelStatusOptimal => Status::Optimal,
+            highs_sys::kHighsModelStatusInfeasible => Status::Infeasible,
+            highs_sys::kHighsModelStatusUnbounded => Status::Unbounded,
+            highs_sys::kHighsModelStatusUnboundedOrInfeasible => Status::UnboundedOrInfeasible,
+            highs_sys::kHighsModelStatusTimeLimit => Status::TimeLimit,
+            highs_sys::kHighsModelStatusIterationLimit => Status::IterationLimit,
+            code => Status::Other {
+                code,
+                text: model_status_text(code).to_string(),
+            },
+        }
+    }
+
+    /// A short name: `optimal`, `time limit`, …
+    pub fn as_str(&self) -> &str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Infeasible => "infeasible",
+            Status::Unbounded => "unbounded",
+            Status::UnboundedOrInfeasible => "unbounded or infeasible",
+            Status::TimeLimit => "time limit reached",
+            Status::IterationLimit => "iteration limit reached",
+            Status::Other { text, .. } => text,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// HiGHS's own text for a model status (utilModelStatusToString).
+fn model_status_text(code: HighsInt) -> &'static str {
+    match code {
+        highs_sys::kHighsModelStatusNotset => "not set (HiGHS did not run)",
+        highs_sys::kHighsModelStatusLoadError => "load error",
+        highs_sys::kHighsModelStatusModelError => "model error",
+        highs_sys::kHighsModelStatusPresolveError => "presolve error",
+        highs_sys::kHighsModelStatusSolveError => "solve error (numerical trouble)",
+        highs_sys::kHighsModelStatusPostsolveError => "postsolve error (numerical trouble)",
+        highs_sys::kHighsModelStatusModelEmpty => "empty model",
+        highs_sys::kHighsModelStatusObjectiveBound => "objective bound reached",
+        highs_sys::kHighsModelStatusObjectiveTarget => "objective target reached",
+        highs_sys::kHighsModelStatusUnknown => "unknown (HiGHS stopped without a verdict)",
+        highs_sys::kHighsModelStatusSolutionLimit => "solution limit reached",
+        highs_sys::kHighsModelStatusInterrupt => "interrupted",
+        highs_sys::kHighsModelStatusMemoryLimit => "memory limit reached",
+        highs_sys::kHighsModelStatusHighsInterrupt => "interrupted by HiGHS",
+        _ => "unrecognised model status",
+    }
+}
+
+/// How HiGHS is run. The default is what wfplan has always used: one
+/// thread, no time limit, no output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolverOptions {
+    /// Seconds (HiGHS's `time_limit`); `None` for no limit.
+    pub time_limit: Option<f64>,
+    /// HiGHS's `threads`. HiGHS starts one scheduler per process, so the
+    /// first solve in a process fixes the number of threads.
+    pub threads: usize,
+    /// Any other HiGHS options, by name, as written (`KEY=VALUE`).
+    pub highs: Vec<(String, String)>,
+}
+
+impl Default for SolverOptions {
+    fn default() -> Self {
+        SolverOptions {
+            time_limit: None,
+            threads: 1,
+            highs: Vec::new(),
+        }
+    }
+}
+
+impl SolverOptions {
+    /// Parses `KEY=VALUE` (as `--solver-option`) and adds it.
+    pub fn push_option(&mut self, text: &str) -> Result<(), OptionError> {
+        let Some((key, value)) = text.split_once('=') else {
+            return Err(OptionError {
+                option: text.to_string(),
+                value: String::new(),
+                reason: "expected KEY=VALUE, e.g. --solver-option presolve=off".to_string(),
+            });
+        };
+        self.highs
+            .push((key.trim().to_string(), value.trim().to_string()));
+        Ok(())
+    }
+
+    /// Checks every option against a fresh HiGHS instance, so that a bad
+    /// name or value is reported before anything is built.
+    pub fn check(&self) -> Result<(), OptionError> {
+        Highs::new().apply(self)
+    }
+}
+
+/// An option HiGHS does not have, or a value it refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionError {
+    pub option: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl fmt::Display for OptionError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.value.is_empty() {
+            write!(
+                formatter,
+                "solver option '{}': {}",
+                self.option, self.reason
+            )
+        } else {
+            write!(
+                formatter,
+                "solver option '{}={}': {}",
+                self.option, self.value, self.reason
+            )
+        }
+    }
+}
+
+impl std::error::Error for OptionError {}
+
+/// A linear programme `min cost·x + offset` subject to
+/// `row_lower ≤ A x ≤ row_upper`, `col_lower ≤ x ≤ col_upper`, with A row-wise:
+/// row r's entries are `row_index[row_start[r]..row_start[r+1]]` and the same
+/// slice of `row_value`.
+#[derive(Debug, Clone, Default)]
+pub struct SparseLp {
+    pub col_cost: Vec<f64>,
+    pub col_lower: Vec<f64>,
+    pub col_upper: Vec<f64>,
+    pub offset: f64,
+    pub row_lower: Vec<f64>,
+    pub row_upper: Vec<f64>,
+    pub row_start: Vec<HighsInt>,
+    pub row_index: Vec<HighsInt>,
+    pub row_value: Vec<f64>,
+}
+
+impl SparseLp {
+    pub fn num_cols(&self) -> usize {
+        self.col_lower.len()
+    }
+
+    pub fn num_rows(&self) -> usize {
+        self.row_lower.len()
+    }
+
+    /// Appends a row; `entries` are (column, coefficient), zeros dropped.
+    pub fn push_row(
+        &mut self,
+        entries: impl IntoIterator<Item = (usize, f64)>,
+        lower: f64,
+        upper: f64,
+    ) {
+        if self.row_start.is_empty() {
+            self.row_start.push(0);
+        }
+        for (column, value) in entries {
+            if value != 0.0 {
+                self.row_index.push(column as HighsInt);
+                self.row_value.push(value);
+            }
+        }
+        self.row_start.push(self.row_index.len() as HighsInt);
+        self.row_lower.push(lower);
+        self.row_upper.push(upper);
+    }
+}
+
+/// A HiGHS instance, destroyed on drop.
+pub struct Highs {
+    pointer: NonNull<c_void>,
+}
+
+impl Default for Highs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for Highs {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from Highs_create and is destroyed once, here.
+        unsafe { highs_sys::Highs_destroy(self.pointer.as_ptr()) }
+    }
+}
+
+/// Whether a HiGHS call succeeded (a warning counts as success).
+fn succeeded(status: HighsInt) -> bool {
+    status != highs_sys::kHighsStatusError
+}
+
+impl Highs {
+    /// A new, empty, silent instance.
+    pub fn new() -> Self {
+        // SAFETY: Highs_create has no preconditions and returns an owned instance.
+        let pointer = unsafe { highs_sys::Highs_create() };
+        let pointer = NonNull::new(pointer).expect("Highs_create returned null (out of memory)");
+        let mut highs = Highs { pointer };
+        highs
+            .set_option("output_flag", "false")
+            .expect("HiGHS has the output_flag option");
+        highs
+    }
+
+    fn raw(&self) -> *mut c_void {
+        self.pointer.as_ptr()
+    }
+
+    /// Sets wfplan's options (time limit, threads), then the user's.
+    pub fn apply(&mut self, options: &SolverOptions) -> Result<(), OptionError> {
+        self.set_option("threads", &options.threads.to_string())?;
+        if let Some(seconds) = options.time_limit {
+            self.set_option("time_limit", &seconds.to_string())?;
+        }
+        for (key, value) in &options.highs {
+            self.set_option(key, value)?;
+        }
+        Ok(())
+    }
+
+    /// Sets one HiGHS option from text, checked against the option's type;
+    /// an unknown option or a bad value is an [`OptionError`] naming it.
+    pub fn set_option(&mut self, key: &str, value: &str) -> Result<(), OptionError> {
+        let error = |reason: String| OptionError {
+            option: key.to_string(),
+            value: value.to_string(),
+            reason,
+        };
+        let Ok(c_key) = CString::new(key) else {
+            return Err(error("an option name cannot contain a NUL byte".into()));
+        };
+        let mut kind: HighsInt = -1;
+        // SAFETY: the instance is live, c_key is NUL-terminated and kind is a valid out-pointer.
+        let found =
+            unsafe { highs_sys::Highs_getOptionType(self.raw(), c_key.as_ptr(), &mut kind) };
+        if !succeeded(found) {
+            return Err(error(
+                "HiGHS has no option of that name (see https://ergo-code.github.io/HiGHS/stable/options/definitions/)".into(),
+            ));
+        }
+        let status = match kind {
+            highs_sys::kHighsOptionTypeBool => {
+                let flag = match value.to_ascii_lowercase().as_str() {
+                    "true" | "on" | "1" => 1,
+                    "false" | "off" | "0" => 0,
+                    _ => return Err(error("expected true or false".into())),
+                };
+                // SAFETY: the instance is live and c_key is NUL-terminated.
+                unsafe { highs_sys::Highs_setBoolOptionValue(self.raw(), c_key.as_ptr(), flag) }
+            }
+            highs_sys::kHighsOptionTypeInt => {
+                let Ok(number) = value.parse::<HighsInt>() else {
+                    return Err(error("expected a whole number".into()));
+                };
+                // SAFETY: the instance is live and c_key is NUL-terminated.
+                unsafe { highs_sys::Highs_setIntOptionValue(self.raw(), c_key.as_ptr(), number) }
+            }
+            highs_sys::kHighsOptionTypeDouble => {
+                let number = match value.parse::<f64>() {
+                    Ok(number) if !number.is_nan() => number,
+                    _ => return Err(error("expected a number".into())),
+                };
+                // SAFETY: the instance is live and c_key is NUL-terminated.
+                unsafe { highs_sys::Highs_setDoubleOptionValue(self.raw(), c_key.as_ptr(), number) }
+            }
+            _ => {
+                let Ok(c_value) = CString::new(value) else {
+                    return Err(error("a value cannot contain a NUL byte".into()));
+                };
+                // SAFETY: the instance is live; both strings are NUL-terminated.
+                unsafe {
+                    highs_sys::Highs_setStringOptionValue(
+                        self.raw(),
+                        c_key.as_ptr(),
+                        c_value.as_ptr(),
+                    )
+                }
+            }
+        };
+        if succeeded(status) {
+            Ok(())
+        } else {
+            Err(error(
+                "HiGHS refuses this value (out of range or not one of the allowed values)".into(),
+            ))
+        }
+    }
+
+    /// Replaces the instance's model with `lp` (minimised).
+    pub fn pass_lp(&mut self, lp: &SparseLp) -> Result<(), String> {
+        let num_col = lp.num_cols();
+        let num_row = lp.num_rows();
+        assert_eq!(lp.col_cost.len(), num_col);
+        assert_eq!(lp.col_upper.len(), num_col);
+        assert_eq!(lp.row_upper.len(), num_row);
+        let empty_start = [0];
+        let row_start: &[HighsInt] = if num_row == 0 {
+            &empty_start
+        } else {
+            &lp.row_start
+        };
+        assert_eq!(row_start.len(), num_row + 1);
+        assert_eq!(lp.row_index.len(), lp.row_value.len());
+        if lp.row_index.len() > HighsInt::MAX as usize {
+            return Err("the programme has too many non-zeros for HiGHS".into());
+        }
+        // SAFETY: the instance is live; every array has the length passed
+        // (checked above) and outlives the call, which copies them.
+        let status = unsafe {
+            highs_sys::Highs_passLp(
+                self.raw(),
+                num_col as HighsInt,
+                num_row as HighsInt,
+                lp.row_index.len() as HighsInt,
+                highs_sys::kHighsMatrixFormatRowwise,
+                highs_sys::kHighsObjSenseMinimize,
+                lp.offset,
+                lp.col_cost.as_ptr(),
+                lp.col_lower.as_ptr(),
+                lp.col_upper.as_ptr(),
+                lp.row_lower.as_ptr(),
+                lp.row_upper.as_ptr(),
+                row_start.as_ptr(),
+                lp.row_index.as_ptr(),
+                lp.row_value.as_ptr(),
+            )
+        };
+        if succeeded(status) {
+            Ok(())
+        } else {
+            Err("HiGHS refused the programme (Highs_passLp failed)".into())
+        }
+    }
+
+    /// Runs HiGHS (warm from the last basis when the model was modified in
+    /// place) and returns the model status.
+    pub fn run(&mut self) -> Status {
+        // SAFETY: the instance is live.
+        let ran = unsafe { highs_sys::Highs_run(self.raw()) };
+        let status = self.status();
+        if !succeeded(ran) && status == Status::Optimal {
+            return Status::Other {
+                code: highs_sys::kHighsModelStatusSolveError,
+                text: model_status_text(highs_sys::kHighsModelStatusSolveError).to_string(),
+            };
+        }
+        status
+    }
+
+    /// The model status of the last run.
+    pub fn status(&self) -> Status {
+        // SAFETY: the instance is live.
+        Status::from_code(unsafe { highs_sys::Highs_getModelStatus(self.raw()) })
+    }
+
+    pub fn num_cols(&self) -> usize {
+        // SAFETY: the instance is live.
+        unsafe { highs_sys::Highs_getNumCol(self.raw()) as usize }
+    }
+
+    pub fn num_rows(&self) -> usize {
+        // SAFETY: the instance is live.
+        unsafe { highs_sys::Highs_getNumRow(self.raw()) as usize }
+    }
+
+    /// The objective value of the last run (offset included).
+    pub fn objective_value(&self) -> f64 {
+        // SAFETY: the instance is live.
+        unsafe { highs_sys::Highs_getObjectiveValue(self.raw()) }
+    }
+
+    /// Simplex iterations of the last run (0 when it needed none).
+    pub fn simplex_iterations(&self) -> i64 {
+        let name = c"simplex_iteration_count";
+        let mut count: HighsInt = 0;
+        // SAFETY: the instance is live, name is NUL-terminated and count is a valid out-pointer.
+        let status =
+            unsafe { highs_sys::Highs_getIntInfoValue(self.raw(), name.as_ptr(), &mut count) };
+        if succeeded(status) {
+            i64::from(count)
+        } else {
+            0
+        }
+    }
+
+    /// Column values and row duals (∂objective/∂row bound) of the last run.
+    pub fn solution(&self) -> (Vec<f64>, Vec<f64>) {
+        let mut col_value = vec![0.0; self.num_cols()];
+        let mut col_dual = vec![0.0; self.num_cols()];
+        let mut row_value = vec![0.0; self.num_rows()];
+        let mut row_dual = vec![0.0; self.num_rows()];
+        // SAFETY: the instance is live and each buffer holds num_cols or num_rows values.
+        unsafe {
+            highs_sys::Highs_getSolution(
+                self.raw(),
+                col_value.as_mut_ptr(),
+                col_dual.as_mut_ptr(),
+                row_value.as_mut_ptr(),
+                row_dual.as_mut_ptr(),
+            );
+        }
+        (col_value, row_dual)
+    }
+
+    /// A new objective: every column's cost, and the constant.
+    pub fn set_objective(&mut self, costs: &[f64], offset: f64) {
+        assert_eq!(costs.len(), self.num_cols());
+        if !costs.is_empty() {
+            // SAFETY: the instance is live and costs holds one value per column.
+            let status = unsafe {
+                highs_sys::Highs_changeColsCostByRange(
+                    self.raw(),
+                    0,
+                    costs.len() as HighsInt - 1,
+                    costs.as_ptr(),
+                )
+            };
+            assert!(succeeded(status), "Highs_changeColsCostByRange failed");
+        }
+        // SAFETY: the instance is live.
+        let status = unsafe { highs_sys::Highs_changeObjectiveOffset(self.raw(), offset) };
+        assert!(succeeded(status), "Highs_changeObjectiveOffset failed");
+    }
+
+    /// Adds `lower ≤ Σ value·x[column] ≤ upper`; returns its row index.
+    pub fn add_row(&mut self, entries: &[(usize, f64)], lower: f64, upper: f64) -> usize {
+        let index: Vec<HighsInt> = entries.iter().map(|(c, _)| *c as HighsInt).collect();
+        let value: Vec<f64> = entries.iter().map(|(_, v)| *v).collect();
+        let row = self.num_rows();
+        // SAFETY: the instance is live; index and value both hold entries.len() items.
+        let status = unsafe {
+            highs_sys::Highs_addRow(
+                self.raw(),
+                lower,
+                upper,
+                entries.len() as HighsInt,
+                index.as_ptr(),
+                value.as_ptr(),
+            )
+        };
+        assert!(succeeded(status), "Highs_addRow failed");
+        row
+    }
+
+    /// Changes one row's bounds.
+    pub fn change_row_bounds(&mut self, row: usize, lower: f64, upper: f64) {
+        assert!(row < self.num_rows(), "row {row} out of range");
+        // SAFETY: the instance is live and row is in range.
+        let status =
+            unsafe { highs_sys::Highs_changeRowBounds(self.raw(), row as HighsInt, lower, upper) };
+        assert!(succeeded(status), "Highs_changeRowBounds failed");
+    }
+}
