@@ -3,7 +3,6 @@
 //! wfplan's; HiGHS's own readers (through its C API) read each file back and
 //! reach wfplan's optimum.
 
-use std::collections::HashMap;
 use std::ffi::{CStr, CString};
 use std::path::Path;
 
@@ -368,7 +367,7 @@ fn empty_lp() -> Lp {
         variables: ProblemVariables::new(),
         columns: Vec::new(),
         column_variables: Vec::new(),
-        column_index: HashMap::new(),
+        column_index: Default::default(),
         rows: Vec::new(),
         vars: Vars::default(),
         objectives: Vec::new(),
