@@ -18,3 +18,4 @@ pub mod solve;
 pub mod spec;
 pub mod synthetic;
 pub mod tables;
+pub mod terminal;

@@ -135,6 +135,41 @@ impl fmt::Display for Infeasible {
 
 impl std::error::Error for Infeasible {}
 
+/// The objective can fall without limit (exit status 4).
+#[derive(Debug, Clone)]
+pub struct Unbounded {
+    pub model_file: String,
+    /// The objective's text as written (`cost`, `exit(*)`, …).
+    pub objective: String,
+}
+
+impl fmt::Display for Unbounded {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "{}: the objective \"{}\" is unbounded: it can fall without limit (an objective that rewards a quantity nothing caps, or a group's terminal_value above what hiring one more FTE costs, with no hire_max)",
+            self.model_file, self.objective
+        )
+    }
+}
+
+impl std::error::Error for Unbounded {}
+
+/// HiGHS stopped without an optimum for a reason other than infeasibility
+/// or unboundedness of the model (exit status 5).
+#[derive(Debug, Clone)]
+pub struct SolverFailed {
+    pub message: String,
+}
+
+impl fmt::Display for SolverFailed {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SolverFailed {}
+
 /// Solves the model: each objective in turn, keeping earlier optima.
 pub fn solve(model: &Model) -> Result<Solution> {
     let build_start = Instant::now();
@@ -149,22 +184,28 @@ pub fn solve(model: &Model) -> Result<Solution> {
             Ok(raw) => raw,
             Err(RunFailure::Infeasible) if stage == 0 => return Err(explain_infeasible(model, &lp).into()),
             Err(RunFailure::Infeasible) => {
-                return Err(anyhow!(
-                    "{}: stage {} of the objective (\"{}\") became infeasible after fixing the earlier stages; this is a numerical problem — try a single objective",
-                    model.file,
-                    stage + 1,
-                    model.objectives[stage].text
-                ))
+                return Err(SolverFailed {
+                    message: format!(
+                        "{}: stage {} of the objective (\"{}\") became infeasible after fixing the earlier stages; this is a numerical problem — try a single objective",
+                        model.file,
+                        stage + 1,
+                        model.objectives[stage].text
+                    ),
+                }
+                .into())
             }
             Err(RunFailure::Unbounded) => {
-                return Err(anyhow!(
-                    "{}: the objective \"{}\" is unbounded: it can fall without limit (an objective that rewards a quantity nothing caps, or a group's terminal_value above what hiring one more FTE costs, with no hire_max)",
-                    model.file,
-                    model.objectives[stage].text
-                ))
+                return Err(Unbounded {
+                    model_file: model.file.clone(),
+                    objective: model.objectives[stage].text.clone(),
+                }
+                .into())
             }
             Err(RunFailure::Other(message)) => {
-                return Err(anyhow!("{}: HiGHS could not solve the model: {message}", model.file))
+                return Err(SolverFailed {
+                    message: format!("{}: HiGHS could not solve the model: {message}", model.file),
+                }
+                .into())
             }
         };
         let optimum = raw.objective;

@@ -23,7 +23,7 @@ use clap::{Parser, Subcommand};
     version,
     about,
     long_about = None,
-    after_help = "Examples:\n  wfplan validate models/england_community_nursing.toml\n  wfplan solve models/england_community_nursing.toml --scenario pledge --out results/pledge\n  wfplan solve models/england_community_nursing.toml --scenario pledge --set group.health_visitor.attrition=0.12\n  wfplan compare models/england_community_nursing.toml --base no_pledge --policy pledge\n  wfplan export models/england_community_nursing.toml --format mps --out pledge.mps\n\nThe model file format is described in README.md and docs/DESIGN.md."
+    after_help = "Examples:\n  wfplan validate models/england_community_nursing.toml\n  wfplan solve models/england_community_nursing.toml --scenario pledge --out results/pledge\n  wfplan solve models/england_community_nursing.toml --scenario pledge --set group.health_visitor.attrition=0.12\n  wfplan compare models/england_community_nursing.toml --base no_pledge --policy pledge\n  wfplan export models/england_community_nursing.toml --format mps --out pledge.mps\n\nThe model file format is described in README.md and docs/DESIGN.md.\n\nExit status:\n  0  success\n  1  any other error (a model file that does not validate, an output folder refused, ...)\n  2  usage error (unknown command or option, missing argument)\n  3  the model is infeasible (the explanation says what must give way)\n  4  the model is unbounded\n  5  the solver stopped without an optimum for another reason"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -48,6 +48,36 @@ impl ModelArgs {
     pub fn load(&self) -> Result<crate::model::Model> {
         crate::spec::load(&self.model, self.scenario.as_deref(), &self.sets)
     }
+}
+
+/// What `solve` and `compare` print on standard output.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct OutputArgs {
+    /// Print nothing on standard output (errors still go to standard error;
+    /// the exit status is unchanged)
+    #[arg(long, short = 'q', conflicts_with = "json")]
+    pub quiet: bool,
+    /// Print one JSON document on standard output instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The exit status for an error (see `--help`): 3 infeasible, 4 unbounded,
+/// 5 the solver stopped without an optimum, 1 anything else. (Usage errors
+/// exit with 2 from clap before a command runs.)
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        if cause.downcast_ref::<crate::solve::Infeasible>().is_some() {
+            return 3;
+        }
+        if cause.downcast_ref::<crate::solve::Unbounded>().is_some() {
+            return 4;
+        }
+        if cause.downcast_ref::<crate::solve::SolverFailed>().is_some() {
+            return 5;
+        }
+    }
+    1
 }
 
 #[derive(Debug, Subcommand)]
