@@ -5,6 +5,7 @@ mod export;
 mod impact;
 mod input_errors;
 mod known_optimum;
+mod output_safety;
 mod properties;
 mod util;
 mod warnings;
