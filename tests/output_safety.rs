@@ -91,8 +91,13 @@ fn hidden_entries(folder: &Path) -> Vec<String> {
         .collect()
 }
 
+/// SHA-256 in lowercase hexadecimal, computed here rather than by wfplan.
 fn sha256_hex(bytes: &[u8]) -> String {
-    wfplan::report::unit::sha256_hex(bytes)
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 fn json(bytes: &[u8]) -> serde_json::Value {
@@ -538,9 +543,14 @@ fn export_writes_into_a_fifo_without_replacing_it() {
         fifo.to_str().unwrap(),
     ]);
     assert_status(&output, 0, "export into a FIFO");
+    // checked before waiting for the reader: had the FIFO been replaced by a
+    // file, the reader would wait for a writer forever
+    assert!(
+        fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
     let received = reader.join().unwrap();
     assert!(received.contains("Subject To"), "{received}");
-    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     assert!(hidden_entries(dir.path()).is_empty());
 }
 
