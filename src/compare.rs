@@ -180,7 +180,8 @@ fn find_target_group(base: &Solution, policy: &Solution, requested: Option<&str>
     if let Some(id) = requested {
         return model.groups.iter().position(|g| g.id == id).ok_or_else(|| {
             anyhow::anyhow!(
-                "no group '{id}'{}",
+                "{}: --group: no group '{id}'{}",
+                model.file,
                 crate::spec::did_you_mean(id, model.groups.iter().map(|g| g.id.as_str()))
             )
         });

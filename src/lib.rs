@@ -19,3 +19,4 @@ pub mod solver;
 pub mod spec;
 pub mod synthetic;
 pub mod tables;
+pub mod terminal;

@@ -7,6 +7,7 @@ mod impact;
 mod input_errors;
 mod known_optimum;
 mod names;
+mod output_safety;
 mod properties;
 mod solver;
 mod util;

@@ -34,8 +34,8 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<()> {
     let options = args.solver.options()?;
-    println!(
-        "{:>7} {:>8} {:>9} {:>10} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+    crate::terminal::print_text(&format!(
+        "{:>7} {:>8} {:>9} {:>10} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
         "groups",
         "periods",
         "services",
@@ -47,7 +47,7 @@ pub fn run(args: &Args) -> Result<()> {
         "solve_s",
         "back_s",
         "plan_s"
-    );
+    ))?;
     for &groups in &args.groups {
         let size = Size {
             groups,
@@ -77,8 +77,8 @@ pub fn run(args: &Args) -> Result<()> {
             }
         }
         if let Some((read, t, variables, constraints)) = best {
-            println!(
-                "{:>7} {:>8} {:>9} {:>10} {:>12} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3}",
+            crate::terminal::print_text(&format!(
+                "{:>7} {:>8} {:>9} {:>10} {:>12} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3}\n",
                 groups,
                 size.periods,
                 size.services,
@@ -90,7 +90,7 @@ pub fn run(args: &Args) -> Result<()> {
                 t.solve,
                 t.read,
                 t.plan
-            );
+            ))?;
         }
     }
     Ok(())

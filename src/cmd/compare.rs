@@ -1,9 +1,13 @@
-//! `wfplan compare MODEL --base S --policy S [--out DIR]`: the system-wide
-//! impact of a policy scenario against a base scenario.
+//! `wfplan compare MODEL --base S --policy S [--out DIR] [--quiet | --json]`:
+//! the system-wide impact of a policy scenario against a base scenario.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
+
+use super::{OutputArgs, SolverArgs};
+use crate::report::{self, unit, OutputFolder, RunRecord};
+use crate::terminal;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,11 +25,14 @@ pub struct Args {
     /// The group the policy targets (default: the group in the policy's new targets)
     #[arg(long)]
     pub group: Option<String>,
-    /// Output folder (default reports/<model>/<policy>-vs-<base>/)
+    /// Output folder (default reports/<model>/<policy>-vs-<base>/), replaced
+    /// as a whole if it is a wfplan output
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
-    pub solver: super::SolverArgs,
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub solver: SolverArgs,
 }
 
 fn scenario(name: &str) -> Option<&str> {
@@ -34,8 +41,47 @@ fn scenario(name: &str) -> Option<&str> {
 
 pub fn run(args: &Args) -> Result<()> {
     let options = args.solver.options()?;
+    let file = args.model.display();
+    // Folder names come from the scenario ids: checked before anything else.
+    let named = |what: &str, id: &str| -> Result<PathBuf> {
+        report::folder_name(what, id)
+            .map(PathBuf::from)
+            .map_err(|error| anyhow!("{file}: {error}"))
+    };
+    let base_dir = named("--base scenario", &args.base)?;
+    let policy_dir = named("--policy scenario", &args.policy)?;
+    if args.base == args.policy {
+        bail!(
+            "{file}: --base and --policy are both '{}'; compare needs two different scenarios",
+            args.base
+        );
+    }
+    let out_dir = match &args.out {
+        Some(dir) => dir.clone(),
+        None => {
+            let stem = args
+                .model
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let stem = report::folder_name("the model file's name", &stem)
+                .map_err(|error| anyhow!("{file}: {error}; give the report folder with --out"))?;
+            Path::new("reports").join(stem).join(format!(
+                "{}-vs-{}",
+                policy_dir.display(),
+                base_dir.display()
+            ))
+        }
+    };
     let base_model = crate::spec::load(&args.model, scenario(&args.base), &args.sets)?;
     let policy_model = crate::spec::load(&args.model, scenario(&args.policy), &args.sets)?;
+    let mut inputs = base_model.inputs.clone();
+    for input in &policy_model.inputs {
+        if !inputs.contains(input) {
+            inputs.push(input.clone());
+        }
+    }
+    let folder = OutputFolder::claim(&out_dir, &inputs)?;
     let base = crate::solve::solve_with(&base_model, &options)
         .with_context(|| format!("solving the base scenario '{}'", args.base))?;
     let policy = crate::solve::solve_with(&policy_model, &options)
@@ -47,33 +93,45 @@ pub fn run(args: &Args) -> Result<()> {
         &args.policy,
         args.group.as_deref(),
     )?;
-    let out_dir = match &args.out {
-        Some(dir) => dir.clone(),
-        None => {
-            let stem = args
-                .model
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_else(|| "model".into());
-            Path::new("reports")
-                .join(stem)
-                .join(format!("{}-vs-{}", args.policy, args.base))
-        }
+    // Everything is built in memory, then written as one unit.
+    let mut files = report::solve_outputs(&base_dir, &base)?;
+    files.extend(report::solve_outputs(&policy_dir, &policy)?);
+    files.extend(report::impact::impact_files(Path::new(""), &impact)?);
+    files.push((
+        PathBuf::from(unit::TIMINGS),
+        report::timings_json(&[(&args.base, &base), (&args.policy, &policy)])?,
+    ));
+    let record = RunRecord {
+        command: "compare".to_string(),
+        model: file.to_string(),
+        scenarios: vec![
+            ("base".to_string(), Some(args.base.clone())),
+            ("policy".to_string(), Some(args.policy.clone())),
+        ],
+        sets: args.sets.clone(),
+        options: [
+            vec![("group".to_string(), args.group.clone())],
+            args.solver.recorded(),
+        ]
+        .concat(),
+        inputs,
     };
-    crate::report::check_not_input(&out_dir, std::slice::from_ref(&args.model))?;
-    // Everything is built first and checked against the inputs, then written.
-    let mut files = crate::report::solve_outputs(&out_dir.join(&args.base), &base)?;
-    files.extend(crate::report::solve_outputs(
-        &out_dir.join(&args.policy),
-        &policy,
-    )?);
-    files.extend(crate::report::impact::impact_files(&out_dir, &impact)?);
-    let mut inputs = base.model.inputs.clone();
-    inputs.extend(policy.model.inputs.iter().cloned());
-    crate::report::write_all(&files, &inputs)?;
-    for line in crate::compare::narrative(&impact) {
-        println!("{line}");
+    folder.write(&files, &record)?;
+    let report_file = out_dir.join("report.html");
+    if args.output.quiet {
+        return Ok(());
     }
-    println!("\nreport: {}", out_dir.join("report.html").display());
-    Ok(())
+    if args.output.json {
+        let mut value = report::impact::headline_value(&impact);
+        value["out"] = serde_json::json!(out_dir.display().to_string());
+        value["report"] = serde_json::json!(report_file.display().to_string());
+        return terminal::write_stdout((serde_json::to_string_pretty(&value)? + "\n").as_bytes());
+    }
+    let mut text = String::new();
+    for line in crate::compare::narrative(&impact) {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str(&format!("\nreport: {}\n", report_file.display()));
+    terminal::print_text(&text)
 }

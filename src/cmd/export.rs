@@ -20,7 +20,8 @@ pub struct Args {
     pub model: ModelArgs,
     #[arg(long, value_enum)]
     pub format: Format,
-    /// Write to this file instead of standard output
+    /// Write to this file instead of standard output ("-" is standard
+    /// output; a symbolic link is refused; a device or FIFO is written directly)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -33,11 +34,7 @@ pub fn run(args: &Args) -> Result<()> {
         Format::Mps => crate::lp::export::to_mps_format(&lp, &model.name),
     };
     match &args.out {
-        None => print!("{text}"),
-        Some(path) => {
-            crate::report::refuse_input(path, &model.inputs)?;
-            crate::report::write_atomic(path, text.as_bytes())?
-        }
+        None => crate::terminal::write_stdout(text.as_bytes()),
+        Some(path) => crate::report::write_output_file(path, text.as_bytes(), &model.inputs),
     }
-    Ok(())
 }

@@ -23,7 +23,7 @@ use clap::{Parser, Subcommand};
     version,
     about,
     long_about = None,
-    after_help = "Examples:\n  wfplan validate models/england_community_nursing.toml\n  wfplan solve models/england_community_nursing.toml --scenario pledge --out results/pledge\n  wfplan solve models/england_community_nursing.toml --scenario pledge --set group.health_visitor.attrition=0.12\n  wfplan compare models/england_community_nursing.toml --base no_pledge --policy pledge\n  wfplan export models/england_community_nursing.toml --format mps --out pledge.mps\n\nThe model file format is described in README.md and docs/DESIGN.md."
+    after_help = "Examples:\n  wfplan validate models/england_community_nursing.toml\n  wfplan solve models/england_community_nursing.toml --scenario pledge --out results/pledge\n  wfplan solve models/england_community_nursing.toml --scenario pledge --set group.health_visitor.attrition=0.12\n  wfplan compare models/england_community_nursing.toml --base no_pledge --policy pledge\n  wfplan export models/england_community_nursing.toml --format mps --out pledge.mps\n\nThe model file format is described in README.md and docs/DESIGN.md.\n\nExit status:\n  0  success\n  1  any other error (a model file that does not validate, an output folder refused, ...)\n  2  usage error (unknown command or option, missing argument, bad --solver-option)\n  3  the model is infeasible (the explanation says what must give way)\n  4  the model is unbounded\n  5  the solver stopped without an optimum (time or iteration limit, numerical trouble)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -67,6 +67,15 @@ pub struct SolverArgs {
 }
 
 impl SolverArgs {
+    /// The options as recorded in an output folder's manifest: only those
+    /// that can change which optimal plan is found (`--solver-option`).
+    pub fn recorded(&self) -> Vec<(String, Option<String>)> {
+        self.solver_options
+            .iter()
+            .map(|option| ("solver-option".to_string(), Some(option.clone())))
+            .collect()
+    }
+
     /// The options, each checked against HiGHS (an unknown option or a bad
     /// value is an error naming it).
     pub fn options(&self) -> Result<crate::solve::SolverOptions> {
@@ -91,6 +100,40 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
             "expected a number of seconds (0 or more), e.g. --time-limit 60, not '{text}'"
         )),
     }
+}
+
+/// What `solve` and `compare` print on standard output.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct OutputArgs {
+    /// Print nothing on standard output (errors still go to standard error;
+    /// the exit status is unchanged)
+    #[arg(long, short = 'q', conflicts_with = "json")]
+    pub quiet: bool,
+    /// Print one JSON document on standard output instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The exit status for an error (see `--help`): 2 a bad solver option (a
+/// usage error, like clap's own), 3 infeasible, 4 unbounded, 5 the solver
+/// stopped without an optimum (time or iteration limit, numerical trouble),
+/// 1 anything else.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        if cause.downcast_ref::<crate::solve::OptionError>().is_some() {
+            return 2;
+        }
+        if cause.downcast_ref::<crate::solve::Infeasible>().is_some() {
+            return 3;
+        }
+        if cause.downcast_ref::<crate::solve::Unbounded>().is_some() {
+            return 4;
+        }
+        if cause.downcast_ref::<crate::solve::NotOptimal>().is_some() {
+            return 5;
+        }
+    }
+    1
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,19 +1,25 @@
-//! `wfplan solve MODEL [--scenario S] [--set PATH=VALUE]... [--out DIR]`.
+//! `wfplan solve MODEL [--scenario S] [--set PATH=VALUE]... [--out DIR]
+//! [--quiet | --json]`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::{ModelArgs, SolverArgs};
+use super::{ModelArgs, OutputArgs, SolverArgs};
+use crate::report::{self, unit, OutputFolder, RunRecord};
+use crate::terminal;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub model: ModelArgs,
     /// Write summary.json, stocks.csv, flows.csv, deployment.csv, costs.csv,
-    /// constraints.csv, duals.csv and charts/ into this folder
+    /// constraints.csv, duals.csv, charts/, timings.json and manifest.json
+    /// into this folder (replacing it as a whole if it is a wfplan output)
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
 }
@@ -21,23 +27,54 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<()> {
     let options = args.solver.options()?;
     let model = args.model.load()?;
+    // Claimed before solving: a second run into the same folder fails at
+    // once, and a folder that may not be replaced is refused before the work.
+    let folder = match &args.out {
+        Some(dir) => Some(OutputFolder::claim(dir, &model.inputs)?),
+        None => None,
+    };
     for warning in crate::model::warnings(&model) {
-        eprintln!("warning: {warning}");
+        terminal::eprint_line(&format!("warning: {warning}"));
     }
     let solution = crate::solve::solve_with(&model, &options)?;
-    match &args.out {
-        None => print!("{}", crate::report::summary::terminal_summary(&solution)),
-        Some(out_dir) => {
-            crate::report::check_not_input(out_dir, std::slice::from_ref(&args.model.model))?;
-            let written = crate::report::write_solve_outputs(out_dir, &solution)?;
-            println!(
-                "{}: optimal; objective {}; wrote {} files to {}",
-                model.name,
-                crate::solve::format_number(solution.objective),
-                written.len(),
-                out_dir.display()
-            );
+    let written = match folder {
+        None => None,
+        Some(folder) => {
+            let label = args.model.scenario.as_deref().unwrap_or("base");
+            let mut files = report::solve_outputs(Path::new(""), &solution)?;
+            files.push((
+                PathBuf::from(unit::TIMINGS),
+                report::timings_json(&[(label, &solution)])?,
+            ));
+            let record = RunRecord {
+                command: "solve".to_string(),
+                model: args.model.model.display().to_string(),
+                scenarios: vec![("scenario".to_string(), args.model.scenario.clone())],
+                sets: args.model.sets.clone(),
+                options: args.solver.recorded(),
+                inputs: model.inputs.clone(),
+            };
+            Some(folder.write(&files, &record)?)
         }
+    };
+    if args.output.quiet {
+        return Ok(());
     }
-    Ok(())
+    if args.output.json {
+        let mut value = report::summary::summary_value(&solution);
+        if let Some(dir) = &args.out {
+            value["out"] = serde_json::json!(dir.display().to_string());
+        }
+        return terminal::write_stdout((serde_json::to_string_pretty(&value)? + "\n").as_bytes());
+    }
+    match (&args.out, written) {
+        (Some(out_dir), Some(written)) => terminal::print_text(&format!(
+            "{}: optimal; objective {}; wrote {} files to {}\n",
+            model.name,
+            crate::solve::format_number(solution.objective),
+            written.len(),
+            out_dir.display()
+        )),
+        _ => terminal::print_text(&report::summary::terminal_summary(&solution)),
+    }
 }

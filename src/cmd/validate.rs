@@ -15,9 +15,9 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<()> {
     let model = args.model.load()?;
     let lp = crate::lp::build(&model);
-    print!("{}", describe(&model, lp.columns.len(), lp.rows.len()));
+    crate::terminal::print_text(&describe(&model, lp.columns.len(), lp.rows.len()))?;
     for warning in crate::model::warnings(&model) {
-        eprintln!("warning: {warning}");
+        crate::terminal::eprint_line(&format!("warning: {warning}"));
     }
     Ok(())
 }

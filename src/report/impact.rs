@@ -638,17 +638,31 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     Ok(tables)
 }
 
-/// Writes report.md, report.html, charts/ and the CSV tables into `out_dir`.
-/// `inputs` are the files the model was read from, never overwritten.
+/// Writes report.md, report.html, charts/ and the CSV tables as the output
+/// folder `out_dir` (one unit, see `report::unit`). `inputs` are the files
+/// the model was read from, never overwritten.
 pub fn write_impact_report(
     out_dir: &Path,
     impact: &Impact,
     inputs: &[PathBuf],
 ) -> Result<Vec<PathBuf>> {
-    super::write_all(&impact_files(out_dir, impact)?, inputs)
+    let folder = super::OutputFolder::claim(out_dir, inputs)?;
+    let record = super::RunRecord {
+        command: "impact report".to_string(),
+        model: impact.model_name.clone(),
+        scenarios: vec![
+            ("base".to_string(), Some(impact.base.clone())),
+            ("policy".to_string(), Some(impact.policy.clone())),
+        ],
+        sets: Vec::new(),
+        options: Vec::new(),
+        inputs: inputs.to_vec(),
+    };
+    folder.write(&impact_files(Path::new(""), impact)?, &record)
 }
 
-/// The files of the impact report, in memory.
+/// The files of the impact report, in memory, under `out_dir` (relative to
+/// the output folder; empty for its top).
 pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let charts = impact_charts(impact)?;
@@ -678,4 +692,87 @@ pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec
     });
     files.push((out_dir.join("report.html"), html.into_bytes()));
     Ok(files)
+}
+
+/// The headline figures as one JSON document (`wfplan compare --json`):
+/// the same numbers as headline.csv, the shadow prices of the policy's new
+/// targets and limits, and every service's change in care.
+pub fn headline_value(impact: &Impact) -> serde_json::Value {
+    use serde_json::json;
+    let finite = |value: f64| value.is_finite().then_some(value);
+    let headline = impact.headline_period;
+    let group = &impact.groups[impact.target_group];
+    let gained = impact.target_change_at_headline();
+    let years = impact.target_fte_years();
+    let (base_cash, policy_cash) = impact.cash_by_period();
+    let cash_change = impact.cash_change_nominal();
+    let shadow_prices: Vec<_> = impact
+        .conditions
+        .iter()
+        .map(|c| {
+            json!({
+                "kind": c.kind,
+                "id": c.id,
+                "period": c.period,
+                "activity": c.activity,
+                "min": c.min,
+                "max": c.max,
+                "shadow_price": c.shadow_price,
+                "unit": c.unit,
+            })
+        })
+        .collect();
+    let services: Vec<_> = impact
+        .services
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "name": s.name,
+                "delivered_change_fte_years": s.delivered_change().iter().sum::<f64>(),
+                "delivered_change_fte_at_headline": s.delivered_change()[headline],
+                "unmet_change_fte_years": s.unmet_change().iter().sum::<f64>(),
+            })
+        })
+        .collect();
+    let service_losses: Vec<_> = impact
+        .losers()
+        .into_iter()
+        .map(|(s, change)| json!({ "id": s.id, "name": s.name, "delivered_change_fte_years": change }))
+        .collect();
+    json!({
+        "model": impact.model_name,
+        "currency": impact.currency,
+        "base": impact.base,
+        "policy": impact.policy,
+        "target_group": { "id": group.id, "name": group.name },
+        "headline_period": impact.periods[headline],
+        "target_group_fte": {
+            "base": group.stock_base[headline],
+            "policy": group.stock_policy[headline],
+            "change": gained,
+        },
+        "target_group_fte_years_change": years,
+        "cash_nominal": {
+            "base": base_cash.iter().sum::<f64>(),
+            "policy": policy_cash.iter().sum::<f64>(),
+            "change": cash_change,
+        },
+        "cash_discounted": {
+            "base": impact.cash_base,
+            "policy": impact.cash_policy,
+            "change": impact.cash_policy - impact.cash_base,
+        },
+        "penalty_discounted": {
+            "base": impact.penalty_base,
+            "policy": impact.penalty_policy,
+            "change": impact.penalty_policy - impact.penalty_base,
+        },
+        "cost_per_extra_fte_at_headline": finite(if gained.abs() > 1e-6 { cash_change / gained } else { f64::NAN }),
+        "cost_per_extra_fte_year": finite(if years.abs() > 1e-6 { cash_change / years } else { f64::NAN }),
+        "shadow_prices": shadow_prices,
+        "service_losses": service_losses,
+        "services": services,
+        "unmet_change_fte_years": impact.unmet_change_by_period().iter().sum::<f64>(),
+    })
 }

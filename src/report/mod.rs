@@ -1,12 +1,15 @@
 //! Writing results: CSV tables, summary.json, charts and the text a planner
-//! reads. With `spec`, the only module that touches the filesystem. Every
-//! file is written atomically (to a temporary file beside it, then renamed),
-//! and a path that is one of the model's inputs is refused.
+//! reads. With `spec`, the only module that touches the filesystem. An
+//! output folder is written as one unit (`unit`: staged, then swapped in
+//! under a lock, with a manifest); a single output file is written to a
+//! temporary file and renamed, or straight to a device or FIFO; a symbolic
+//! link is refused, and so is any path that is one of the model's inputs.
 
 pub mod document;
 pub mod impact;
 pub mod plan;
 pub mod summary;
+pub mod unit;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,6 +18,8 @@ use anyhow::{bail, Context, Result};
 
 use crate::solution::Solution;
 use crate::tables;
+
+pub use unit::{check_not_input, OutputFolder, RunRecord, UnitFile};
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
 /// flushed, then renamed over the target.
@@ -35,7 +40,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .with_context(|| format!("cannot create {}", temporary.display()))?;
         file.write_all(bytes)
             .with_context(|| format!("cannot write {}", temporary.display()))?;
-        file.sync_all().ok();
+        file.sync_all()
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
         std::fs::rename(&temporary, path)
             .with_context(|| format!("cannot move {} to {}", temporary.display(), path.display()))
     })();
@@ -45,20 +51,62 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
-/// Refuses to write into a folder that holds one of the inputs' files.
-pub fn check_not_input(out_dir: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let out = std::fs::canonicalize(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
-    for input in inputs {
-        let input = std::fs::canonicalize(input).unwrap_or_else(|_| input.clone());
-        if input.parent() == Some(out.as_path()) && input.extension().is_some_and(|e| e == "toml") {
-            bail!(
-                "refusing to write results into {}: it holds the model file {}; choose another --out folder",
-                out_dir.display(),
-                input.display()
-            );
+/// Writes one output file (`export --out FILE`): `-` is standard output;
+/// an existing character device or FIFO (`/dev/null`, `/dev/stdout`, a
+/// named pipe) is written directly; a symbolic link, a folder or any other
+/// special file is refused; anything else is written atomically. A path
+/// that is one of the model's inputs is refused.
+pub fn write_output_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()> {
+    if path.as_os_str() == "-" {
+        return crate::terminal::write_stdout(bytes);
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) => {
+            let kind = metadata.file_type();
+            if kind.is_symlink() {
+                bail!(
+                    "refusing to write {}: it is a symbolic link, which would be replaced by a file; give the path it points to",
+                    path.display()
+                );
+            }
+            if is_stream(&kind) {
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(|| format!("cannot open {}", path.display()))?;
+                return file
+                    .write_all(bytes)
+                    .and_then(|()| file.flush())
+                    .with_context(|| format!("cannot write {}", path.display()));
+            }
+            if kind.is_dir() {
+                bail!("refusing to write {}: it is a folder", path.display());
+            }
+            if !kind.is_file() {
+                bail!(
+                    "refusing to write {}: it is neither a regular file, a character device nor a FIFO",
+                    path.display()
+                );
+            }
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot inspect {}", path.display()))
         }
     }
-    Ok(())
+    refuse_input(path, inputs)?;
+    write_atomic(path, bytes)
+}
+
+#[cfg(unix)]
+fn is_stream(kind: &std::fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    kind.is_char_device() || kind.is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_stream(_kind: &std::fs::FileType) -> bool {
+    false
 }
 
 /// Refuses to write over a file the model was read from.
@@ -76,14 +124,29 @@ pub fn refuse_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// Writes the outputs of `solve --out DIR`: summary.json, stocks.csv,
-/// flows.csv, deployment.csv, costs.csv, constraints.csv, duals.csv and
-/// charts/.
-pub fn write_solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<PathBuf>> {
-    write_all(&solve_outputs(out_dir, solution)?, &solution.model.inputs)
+/// The folder name for a scenario id or a model's file stem: only
+/// `[A-Za-z0-9_][A-Za-z0-9_-]{0,63}`, so a name can never climb out of the
+/// output folder (`..`), be absolute, or hold a separator or a control
+/// character. Every folder named after model text goes through here.
+pub fn folder_name<'a>(what: &str, name: &'a str) -> Result<&'a str> {
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if first_ok && rest_ok && name.len() <= 64 {
+        Ok(name)
+    } else {
+        bail!(
+            "{what} {name:?} cannot name an output folder: use 1 to 64 letters, digits, '_' and '-', not starting with '-'"
+        )
+    }
 }
 
-/// The files of `solve --out DIR`, in memory.
+/// The files of `solve --out DIR`, in memory, under `out_dir` (a path
+/// relative to the output folder; empty for its top): summary.json,
+/// stocks.csv, flows.csv, deployment.csv, costs.csv, constraints.csv,
+/// duals.csv and charts/. Timings go to timings.json (`timings_json`).
 pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let csv = |frame: Result<polars::prelude::DataFrame>| -> Result<Vec<u8>> {
         tables::to_csv(&mut frame?)
@@ -131,14 +194,22 @@ pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf
     Ok(files)
 }
 
-/// Writes every file atomically, after checking that none of them is one of
-/// the model's inputs (so a refusal leaves nothing half-written).
-pub fn write_all(files: &[(PathBuf, Vec<u8>)], inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    for (path, _) in files {
-        refuse_input(path, inputs)?;
-    }
-    for (path, bytes) in files {
-        write_atomic(path, bytes)?;
-    }
-    Ok(files.iter().map(|(path, _)| path.clone()).collect())
+/// The run timings of solved plans, by scenario label: timings.json. Kept
+/// out of summary.json so every other file is the same between two runs.
+pub fn timings_json(plans: &[(&str, &Solution)]) -> Result<Vec<u8>> {
+    let value = serde_json::Value::Object(
+        plans
+            .iter()
+            .map(|(label, solution)| {
+                (
+                    label.to_string(),
+                    serde_json::json!({
+                        "build_seconds": solution.build_seconds,
+                        "solve_seconds": solution.solve_seconds,
+                    }),
+                )
+            })
+            .collect(),
+    );
+    Ok((serde_json::to_string_pretty(&value)? + "\n").into_bytes())
 }

@@ -10,16 +10,91 @@ use crate::solution::Solution;
 use crate::solve::format_number;
 use crate::tables;
 
-/// summary.json: status, objective, cash, penalty, sizes and timings.
-pub fn summary_json(solution: &Solution) -> Result<String> {
+/// summary.json, and the document `wfplan solve --json` prints: status,
+/// objective, every stage's optimum, cash, penalty and terminal value
+/// (discounted), sizes, staff by group, care by service, nominal cash by
+/// category, the binding limits, and every target and limit with its shadow
+/// price. No timings (they are in timings.json), so two runs of the same
+/// inputs write the same bytes.
+pub fn summary_value(solution: &Solution) -> serde_json::Value {
     let model = &solution.model;
+    let periods = model.periods.len();
     let stages: Vec<_> = model
         .objectives
         .iter()
         .zip(&solution.stage_objectives)
         .map(|(objective, value)| json!({ "minimise": objective.text, "optimum": value }))
         .collect();
-    let value = json!({
+    let groups: Vec<_> = model
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| {
+            json!({
+                "id": group.id,
+                "name": group.name,
+                "opening_fte": group.opening_fte,
+                "stock_fte": solution.stock(index),
+            })
+        })
+        .collect();
+    let services: Vec<_> = model
+        .services
+        .iter()
+        .enumerate()
+        .map(|(index, service)| {
+            let delivered: Vec<f64> = (0..periods)
+                .map(|t| tables::delivered(solution, index, t))
+                .collect();
+            let unmet: Vec<f64> = (0..periods)
+                .map(|t| crate::solution::clean(service.demand_fte[t] - delivered[t]))
+                .collect();
+            json!({
+                "id": service.id,
+                "name": service.name,
+                "demand_fte": service.demand_fte,
+                "delivered_fte": delivered,
+                "unmet_fte": unmet,
+            })
+        })
+        .collect();
+    let categories: Vec<_> = CostCategory::ALL
+        .iter()
+        .map(|&category| {
+            let nominal: Vec<f64> = (0..periods).map(|t| solution.cost(category, t)).collect();
+            json!({
+                "category": category.as_str(),
+                "label": category.label(),
+                "total": nominal.iter().sum::<f64>(),
+                "nominal": nominal,
+            })
+        })
+        .collect();
+    let conditions: Vec<_> = solution
+        .conditions()
+        .into_iter()
+        .map(|c| {
+            json!({
+                "kind": c.kind,
+                "id": c.id,
+                "expression": c.expression,
+                "period": c.period,
+                "activity": c.activity,
+                "min": c.min,
+                "max": c.max,
+                "slack": c.slack,
+                "violation": c.violation,
+                "soft": c.soft,
+                "shadow_price": c.shadow_price,
+                "unit": c.unit,
+            })
+        })
+        .collect();
+    let binding: Vec<_> = binding_limits(solution, 12)
+        .into_iter()
+        .map(|(row, price)| json!({ "row": row, "shadow_price": price }))
+        .collect();
+    json!({
         "model": model.name,
         "file": model.file,
         "scenario": model.scenario,
@@ -34,10 +109,17 @@ pub fn summary_json(solution: &Solution) -> Result<String> {
         "periods": model.periods,
         "variables": solution.lp.columns.len(),
         "constraints": solution.lp.rows.len(),
-        "build_seconds": solution.build_seconds,
-        "solve_seconds": solution.solve_seconds,
-    });
-    Ok(serde_json::to_string_pretty(&value)? + "\n")
+        "groups": groups,
+        "services": services,
+        "cash_by_category": categories,
+        "binding_limits": binding,
+        "conditions": conditions,
+    })
+}
+
+/// summary.json (see [`summary_value`]).
+pub fn summary_json(solution: &Solution) -> Result<String> {
+    Ok(serde_json::to_string_pretty(&summary_value(solution))? + "\n")
 }
 
 /// A fixed-width table: first column left-aligned, the rest right-aligned.
