@@ -8,5 +8,6 @@ mod input_errors;
 mod known_optimum;
 mod names;
 mod properties;
+mod regions;
 mod util;
 mod warnings;
