@@ -584,3 +584,22 @@ fn csv(frame: anyhow::Result<polars::prelude::DataFrame>) -> Vec<Vec<String>> {
         .map(|line| line.split(',').map(str::to_string).collect())
         .collect()
 }
+
+/// `validate` lists the regions, and each entity declared once with the
+/// regions it exists in (a national pool as national).
+#[test]
+fn validate_lists_regions_and_where_entities_exist() {
+    let model = load_fixture(FIXTURE, &[]);
+    let text = wfplan::cmd::validate::describe(&model, 0, 0);
+    for part in [
+        "2 regions: london (London), north (North)",
+        "1 groups: nurse (every region)",
+        "1 pools: grads (national)",
+        "1 services: care (every region)",
+    ] {
+        assert!(
+            text.contains(part),
+            "validate should print {part:?}:\n{text}"
+        );
+    }
+}
