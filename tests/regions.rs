@@ -603,3 +603,76 @@ fn validate_lists_regions_and_where_entities_exist() {
         );
     }
 }
+
+/// Links resolve within a region: a regional course seconds and is
+/// supervised by its own region's nurses, and its opening cohorts come by
+/// region; an entity with `regions = [...]` exists only there; a regional
+/// agency serves its own region's service, a national one every region's.
+#[test]
+fn links_resolve_within_each_region() {
+    let text = edited_text(
+        FIXTURE,
+        &[(
+            "[[service]]",
+            r#"[[group]]
+id = "specialist"
+opening = 5
+regions = ["north"]
+
+[[pipeline]]
+id = "course"
+from = "nurse"
+to = "grads"
+duration = 2
+supervision = { group = "nurse", fte_per_trainee = 0.1 }
+in_training = { london = [3, 4], north = [1] }
+
+[[pool]]
+id = "bank"
+kind = "temporary"
+rate = 200
+serves = ["care"]
+
+[[pool]]
+id = "agency"
+kind = "temporary"
+scope = "national"
+rate = 300
+serves = ["care"]
+
+[[service]]"#,
+        )],
+    );
+    let model = load_text(FIXTURE, &text);
+    let specialists: Vec<_> = model
+        .groups
+        .iter()
+        .filter(|g| g.id == "specialist")
+        .collect();
+    assert_eq!(specialists.len(), 1);
+    assert_eq!(specialists[0].key, "specialist,north");
+    assert_eq!(model.pipelines.len(), 2, "one course per region");
+    for pipeline in &model.pipelines {
+        let region = pipeline.region;
+        assert!(region.is_some());
+        let from = pipeline.from.expect("a feeder group");
+        assert_eq!(model.groups[from].region, region, "{}", pipeline.key);
+        let supervisor = pipeline.supervision.as_ref().expect("supervised").group;
+        assert_eq!(model.groups[supervisor].region, region, "{}", pipeline.key);
+        // delivers into the national pool
+        assert_eq!(pipeline.to, wfplan::model::Destination::Pool(0));
+    }
+    assert_eq!(model.pipelines[0].opening_cohorts, vec![3.0, 4.0]);
+    assert_eq!(model.pipelines[1].opening_cohorts, vec![1.0]);
+    for pool in model.pools.iter().filter(|p| p.id == "bank") {
+        assert_eq!(pool.serves.len(), 1);
+        assert_eq!(model.services[pool.serves[0].0].region, pool.region);
+    }
+    let agency = model.pools.iter().find(|p| p.id == "agency").unwrap();
+    assert!(agency.region.is_none());
+    assert_eq!(agency.serves.len(), 2, "care in London and in the North");
+    // the programme builds and solves
+    let plan = solve_model(&model, "model with regional links");
+    assert!(plan.row("capacity[nurse,north,2026]").is_some());
+    assert!(plan.row("pool_supply[bank,london,2026]").is_some());
+}
