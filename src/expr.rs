@@ -8,7 +8,8 @@
 //! term       := unary ('*' unary)*        at most one non-constant factor
 //! unary      := ('-' | '+')* primary      signs are counted in a loop
 //! primary    := number | '(' expression ')' | name ['(' args ')'] ['.' name]
-//! args       := arg (',' arg)*            arg := '*' | id | (id | '*') '->' (id | '*')
+//! args       := arg (',' arg)*
+//! arg        := ('*' | id | (id | '*') '->' (id | '*')) ['@' region]
 //! ```
 //!
 //! The parser recurses only into parentheses, and refuses nesting deeper
@@ -37,6 +38,9 @@ pub enum Argument {
 pub struct QuantityRef {
     pub name: String,
     pub arguments: Vec<Argument>,
+    /// The region selector of each argument (`stock(hv @ london)`), in
+    /// step with `arguments`; None sums over every region.
+    pub regions: Vec<Option<String>>,
     /// 1-based column of the name in the expression text, for messages.
     pub column: usize,
 }
@@ -274,9 +278,21 @@ impl Parser {
         }
         let mut name: String = self.chars[start..self.position].iter().collect();
         let mut arguments = Vec::new();
+        let mut regions = Vec::new();
         if self.eat('(') {
             loop {
                 arguments.push(self.argument()?);
+                regions.push(if self.eat('@') {
+                    Some(self.identifier(false).ok_or_else(|| {
+                        let found = match self.peek() {
+                            Some(c) => format!("'{c}'"),
+                            None => "the end".to_string(),
+                        };
+                        self.error(format!("expected a region id after '@', found {found}"))
+                    })?)
+                } else {
+                    None
+                });
                 if self.eat(',') {
                     continue;
                 }
@@ -297,6 +313,7 @@ impl Parser {
                 QuantityRef {
                     name,
                     arguments,
+                    regions,
                     column,
                 },
             )],
@@ -345,9 +362,32 @@ mod tests {
     fn quantity(name: &str, arguments: Vec<Argument>, column: usize) -> QuantityRef {
         QuantityRef {
             name: name.into(),
+            regions: vec![None; arguments.len()],
             arguments,
             column,
         }
+    }
+
+    #[test]
+    fn parses_region_selectors() {
+        let form = parse("stock(hv @ london) + hire(*@north, nq) + move(a -> b @ london)").unwrap();
+        assert_eq!(form.terms[0].1.arguments, vec![Argument::Id("hv".into())]);
+        assert_eq!(form.terms[0].1.regions, vec![Some("london".to_string())]);
+        assert_eq!(
+            form.terms[1].1.arguments,
+            vec![Argument::All, Argument::Id("nq".into())]
+        );
+        assert_eq!(
+            form.terms[1].1.regions,
+            vec![Some("north".to_string()), None]
+        );
+        assert_eq!(form.terms[2].1.regions, vec![Some("london".to_string())]);
+        let error = parse("stock(hv @ )").unwrap_err();
+        assert!(
+            error.message.contains("region id after '@'"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use anyhow::{anyhow, bail, Result};
 
 use crate::expr::{self, Argument, LinearForm};
-use crate::spec::{did_you_mean, ConditionSpec, Param, Spec};
+use crate::spec::{did_you_mean, Cohorts, ConditionSpec, Number, Param, Spec};
 
 /// A value per period.
 pub type Series = Vec<f64>;
@@ -65,6 +65,9 @@ pub struct Model {
     pub periods: Vec<String>,
     pub discount_rate: f64,
     pub currency: String,
+    /// The regions `[[region]]` declares (empty: one implicit region, and
+    /// every entity's `region` is None).
+    pub regions: Vec<Region>,
     pub groups: Vec<Group>,
     pub pools: Vec<Pool>,
     pub pipelines: Vec<Pipeline>,
@@ -73,6 +76,35 @@ pub struct Model {
     pub conditions: Vec<Condition>,
     /// Objectives solved in order (lexicographic); the first is the default `cost`.
     pub objectives: Vec<Objective>,
+}
+
+/// A region: every regional entity exists once per region it is in.
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub id: String,
+    pub name: String,
+}
+
+impl Model {
+    /// Whether the model declares `[[region]]`s.
+    pub fn has_regions(&self) -> bool {
+        !self.regions.is_empty()
+    }
+
+    /// The id of a region, "" for a national entity (and for every entity
+    /// of a model without regions).
+    pub fn region_id(&self, region: Option<usize>) -> &str {
+        region.map_or("", |r| self.regions[r].id.as_str())
+    }
+}
+
+/// The name of an entity in rows, columns and messages: `id`, or
+/// `id,region` for an entity of one region.
+pub fn entity_key(id: &str, region: Option<&str>) -> String {
+    match region {
+        Some(region) => format!("{id},{region}"),
+        None => id.to_string(),
+    }
 }
 
 /// Where a group hires from.
@@ -95,6 +127,11 @@ pub struct ReducedHours {
 pub struct Group {
     pub id: String,
     pub name: String,
+    /// The region the entity is in; None for a national entity and for
+    /// every entity of a model without regions.
+    pub region: Option<usize>,
+    /// `id`, or `id,region`: the entity's name in rows and columns.
+    pub key: String,
     pub opening_fte: f64,
     pub attrition_rate: Series,
     pub new_starter_attrition_rate: Series,
@@ -115,6 +152,11 @@ pub struct Group {
 pub struct Pool {
     pub id: String,
     pub name: String,
+    /// The region the entity is in; None for a national entity and for
+    /// every entity of a model without regions.
+    pub region: Option<usize>,
+    /// `id`, or `id,region`: the entity's name in rows and columns.
+    pub key: String,
     pub temporary: bool,
     pub supply_fte: Series,
     pub hire_cost_per_fte: Series,
@@ -150,6 +192,11 @@ pub struct Supervision {
 pub struct Pipeline {
     pub id: String,
     pub name: String,
+    /// The region the entity is in; None for a national entity and for
+    /// every entity of a model without regions.
+    pub region: Option<usize>,
+    /// `id`, or `id,region`: the entity's name in rows and columns.
+    pub key: String,
     /// The feeder group; None recruits from outside.
     pub from: Option<usize>,
     pub to: Destination,
@@ -181,6 +228,11 @@ impl Pipeline {
 pub struct Move {
     pub id: String,
     pub name: String,
+    /// The region the entity is in; None for a national entity and for
+    /// every entity of a model without regions.
+    pub region: Option<usize>,
+    /// `id`, or `id,region`: the entity's name in rows and columns.
+    pub key: String,
     pub from: usize,
     pub to: usize,
     pub retention_rate: Series,
@@ -192,6 +244,11 @@ pub struct Move {
 pub struct Service {
     pub id: String,
     pub name: String,
+    /// The region the entity is in; None for a national entity and for
+    /// every entity of a model without regions.
+    pub region: Option<usize>,
+    /// `id`, or `id,region`: the entity's name in rows and columns.
+    pub key: String,
     pub demand_fte: Series,
     /// (group, efficiency e_{g,s})
     pub staffed_by: Vec<(usize, f64)>,
@@ -238,6 +295,11 @@ pub struct Condition {
     pub penalty: Option<f64>,
     /// The unit of the expression, as written or inferred.
     pub unit: String,
+    /// `per_region = true`: one instance per region and period.
+    pub per_region: bool,
+    /// With `per_region`: the expression restricted to each region (by
+    /// region index); empty otherwise.
+    pub regional: Vec<Expression>,
 }
 
 #[derive(Debug, Clone)]
@@ -309,8 +371,9 @@ impl CostCategory {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Quantity {
     Stock(Selection),
-    /// groups × hire sources (index into the group's `hire_sources`, by pool or open market)
-    Hire(Selection, Option<HireSource>),
+    /// groups × hire sources (None: every source; else the pools, or the
+    /// open market, selected)
+    Hire(Selection, Option<Vec<HireSource>>),
     Intake(Selection),
     InTraining(Selection),
     Completions(Selection),
@@ -373,12 +436,16 @@ pub fn build(spec: &Spec) -> Result<Model> {
             spec.model.discount_rate
         );
     }
+    check_ids_and_labels(spec)?;
+    let regions = build_regions(&file, spec)?;
+    let region_ids: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
     let mut checker = Checker {
         file: &file,
         periods: &periods,
+        region_ids: region_ids.iter().map(|r| r.to_string()).collect(),
+        region: None,
     };
 
-    check_ids_and_labels(spec)?;
     if spec.groups.is_empty() {
         bail!("{file}: the model has no [[group]]: expected at least one staff group (a model without staff has nothing to plan)");
     }
@@ -403,15 +470,93 @@ pub fn build(spec: &Spec) -> Result<Model> {
         }
     }
 
+    // Expansion: each regional entity becomes one model entity per region
+    // it exists in (in spec order, regions in declaration order); a
+    // national entity, and every entity of a model without regions, is one.
+    let expand = |kind: &str, id: &str, listed: Option<&[String]>, national: bool| {
+        entity_regions(&file, kind, id, listed, national, &region_ids)
+    };
+    let pool_national: Vec<bool> = spec
+        .pools
+        .iter()
+        .map(|pool| national_scope(&file, &format!("pool '{}'", pool.id), pool.scope.as_deref()))
+        .collect::<Result<_>>()?;
+    let pipeline_national: Vec<bool> = spec
+        .pipelines
+        .iter()
+        .map(|p| national_scope(&file, &format!("pipeline '{}'", p.id), p.scope.as_deref()))
+        .collect::<Result<_>>()?;
+    let group_x = Expanded::new(
+        "group",
+        spec.groups
+            .iter()
+            .map(|g| {
+                Ok((
+                    g.id.as_str(),
+                    expand("group", &g.id, g.regions.as_deref(), false)?,
+                ))
+            })
+            .collect::<Result<_>>()?,
+        &region_ids,
+    );
+    let pool_x = Expanded::new(
+        "pool",
+        spec.pools
+            .iter()
+            .zip(&pool_national)
+            .map(|(p, &national)| {
+                Ok((
+                    p.id.as_str(),
+                    expand("pool", &p.id, p.regions.as_deref(), national)?,
+                ))
+            })
+            .collect::<Result<_>>()?,
+        &region_ids,
+    );
+    let pipeline_x = Expanded::new(
+        "pipeline",
+        spec.pipelines
+            .iter()
+            .zip(&pipeline_national)
+            .map(|(p, &national)| {
+                Ok((
+                    p.id.as_str(),
+                    expand("pipeline", &p.id, p.regions.as_deref(), national)?,
+                ))
+            })
+            .collect::<Result<_>>()?,
+        &region_ids,
+    );
+    let service_x = Expanded::new(
+        "service",
+        spec.services
+            .iter()
+            .map(|s| {
+                Ok((
+                    s.id.as_str(),
+                    expand("service", &s.id, s.regions.as_deref(), false)?,
+                ))
+            })
+            .collect::<Result<_>>()?,
+        &region_ids,
+    );
+    let key_of = |id: &str, region: Option<usize>| entity_key(id, region.map(|r| region_ids[r]));
+    let label_of = |kind: &str, id: &str, region: Option<usize>| match region {
+        Some(r) => format!("{kind} '{id}' in region '{}'", region_ids[r]),
+        None => format!("{kind} '{id}'"),
+    };
+
     let mut groups = Vec::new();
-    for group in &spec.groups {
-        let label = format!("group '{}'", group.id);
+    for (group, region) in group_x.pairs(&spec.groups) {
+        checker.region = region;
+        let label = label_of("group", &group.id, region);
         let at = |field: &str| format!("{file}: {label}, field '{field}'");
-        if !sane(group.opening) || group.opening < 0.0 {
+        let opening = checker.number(&label, "opening", &group.opening)?;
+        if !sane(opening) || opening < 0.0 {
             bail!(
                 "{}: expected a non-negative FTE below 1e20, got {}",
                 at("opening"),
-                group.opening
+                opening
             );
         }
         let hire_sources = match &group.from_pools {
@@ -419,7 +564,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
             Some(list) => list
                 .iter()
                 .map(|pool| {
-                    lookup(&pool_ids, pool, "pool")
+                    pool_x
+                        .find(pool, region)
                         .map(HireSource::Pool)
                         .map_err(|error| anyhow!("{}: {error}", at("from_pools")))
                 })
@@ -452,10 +598,25 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 })
             }
         };
+        let terminal_value_per_fte = match &group.terminal_value {
+            Some(number) => {
+                let value = checker.number(&label, "terminal_value", number)?;
+                if !sane(value) || value < 0.0 {
+                    bail!(
+                        "{}: expected a non-negative value per FTE below 1e20, got {value}",
+                        at("terminal_value")
+                    );
+                }
+                value
+            }
+            None => 0.0,
+        };
         groups.push(Group {
             id: group.id.clone(),
             name: group.name.clone().unwrap_or_else(|| group.id.clone()),
-            opening_fte: group.opening,
+            region,
+            key: key_of(&group.id, region),
+            opening_fte: opening,
             attrition_rate: checker.rate(&label, "attrition", group.attrition.as_ref(), 0.0)?,
             new_starter_attrition_rate: checker.rate(
                 &label,
@@ -493,14 +654,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 0.0,
             )?,
             reduced_hours,
-            terminal_value_per_fte: match group.terminal_value {
-                Some(value) if !sane(value) || value < 0.0 => bail!(
-                    "{}: expected a non-negative value per FTE below 1e20, got {value}",
-                    at("terminal_value")
-                ),
-                Some(value) => value,
-                None => 0.0,
-            },
+            terminal_value_per_fte,
             productivity: checker.non_negative(
                 &label,
                 "productivity",
@@ -517,8 +671,9 @@ pub fn build(spec: &Spec) -> Result<Model> {
     }
 
     let mut pools = Vec::new();
-    for pool in &spec.pools {
-        let label = format!("pool '{}'", pool.id);
+    for (pool, region) in pool_x.pairs(&spec.pools) {
+        checker.region = region;
+        let label = label_of("pool", &pool.id, region);
         let temporary = match pool.kind.as_deref() {
             None | Some("permanent") => false,
             Some("temporary") => true,
@@ -526,19 +681,24 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 "{file}: {label}, field 'kind': expected \"permanent\" or \"temporary\", got \"{other}\""
             ),
         };
-        let serves = pool
-            .serves
-            .entries()
-            .into_iter()
-            .map(|(service, efficiency)| {
-                let index = lookup(&service_ids, &service, "service")
-                    .map_err(|error| anyhow!("{file}: {label}, field 'serves': {error}"))?;
-                if !sane(efficiency) || efficiency <= 0.0 {
-                    bail!("{file}: {label}, field 'serves.{service}': expected a positive efficiency below 1e20, got {efficiency}");
-                }
-                Ok((index, efficiency))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let mut serves = Vec::new();
+        for (service, efficiency) in pool.serves.entries() {
+            if !sane(efficiency) || efficiency <= 0.0 {
+                bail!("{file}: {label}, field 'serves.{service}': expected a positive efficiency below 1e20, got {efficiency}");
+            }
+            // A regional pool serves its region's service; a national
+            // pool the service in every region.
+            let indices = if region.is_none() && service_x.exists(&service) {
+                service_x.all(&service).into_iter().map(Ok).collect()
+            } else {
+                vec![service_x.find(&service, region)]
+            };
+            for index in indices {
+                let index =
+                    index.map_err(|error| anyhow!("{file}: {label}, field 'serves': {error}"))?;
+                serves.push((index, efficiency));
+            }
+        }
         if !temporary && !serves.is_empty() {
             bail!("{file}: {label}, field 'serves': only a pool with kind = \"temporary\" serves services directly");
         }
@@ -548,6 +708,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
         pools.push(Pool {
             id: pool.id.clone(),
             name: pool.name.clone().unwrap_or_else(|| pool.id.clone()),
+            region,
+            key: key_of(&pool.id, region),
             temporary,
             supply_fte: checker.non_negative(&label, "supply", pool.supply.as_ref(), 0.0)?,
             hire_cost_per_fte: checker.non_negative(
@@ -562,20 +724,52 @@ pub fn build(spec: &Spec) -> Result<Model> {
     }
 
     let mut pipelines = Vec::new();
-    for pipeline in &spec.pipelines {
-        let label = format!("pipeline '{}'", pipeline.id);
+    for (spec_index, pipeline, region) in pipeline_x.indexed_pairs(&spec.pipelines) {
+        checker.region = region;
+        let label = label_of("pipeline", &pipeline.id, region);
         let at = |field: &str| format!("{file}: {label}, field '{field}'");
+        let national = pipeline_national[spec_index] && !region_ids.is_empty();
+        if national {
+            if pipeline.from.is_some() {
+                bail!(
+                    "{}: a national pipeline recruits from outside, so it takes no `from` (leave `scope` out for a regional course seconding staff of its own region)",
+                    at("from")
+                );
+            }
+            if pipeline.supervision.is_some() {
+                bail!(
+                    "{}: a national pipeline has no region whose staff could supervise it (leave `scope` out for a regional course)",
+                    at("supervision")
+                );
+            }
+            if !pool_ids.contains(&pipeline.to.as_str()) || !pool_x.is_national(&pipeline.to) {
+                bail!(
+                    "{}: a national pipeline delivers into a national pool (scope = \"national\"), and '{}' is not one",
+                    at("to"),
+                    pipeline.to
+                );
+            }
+        }
         let from = match &pipeline.from {
             None => None,
             Some(group) => Some(
-                lookup(&group_ids, group, "group")
+                group_x
+                    .find(group, region)
                     .map_err(|error| anyhow!("{}: {error}", at("from")))?,
             ),
         };
-        let to = if let Some(group) = group_ids.iter().position(|g| *g == pipeline.to) {
-            Destination::Group(group)
-        } else if let Some(pool) = pool_ids.iter().position(|p| *p == pipeline.to) {
-            Destination::Pool(pool)
+        let to = if group_ids.contains(&pipeline.to.as_str()) {
+            Destination::Group(
+                group_x
+                    .find(&pipeline.to, region)
+                    .map_err(|error| anyhow!("{}: {error}", at("to")))?,
+            )
+        } else if pool_ids.contains(&pipeline.to.as_str()) {
+            Destination::Pool(
+                pool_x
+                    .find(&pipeline.to, region)
+                    .map_err(|error| anyhow!("{}: {error}", at("to")))?,
+            )
         } else {
             let candidates = group_ids.iter().chain(pool_ids.iter()).copied();
             bail!(
@@ -600,18 +794,15 @@ pub fn build(spec: &Spec) -> Result<Model> {
             );
         }
         let duration = pipeline.duration as usize;
-        if pipeline.in_training.len() > duration {
+        let in_training = checker.cohorts(&label, "in_training", &pipeline.in_training)?;
+        if in_training.len() > duration {
             bail!(
                 "{}: {} opening cohorts given but the course lasts {duration} period(s); cohort k completes in period k, so at most {duration} are possible",
                 at("in_training"),
-                pipeline.in_training.len()
+                in_training.len()
             );
         }
-        if let Some(bad) = pipeline
-            .in_training
-            .iter()
-            .find(|v| !sane(**v) || **v < 0.0)
-        {
+        if let Some(bad) = in_training.iter().find(|v| !sane(**v) || **v < 0.0) {
             bail!(
                 "{}: expected non-negative FTE below 1e20, got {bad}",
                 at("in_training")
@@ -620,7 +811,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
         let supervision = match &pipeline.supervision {
             None => None,
             Some(supervision) => Some(Supervision {
-                group: lookup(&group_ids, &supervision.group, "group")
+                group: group_x
+                    .find(&supervision.group, region)
                     .map_err(|error| anyhow!("{}: {error}", at("supervision.group")))?,
                 fte_per_trainee: checker.non_negative(
                     &label,
@@ -638,6 +830,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
         pipelines.push(Pipeline {
             id: pipeline.id.clone(),
             name: pipeline.name.clone().unwrap_or_else(|| pipeline.id.clone()),
+            region,
+            key: key_of(&pipeline.id, region),
             from,
             to,
             duration_periods: duration,
@@ -655,38 +849,52 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 0.0,
             )?,
             supervision,
-            opening_cohorts: pipeline.in_training.clone(),
+            opening_cohorts: in_training,
         });
     }
 
     let mut moves = Vec::new();
     for (movement, id) in spec.moves.iter().zip(&move_ids) {
-        let label = format!("move '{id}'");
-        let from = lookup(&group_ids, &movement.from, "group")
-            .map_err(|error| anyhow!("{file}: {label}, field 'from': {error}"))?;
-        let to = lookup(&group_ids, &movement.to, "group")
-            .map_err(|error| anyhow!("{file}: {label}, field 'to': {error}"))?;
-        if from == to {
-            bail!("{file}: {label}, field 'to': a move must join two different groups");
+        for region in expand("move", id, movement.regions.as_deref(), false)? {
+            checker.region = region;
+            let label = label_of("move", id, region);
+            let from = group_x
+                .find(&movement.from, region)
+                .map_err(|error| anyhow!("{file}: {label}, field 'from': {error}"))?;
+            let to = group_x
+                .find(&movement.to, region)
+                .map_err(|error| anyhow!("{file}: {label}, field 'to': {error}"))?;
+            if from == to {
+                bail!("{file}: {label}, field 'to': a move must join two different groups");
+            }
+            moves.push(Move {
+                id: id.clone(),
+                name: movement.name.clone().unwrap_or_else(|| id.clone()),
+                region,
+                key: key_of(id, region),
+                from,
+                to,
+                retention_rate: checker.rate(
+                    &label,
+                    "retention",
+                    movement.retention.as_ref(),
+                    1.0,
+                )?,
+                cost_per_move: checker.non_negative(&label, "cost", movement.cost.as_ref(), 0.0)?,
+                max_fte: checker.optional_non_negative(&label, "max", movement.max.as_ref())?,
+            });
         }
-        moves.push(Move {
-            id: id.clone(),
-            name: movement.name.clone().unwrap_or_else(|| id.clone()),
-            from,
-            to,
-            retention_rate: checker.rate(&label, "retention", movement.retention.as_ref(), 1.0)?,
-            cost_per_move: checker.non_negative(&label, "cost", movement.cost.as_ref(), 0.0)?,
-            max_fte: checker.optional_non_negative(&label, "max", movement.max.as_ref())?,
-        });
     }
 
     let mut services = Vec::new();
-    for service in &spec.services {
-        let label = format!("service '{}'", service.id);
+    for (service, region) in service_x.pairs(&spec.services) {
+        checker.region = region;
+        let label = label_of("service", &service.id, region);
         let at = |field: &str| format!("{file}: {label}, field '{field}'");
         let mut staffed_by = Vec::new();
         for (group, efficiency) in &service.staffed_by {
-            let index = lookup(&group_ids, group, "group")
+            let index = group_x
+                .find(group, region)
                 .map_err(|error| anyhow!("{}: {error}", at("staffed_by")))?;
             if !sane(*efficiency) || *efficiency <= 0.0 {
                 bail!(
@@ -698,7 +906,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
         }
         let mut min_share = Vec::new();
         for (group, share) in &service.min_share {
-            let index = lookup(&group_ids, group, "group")
+            let index = group_x
+                .find(group, region)
                 .map_err(|error| anyhow!("{}: {error}", at("min_share")))?;
             if !service.staffed_by.contains_key(group) {
                 bail!(
@@ -724,6 +933,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
         services.push(Service {
             id: service.id.clone(),
             name: service.name.clone().unwrap_or_else(|| service.id.clone()),
+            region,
+            key: key_of(&service.id, region),
             demand_fte: checker.non_negative(&label, "demand", Some(&service.demand), 0.0)?,
             staffed_by,
             min_share,
@@ -734,6 +945,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
             )?,
         });
     }
+    checker.region = None;
 
     let mut model = Model {
         file: file.clone(),
@@ -762,6 +974,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
         periods: periods.clone(),
         discount_rate: spec.model.discount_rate,
         currency: spec.model.currency.clone(),
+        regions,
         groups,
         pools,
         pipelines,
@@ -820,6 +1033,23 @@ fn build_condition(
     let label = format!("{} '{}'", kind.as_str(), spec.id);
     let expression = parse_expression(model, &spec.expr)
         .map_err(|error| anyhow!("{file}: {label}, field 'expr': {error}"))?;
+    let regional = if spec.per_region {
+        if !model.has_regions() {
+            bail!("{file}: {label}, field 'per_region': the model declares no [[region]], so there is nothing to hold the condition per region in");
+        }
+        (0..model.regions.len())
+            .map(|region| {
+                parse_expression_in(model, &spec.expr, Some(region)).map_err(|error| {
+                    anyhow!(
+                        "{file}: {label}, field 'expr' (in region '{}'): {error}",
+                        model.regions[region].id
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
     if spec.min.is_none() && spec.max.is_none() {
         bail!("{file}: {label}: expected `min`, `max` or both");
     }
@@ -890,6 +1120,8 @@ fn build_condition(
             .clone()
             .unwrap_or_else(|| expression.unit(&model.currency)),
         expression,
+        per_region: spec.per_region,
+        regional,
     })
 }
 
@@ -973,6 +1205,168 @@ fn check_ids_and_labels(spec: &Spec) -> Result<()> {
     Ok(())
 }
 
+/// The `[[region]]`s: ids follow the id rule and are unique, names are one
+/// line of text.
+fn build_regions(file: &str, spec: &Spec) -> Result<Vec<Region>> {
+    let mut regions: Vec<Region> = Vec::new();
+    for (index, region) in spec.regions.iter().enumerate() {
+        let label = if is_valid_id(&region.id) {
+            format!("region '{}'", region.id)
+        } else {
+            format!("region #{}", index + 1)
+        };
+        check_id(file, &label, &region.id)?;
+        if let Some(name) = &region.name {
+            check_label_text(file, &label, "name", name)?;
+        }
+        if regions.iter().any(|r| r.id == region.id) {
+            bail!("{file}: two regions have the id '{}'", region.id);
+        }
+        regions.push(Region {
+            id: region.id.clone(),
+            name: region.name.clone().unwrap_or_else(|| region.id.clone()),
+        });
+    }
+    Ok(regions)
+}
+
+/// `scope`: "regional" (default) or "national".
+fn national_scope(file: &str, label: &str, scope: Option<&str>) -> Result<bool> {
+    match scope {
+        None | Some("regional") => Ok(false),
+        Some("national") => Ok(true),
+        Some(other) => bail!(
+            "{file}: {label}, field 'scope': expected \"regional\" or \"national\", got {other:?}"
+        ),
+    }
+}
+
+/// The regions one spec entity exists in: None alone for a national entity
+/// or a model without regions; else its `regions` list (default: every
+/// region).
+fn entity_regions(
+    file: &str,
+    kind: &str,
+    id: &str,
+    listed: Option<&[String]>,
+    national: bool,
+    region_ids: &[&str],
+) -> Result<Vec<Option<usize>>> {
+    let label = format!("{kind} '{id}'");
+    let Some(listed) = listed else {
+        if national || region_ids.is_empty() {
+            return Ok(vec![None]);
+        }
+        return Ok((0..region_ids.len()).map(Some).collect());
+    };
+    if region_ids.is_empty() {
+        bail!("{file}: {label}, field 'regions': the model declares no [[region]]");
+    }
+    if national {
+        bail!("{file}: {label}, field 'regions': a national {kind} (scope = \"national\") exists once for every region, so it takes no `regions`");
+    }
+    if listed.is_empty() {
+        bail!("{file}: {label}, field 'regions': expected at least one region (leave `regions` out for every region)");
+    }
+    let mut regions = Vec::new();
+    for (position, region) in listed.iter().enumerate() {
+        if listed[..position].contains(region) {
+            bail!("{file}: {label}, field 'regions': region '{region}' is listed twice");
+        }
+        let index = lookup(region_ids, region, "region")
+            .map_err(|error| anyhow!("{file}: {label}, field 'regions': {error}"))?;
+        regions.push(index);
+    }
+    regions.sort_unstable();
+    Ok(regions.into_iter().map(Some).collect())
+}
+
+/// The model entities of one kind after expansion: (spec index, spec id,
+/// region) in model order, so that a model index is a position here.
+struct Expanded<'a> {
+    kind: &'static str,
+    entries: Vec<(usize, &'a str, Option<usize>)>,
+    region_ids: &'a [&'a str],
+}
+
+impl<'a> Expanded<'a> {
+    fn new(
+        kind: &'static str,
+        per_spec: Vec<(&'a str, Vec<Option<usize>>)>,
+        region_ids: &'a [&'a str],
+    ) -> Self {
+        let mut entries = Vec::new();
+        for (spec_index, (id, regions)) in per_spec.into_iter().enumerate() {
+            for region in regions {
+                entries.push((spec_index, id, region));
+            }
+        }
+        Expanded {
+            kind,
+            entries,
+            region_ids,
+        }
+    }
+
+    /// (spec entity, region) in model order.
+    fn pairs<'s, T>(&self, specs: &'s [T]) -> Vec<(&'s T, Option<usize>)> {
+        self.entries
+            .iter()
+            .map(|&(index, _, region)| (&specs[index], region))
+            .collect()
+    }
+
+    /// (spec index, spec entity, region) in model order.
+    fn indexed_pairs<'s, T>(&self, specs: &'s [T]) -> Vec<(usize, &'s T, Option<usize>)> {
+        self.entries
+            .iter()
+            .map(|&(index, _, region)| (index, &specs[index], region))
+            .collect()
+    }
+
+    fn exists(&self, id: &str) -> bool {
+        self.entries.iter().any(|(_, e, _)| *e == id)
+    }
+
+    fn is_national(&self, id: &str) -> bool {
+        self.entries.iter().any(|(_, e, r)| *e == id && r.is_none())
+    }
+
+    /// Every model entity of spec id `id`.
+    fn all(&self, id: &str) -> Vec<usize> {
+        (0..self.entries.len())
+            .filter(|&i| self.entries[i].1 == id)
+            .collect()
+    }
+
+    /// The entity `id` seen from `region`: the one of that region, or the
+    /// national one (links resolve within a region).
+    fn find(&self, id: &str, region: Option<usize>) -> Result<usize> {
+        if !self.exists(id) {
+            let mut ids: Vec<&str> = self.entries.iter().map(|(_, e, _)| *e).collect();
+            ids.dedup();
+            return lookup(&ids, id, self.kind);
+        }
+        if let Some(index) = self
+            .entries
+            .iter()
+            .position(|(_, e, r)| *e == id && (r.is_none() || *r == region))
+        {
+            return Ok(index);
+        }
+        let kind = self.kind;
+        match region {
+            Some(r) => bail!(
+                "{kind} '{id}' does not exist in region '{}' (its `regions` leave it out)",
+                self.region_ids[r]
+            ),
+            None => bail!(
+                "{kind} '{id}' is regional, so a national entity cannot link to it (one per region)"
+            ),
+        }
+    }
+}
+
 fn check_unique(file: &str, kind: &str, ids: &[&str]) -> Result<()> {
     for (index, id) in ids.iter().enumerate() {
         if id.is_empty() {
@@ -1001,12 +1395,76 @@ fn lookup(ids: &[&str], wanted: &str, kind: &str) -> Result<usize> {
 struct Checker<'a> {
     file: &'a str,
     periods: &'a [String],
+    /// The model's region ids.
+    region_ids: Vec<String>,
+    /// The region of the entity being checked: a value by region picks it.
+    region: Option<usize>,
 }
 
 impl Checker<'_> {
+    /// The value of a by-region table for the current entity's region.
+    /// Every key must be a region of the model, and the entity's region
+    /// must have a value.
+    fn pick_region<'p, T>(
+        &self,
+        label: &str,
+        field: &str,
+        table: &'p std::collections::BTreeMap<String, T>,
+    ) -> Result<&'p T> {
+        let file = self.file;
+        if self.region_ids.is_empty() {
+            bail!("{file}: {label}, field '{field}': a table by region, but the model declares no [[region]] (expected one value)");
+        }
+        for key in table.keys() {
+            if !self.region_ids.contains(key) {
+                bail!(
+                    "{file}: {label}, field '{field}': no region '{key}'{} (the model's regions: {})",
+                    did_you_mean(key, self.region_ids.iter().map(String::as_str)),
+                    self.region_ids.join(", ")
+                );
+            }
+        }
+        let Some(region) = self.region else {
+            bail!("{file}: {label}, field '{field}': it holds in every region at once (a national entity or a condition), so it takes one value, not a table by region");
+        };
+        let region_id = &self.region_ids[region];
+        table.get(region_id).ok_or_else(|| {
+            anyhow!(
+                "{file}: {label}, field '{field}': no value for region '{region_id}' (the table gives {}; every region the entity exists in needs one)",
+                table.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+
+    /// A plain number that may be given by region.
+    fn number(&self, label: &str, field: &str, number: &Number) -> Result<f64> {
+        match number {
+            Number::One(value) => Ok(*value),
+            Number::ByRegion(table) => self.pick_region(label, field, table).copied(),
+        }
+    }
+
+    /// Opening cohorts, that may be given by region.
+    fn cohorts(&self, label: &str, field: &str, cohorts: &Cohorts) -> Result<Vec<f64>> {
+        match cohorts {
+            Cohorts::List(list) => Ok(list.clone()),
+            Cohorts::ByRegion(table) => self.pick_region(label, field, table).cloned(),
+        }
+    }
+
     fn series(&mut self, label: &str, field: &str, param: &Param) -> Result<Series> {
         let file = self.file;
         let count = self.periods.len();
+        let param = match param {
+            Param::ByRegion(table) => {
+                let inner = self.pick_region(label, field, table)?;
+                if let Param::ByRegion(_) = inner {
+                    bail!("{file}: {label}, field '{field}': expected a number, a list or a CSV path for each region, not another table");
+                }
+                inner
+            }
+            other => other,
+        };
         let values = match param {
             Param::Scalar(value) => vec![*value; count],
             Param::Series(values) => {
@@ -1022,6 +1480,7 @@ impl Checker<'_> {
             Param::File(path) => {
                 bail!("{file}: {label}, field '{field}': CSV file '{path}' was not read")
             }
+            Param::ByRegion(_) => unreachable!("a table by region is resolved above"),
         };
         if let Some(position) = values.iter().position(|v| !sane(*v)) {
             bail!(
@@ -1106,8 +1565,16 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-/// Parses an expression and resolves its names against the model.
+/// Parses an expression and resolves its names against the model; a
+/// quantity without `@ region` sums over every region.
 pub fn parse_expression(model: &Model, text: &str) -> Result<Expression> {
+    parse_expression_in(model, text, None)
+}
+
+/// As `parse_expression`; with `region`, a quantity without `@ region`
+/// selects the entities of that region and the national ones (one instance
+/// of a `per_region` condition).
+pub fn parse_expression_in(model: &Model, text: &str, region: Option<usize>) -> Result<Expression> {
     let shown = excerpt(text);
     let form: LinearForm =
         expr::parse(text).map_err(|error| anyhow!("cannot parse \"{shown}\" at {error}"))?;
@@ -1125,7 +1592,7 @@ pub fn parse_expression(model: &Model, text: &str) -> Result<Expression> {
                 reference.column
             );
         }
-        let quantity = resolve_quantity(model, &reference)
+        let quantity = resolve_quantity(model, &reference, region)
             .map_err(|error| anyhow!("in \"{shown}\" at column {}: {error}", reference.column))?;
         terms.push((coefficient, quantity));
     }
@@ -1135,11 +1602,67 @@ pub fn parse_expression(model: &Model, text: &str) -> Result<Expression> {
     })
 }
 
-fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quantity> {
-    let groups: Vec<&str> = model.groups.iter().map(|g| g.id.as_str()).collect();
-    let pools: Vec<&str> = model.pools.iter().map(|p| p.id.as_str()).collect();
-    let services: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
-    let pipelines: Vec<&str> = model.pipelines.iter().map(|p| p.id.as_str()).collect();
+/// Which regions an argument selects.
+#[derive(Debug, Clone, Copy)]
+enum RegionFilter {
+    /// Every region (a national sum).
+    Any,
+    /// `@ r`: the entities of region r only.
+    Exactly(usize),
+    /// An instance of a `per_region` condition: region r and national entities.
+    RegionOrNational(usize),
+}
+
+impl RegionFilter {
+    fn admits(self, region: Option<usize>) -> bool {
+        match self {
+            RegionFilter::Any => true,
+            RegionFilter::Exactly(r) => region == Some(r),
+            RegionFilter::RegionOrNational(r) => region.is_none() || region == Some(r),
+        }
+    }
+}
+
+fn resolve_quantity(
+    model: &Model,
+    reference: &expr::QuantityRef,
+    default_region: Option<usize>,
+) -> Result<Quantity> {
+    let groups: Vec<(&str, Option<usize>)> = model
+        .groups
+        .iter()
+        .map(|g| (g.id.as_str(), g.region))
+        .collect();
+    let pools: Vec<(&str, Option<usize>)> = model
+        .pools
+        .iter()
+        .map(|p| (p.id.as_str(), p.region))
+        .collect();
+    let services: Vec<(&str, Option<usize>)> = model
+        .services
+        .iter()
+        .map(|s| (s.id.as_str(), s.region))
+        .collect();
+    let pipelines: Vec<(&str, Option<usize>)> = model
+        .pipelines
+        .iter()
+        .map(|p| (p.id.as_str(), p.region))
+        .collect();
+    let region_ids: Vec<&str> = model.regions.iter().map(|r| r.id.as_str()).collect();
+    let filter = |position: usize| -> Result<RegionFilter> {
+        match reference.regions.get(position).cloned().flatten() {
+            Some(region) => {
+                if region_ids.is_empty() {
+                    bail!("no region '{region}': the model declares no [[region]]");
+                }
+                lookup(&region_ids, &region, "region").map(RegionFilter::Exactly)
+            }
+            None => Ok(match default_region {
+                Some(region) => RegionFilter::RegionOrNational(region),
+                None => RegionFilter::Any,
+            }),
+        }
+    };
     let arguments = &reference.arguments;
     let name = reference.name.as_str();
     let arity = |allowed: &[usize]| -> Result<()> {
@@ -1157,14 +1680,35 @@ fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quan
             )
         }
     };
-    let select = |ids: &[&str], kind: &str, position: usize| -> Result<Selection> {
-        match arguments.get(position) {
-            None | Some(Argument::All) => Ok((0..ids.len()).collect()),
-            Some(Argument::Id(id)) => lookup(ids, id, kind).map(|index| vec![index]),
+    // The entities an argument names (`*` or an id) in the regions its
+    // filter admits. An id must exist; with `@ r` it must exist in r.
+    let select = |entities: &[(&str, Option<usize>)],
+                  kind: &str,
+                  position: usize|
+     -> Result<Selection> {
+        let filter = filter(position)?;
+        let wanted = match arguments.get(position) {
+            None | Some(Argument::All) => None,
+            Some(Argument::Id(id)) => {
+                let mut ids: Vec<&str> = entities.iter().map(|(id, _)| *id).collect();
+                ids.dedup();
+                lookup(&ids, id, kind)?;
+                Some(id.as_str())
+            }
             Some(Argument::Link(..)) => {
                 bail!("{name} takes a {kind} id or '*', not a link 'a -> b'")
             }
+        };
+        let selection: Selection = entities
+            .iter()
+            .enumerate()
+            .filter(|(_, (id, region))| wanted.is_none_or(|w| w == *id) && filter.admits(*region))
+            .map(|(index, _)| index)
+            .collect();
+        if let (Some(id), RegionFilter::Exactly(r), true) = (wanted, filter, selection.is_empty()) {
+            bail!("{kind} '{id}' does not exist in region '{}' (a national {kind} takes no '@ region')", region_ids[r]);
         }
+        Ok(selection)
     };
     Ok(match name {
         "stock" => {
@@ -1174,10 +1718,24 @@ fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quan
         "hire" => {
             arity(&[1, 2])?;
             let source = match arguments.get(1) {
-                None | Some(Argument::All) => None,
-                Some(Argument::Id(id)) if id == "open_market" => Some(HireSource::OpenMarket),
-                Some(Argument::Id(id)) => Some(HireSource::Pool(lookup(&pools, id, "pool")?)),
+                None | Some(Argument::All)
+                    if reference.regions.get(1).cloned().flatten().is_none() =>
+                {
+                    None
+                }
+                Some(Argument::Id(id)) if id == "open_market" => {
+                    if reference.regions.get(1).cloned().flatten().is_some() {
+                        bail!("open_market has no region: write hire(g @ region, open_market)");
+                    }
+                    Some(vec![HireSource::OpenMarket])
+                }
                 Some(Argument::Link(..)) => bail!("hire takes (group, pool), not a link"),
+                _ => Some(
+                    select(&pools, "pool", 1)?
+                        .into_iter()
+                        .map(HireSource::Pool)
+                        .collect(),
+                ),
             };
             Quantity::Hire(select(&groups, "group", 0)?, source)
         }
@@ -1193,27 +1751,34 @@ fn resolve_quantity(model: &Model, reference: &expr::QuantityRef) -> Result<Quan
         "move" => {
             arity(&[1])?;
             let selection: Selection = match &arguments[0] {
-                Argument::All => (0..model.moves.len()).collect(),
-                Argument::Id(id) => {
-                    let ids: Vec<&str> = model.moves.iter().map(|m| m.id.as_str()).collect();
-                    vec![lookup(&ids, id, "move")?]
+                Argument::All => {
+                    let filter = filter(0)?;
+                    (0..model.moves.len())
+                        .filter(|&m| filter.admits(model.moves[m].region))
+                        .collect()
+                }
+                Argument::Id(_) => {
+                    let moves: Vec<(&str, Option<usize>)> = model
+                        .moves
+                        .iter()
+                        .map(|m| (m.id.as_str(), m.region))
+                        .collect();
+                    select(&moves, "move", 0)?
                 }
                 Argument::Link(from, to) => {
-                    let from_index = from
-                        .as_deref()
-                        .map(|id| lookup(&groups, id, "group"))
-                        .transpose()?;
-                    let to_index = to
-                        .as_deref()
-                        .map(|id| lookup(&groups, id, "group"))
-                        .transpose()?;
+                    let filter = filter(0)?;
+                    let group_ids: Vec<&str> = groups.iter().map(|(id, _)| *id).collect();
+                    for id in [from, to].into_iter().flatten() {
+                        lookup(&group_ids, id, "group")?;
+                    }
                     let selection: Selection = model
                         .moves
                         .iter()
                         .enumerate()
                         .filter(|(_, m)| {
-                            from_index.is_none_or(|f| m.from == f)
-                                && to_index.is_none_or(|t| m.to == t)
+                            from.as_deref().is_none_or(|f| model.groups[m.from].id == f)
+                                && to.as_deref().is_none_or(|t| model.groups[m.to].id == t)
+                                && filter.admits(m.region)
                         })
                         .map(|(index, _)| index)
                         .collect();

@@ -36,6 +36,8 @@ pub struct ConditionResult {
     pub kind: String,
     pub id: String,
     pub expression: String,
+    /// The region of a `per_region` instance (None: the national sum).
+    pub region: Option<usize>,
     pub period: String,
     pub activity: f64,
     pub min: Option<f64>,
@@ -280,6 +282,7 @@ impl Solution {
                     kind: condition.kind.as_str().to_string(),
                     id: condition.id.clone(),
                     expression: condition.text.clone(),
+                    region: instance.region,
                     period: instance.label.clone(),
                     activity,
                     min,

@@ -14,17 +14,94 @@ use serde::Deserialize;
 
 use crate::model::{self, Model};
 
-/// A numeric parameter: one value for every period, one value per period, or
-/// a CSV file (long format `period,<entity kind>,value`).
+/// A numeric parameter: one value for every period, one value per period, a
+/// CSV file (long format `period,<entity kind>,value`, or
+/// `period,region,<entity kind>,value` for a value by region), or a table
+/// by region `{ london = 0.11, north_west = [..] }` whose values are any of
+/// the other forms.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(
     untagged,
-    expecting = "expected a number, a list with one number per period, or the path of a CSV file"
+    expecting = "expected a number, a list with one number per period, the path of a CSV file, or a table of region = value"
 )]
 pub enum Param {
     Scalar(f64),
     Series(Vec<f64>),
     File(String),
+    ByRegion(BTreeMap<String, Param>),
+}
+
+/// A plain number that may differ by region (`opening`, `terminal_value`):
+/// `300` or `{ london = 120, north_west = 180 }`. Deserialized by hand so
+/// that a wrong type is quoted (`invalid type: string "a hundred"`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Number {
+    One(f64),
+    ByRegion(BTreeMap<String, f64>),
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NumberVisitor;
+        impl<'de> serde::de::Visitor<'de> for NumberVisitor {
+            type Value = Number;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a number or a table of region = number")
+            }
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Number, E> {
+                Ok(Number::One(value))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Number, E> {
+                Ok(Number::One(value as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Number, E> {
+                Ok(Number::One(value as f64))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Number, A::Error> {
+                let mut table = BTreeMap::new();
+                while let Some((region, value)) = map.next_entry::<String, f64>()? {
+                    table.insert(region, value);
+                }
+                Ok(Number::ByRegion(table))
+            }
+        }
+        deserializer.deserialize_any(NumberVisitor)
+    }
+}
+
+impl From<f64> for Number {
+    fn from(value: f64) -> Self {
+        Number::One(value)
+    }
+}
+
+/// Opening cohorts of a pipeline (`in_training`): `[40, 20]`, or by region
+/// `{ london = [10], north_west = [30] }`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(
+    untagged,
+    expecting = "expected a list of cohort sizes or a table of region = list"
+)]
+pub enum Cohorts {
+    List(Vec<f64>),
+    ByRegion(BTreeMap<String, Vec<f64>>),
+}
+
+impl Default for Cohorts {
+    fn default() -> Self {
+        Cohorts::List(Vec::new())
+    }
+}
+
+/// `[[region]]`: a region every regional entity is repeated in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionSpec {
+    pub id: String,
+    pub name: Option<String>,
 }
 
 impl From<f64> for Param {
@@ -66,7 +143,9 @@ pub struct ReducedHoursSpec {
 pub struct GroupSpec {
     pub id: String,
     pub name: Option<String>,
-    pub opening: f64,
+    /// The regions the group exists in (default: every region).
+    pub regions: Option<Vec<String>>,
+    pub opening: Number,
     pub attrition: Option<Param>,
     pub new_starter_attrition: Option<Param>,
     pub salary: Option<Param>,
@@ -81,7 +160,7 @@ pub struct GroupSpec {
     /// Value per FTE in post at the end of the horizon (e.g. what replacing
     /// them would cost), credited in the default objective against end
     /// effects; not cash.
-    pub terminal_value: Option<f64>,
+    pub terminal_value: Option<Number>,
 }
 
 /// `[[pool]]`: a shared source of labour, permanent or temporary.
@@ -90,6 +169,12 @@ pub struct GroupSpec {
 pub struct PoolSpec {
     pub id: String,
     pub name: Option<String>,
+    /// The regions the pool exists in (default: every region); not with
+    /// `scope = "national"`.
+    pub regions: Option<Vec<String>>,
+    /// `"regional"` (default: one pool per region) or `"national"` (one pool
+    /// shared by every region).
+    pub scope: Option<String>,
     pub kind: Option<String>,
     pub supply: Option<Param>,
     pub hire_cost: Option<Param>,
@@ -137,6 +222,11 @@ pub struct SupervisionSpec {
 pub struct PipelineSpec {
     pub id: String,
     pub name: Option<String>,
+    /// The regions the pipeline runs in (default: every region).
+    pub regions: Option<Vec<String>>,
+    /// `"regional"` (default: local courses, local places) or `"national"`
+    /// (one course recruiting from outside into a national pool).
+    pub scope: Option<String>,
     pub from: Option<String>,
     pub to: String,
     pub duration: i64,
@@ -146,7 +236,7 @@ pub struct PipelineSpec {
     pub trainee_salary: Option<Param>,
     pub supervision: Option<SupervisionSpec>,
     #[serde(default)]
-    pub in_training: Vec<f64>,
+    pub in_training: Cohorts,
 }
 
 /// `[[move]]`: a link along which staff move between groups.
@@ -155,6 +245,8 @@ pub struct PipelineSpec {
 pub struct MoveSpec {
     pub id: Option<String>,
     pub name: Option<String>,
+    /// The regions the move exists in (default: every region).
+    pub regions: Option<Vec<String>>,
     pub from: String,
     pub to: String,
     pub retention: Option<Param>,
@@ -177,6 +269,8 @@ impl MoveSpec {
 pub struct ServiceSpec {
     pub id: String,
     pub name: Option<String>,
+    /// The regions the service exists in (default: every region).
+    pub regions: Option<Vec<String>>,
     pub demand: Param,
     pub staffed_by: BTreeMap<String, f64>,
     #[serde(default)]
@@ -196,6 +290,10 @@ pub struct ConditionSpec {
     pub at: Option<Vec<String>>,
     #[serde(default)]
     pub total: bool,
+    /// One condition instance per region (each regional quantity restricted
+    /// to that region), instead of one on the national sum.
+    #[serde(default)]
+    pub per_region: bool,
     pub penalty: Option<f64>,
     /// The unit of the expression for reports (default: FTE, or the
     /// currency for cost terms).
@@ -283,6 +381,7 @@ pub struct Spec {
     /// The file the model came from, for messages.
     pub file: PathBuf,
     pub model: ModelSection,
+    pub regions: Vec<RegionSpec>,
     pub groups: Vec<GroupSpec>,
     pub pools: Vec<PoolSpec>,
     pub pipelines: Vec<PipelineSpec>,
@@ -303,8 +402,9 @@ pub struct Spec {
 pub const ENTITY_KINDS: [&str; 7] = [
     "group", "pool", "pipeline", "move", "service", "target", "limit",
 ];
-const TOP_LEVEL_KEYS: [&str; 10] = [
+const TOP_LEVEL_KEYS: [&str; 11] = [
     "model",
+    "region",
     "group",
     "pool",
     "pipeline",
@@ -403,6 +503,7 @@ pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String
     let mut spec = Spec {
         file: path.to_path_buf(),
         model: model_section,
+        regions: entities(&table, "region", &file)?,
         groups: entities(&table, "group", &file)?,
         pools: entities(&table, "pool", &file)?,
         pipelines: entities(&table, "pipeline", &file)?,
@@ -746,23 +847,66 @@ impl SeriesReader<'_> {
         label: &str,
         field: &str,
     ) -> Result<()> {
-        if let Param::File(relative) = param {
-            let csv_path = self.locate(relative).with_context(|| {
-                format!("{}: {label}, field '{field}'", self.model_file.display())
-            })?;
-            let series = read_series_csv(&csv_path, kind, id, self.periods).with_context(|| {
-                format!(
-                    "{}: {label}, field '{field}': reading {}",
-                    self.model_file.display(),
-                    csv_path.display()
-                )
-            })?;
-            *param = Param::Series(series);
-            if !self.inputs.contains(&csv_path) {
-                self.inputs.push(csv_path);
+        match param {
+            Param::File(relative) => {
+                *param = match self.read(relative, kind, id, label, field)? {
+                    CsvSeries::One(series) => Param::Series(series),
+                    CsvSeries::ByRegion(by_region) => Param::ByRegion(
+                        by_region
+                            .into_iter()
+                            .map(|(region, series)| (region, Param::Series(series)))
+                            .collect(),
+                    ),
+                };
             }
+            Param::ByRegion(by_region) => {
+                for (region, inner) in by_region.iter_mut() {
+                    let Param::File(relative) = inner else {
+                        continue;
+                    };
+                    let inner_field = format!("{field}.{region}");
+                    *inner = match self.read(relative, kind, id, label, &inner_field)? {
+                        CsvSeries::One(series) => Param::Series(series),
+                        CsvSeries::ByRegion(mut series) => {
+                            let Some(own) = series.remove(region.as_str()) else {
+                                bail!(
+                                    "{}: {label}, field '{inner_field}': the CSV file has a region column but no rows for region '{region}'",
+                                    self.model_file.display()
+                                );
+                            };
+                            Param::Series(own)
+                        }
+                    };
+                }
+            }
+            Param::Scalar(_) | Param::Series(_) => {}
         }
         Ok(())
+    }
+
+    /// Reads one CSV reference (one series, or one per region).
+    fn read(
+        &mut self,
+        relative: &str,
+        kind: &str,
+        id: &str,
+        label: &str,
+        field: &str,
+    ) -> Result<CsvSeries> {
+        let csv_path = self
+            .locate(relative)
+            .with_context(|| format!("{}: {label}, field '{field}'", self.model_file.display()))?;
+        let series = read_csv_series(&csv_path, kind, id, self.periods).with_context(|| {
+            format!(
+                "{}: {label}, field '{field}': reading {}",
+                self.model_file.display(),
+                csv_path.display()
+            )
+        })?;
+        if !self.inputs.contains(&csv_path) {
+            self.inputs.push(csv_path);
+        }
+        Ok(series)
     }
 
     /// A CSV path is taken relative to the model file's folder, then to its
@@ -788,9 +932,29 @@ impl SeriesReader<'_> {
     }
 }
 
+/// What a CSV reference holds: one series, or one per region.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CsvSeries {
+    One(Vec<f64>),
+    /// From a file with a `region` column: region id → series.
+    ByRegion(BTreeMap<String, Vec<f64>>),
+}
+
 /// Reads a long-format series `period,<kind>,value` (or `period,value`) with
 /// polars, keeps the rows of entity `id`, and aligns them to the periods.
+/// A file with a `region` column is refused: see `read_csv_series`.
 pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) -> Result<Vec<f64>> {
+    match read_csv_series(path, kind, id, periods)? {
+        CsvSeries::One(series) => Ok(series),
+        CsvSeries::ByRegion(_) => {
+            bail!("the file has a region column: it gives a value by region, expected one series")
+        }
+    }
+}
+
+/// As `read_series_csv`, and also `period,region,<kind>,value`: one series
+/// per region (every region listed must give every period once).
+pub fn read_csv_series(path: &Path, kind: &str, id: &str, periods: &[String]) -> Result<CsvSeries> {
     use polars::prelude::*;
     let frame = CsvReadOptions::default()
         .with_has_header(true)
@@ -823,17 +987,27 @@ pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) ->
     };
     let period_column = column("period")?;
     let value_column = column("value")?;
+    let region_column = if names.iter().any(|n| n == "region") {
+        Some(column("region")?)
+    } else {
+        None
+    };
+    let plain_columns = names.len() - usize::from(region_column.is_some());
     let entity_column = if names.iter().any(|n| n == kind) {
         Some(column(kind)?)
-    } else if names.len() == 2 {
+    } else if plain_columns == 2 {
         None
     } else {
         bail!(
-            "expected a header row `period,{kind},value` (or `period,value`), found {} columns and none named '{kind}'",
+            "expected a header row `period,{kind},value` (or `period,value`, or `period,region,{kind},value`), found {} columns and none named '{kind}'",
             names.len()
         );
     };
-    let mut values: Vec<Option<f64>> = vec![None; periods.len()];
+    // region ("" without a region column) → values by period
+    let mut by_region: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
+    if region_column.is_none() {
+        by_region.insert(String::new(), vec![None; periods.len()]);
+    }
     let mut seen_entities = std::collections::BTreeSet::new();
     for row in 0..frame.height() {
         let line = row + 2;
@@ -857,8 +1031,24 @@ pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) ->
             .trim()
             .parse()
             .map_err(|_| anyhow!("line {line}: value '{raw}' is not a number"))?;
+        let region = match &region_column {
+            Some(regions) => {
+                let region = regions[row].clone().unwrap_or_default().trim().to_string();
+                if region.is_empty() {
+                    bail!("line {line}: the region cell is empty");
+                }
+                region
+            }
+            None => String::new(),
+        };
+        let values = by_region
+            .entry(region.clone())
+            .or_insert_with(|| vec![None; periods.len()]);
         if values[position].is_some() {
-            bail!("line {line}: period '{period}' appears twice for '{id}'");
+            if region.is_empty() {
+                bail!("line {line}: period '{period}' appears twice for '{id}'");
+            }
+            bail!("line {line}: period '{period}' appears twice for '{id}' in region '{region}'");
         }
         values[position] = Some(value);
     }
@@ -868,17 +1058,31 @@ pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) ->
             did_you_mean(id, seen_entities.iter().map(String::as_str))
         );
     }
-    let missing: Vec<&str> = periods
-        .iter()
-        .zip(&values)
-        .filter(|(_, value)| value.is_none())
-        .map(|(period, _)| period.as_str())
-        .collect();
-    if !missing.is_empty() {
-        bail!("missing period(s) {} for '{id}'", missing.join(", "));
+    let mut aligned = BTreeMap::new();
+    for (region, values) in by_region {
+        let missing: Vec<&str> = periods
+            .iter()
+            .zip(&values)
+            .filter(|(_, value)| value.is_none())
+            .map(|(period, _)| period.as_str())
+            .collect();
+        if !missing.is_empty() {
+            if region.is_empty() {
+                bail!("missing period(s) {} for '{id}'", missing.join(", "));
+            }
+            bail!(
+                "missing period(s) {} for '{id}' in region '{region}'",
+                missing.join(", ")
+            );
+        }
+        let series: Vec<f64> = values
+            .into_iter()
+            .map(|value| value.unwrap_or_default())
+            .collect();
+        aligned.insert(region, series);
     }
-    Ok(values
-        .into_iter()
-        .map(|value| value.unwrap_or_default())
-        .collect())
+    if region_column.is_none() {
+        return Ok(CsvSeries::One(aligned.remove("").unwrap_or_default()));
+    }
+    Ok(CsvSeries::ByRegion(aligned))
 }

@@ -1,5 +1,10 @@
 //! The plan as tidy polars DataFrames: one row per entity, period and
 //! measure. Pure; `report` writes them.
+//!
+//! A model with `[[region]]`s gets a `region` column in stocks.csv,
+//! flows.csv, deployment.csv and constraints.csv (entity columns keep the
+//! plain id; "" marks a national row); a model without regions gets the
+//! tables it always had.
 
 use anyhow::Result;
 use polars::prelude::*;
@@ -96,15 +101,32 @@ pub fn flows(solution: &Solution) -> Vec<Flow> {
     flows
 }
 
-/// stocks.csv: group, period, opening (start of period), stock (end), change.
+/// Inserts a `region` column at `position` when the model has regions.
+fn with_region_column(
+    mut frame: DataFrame,
+    model: &crate::model::Model,
+    position: usize,
+    regions: impl Iterator<Item = Option<usize>>,
+) -> Result<DataFrame> {
+    if model.has_regions() {
+        let cells: Vec<String> = regions
+            .map(|region| model.region_id(region).to_string())
+            .collect();
+        frame.insert_column(position, Column::new("region".into(), cells))?;
+    }
+    Ok(frame)
+}
+
+/// stocks.csv: group, (region,) period, opening (start of period), stock (end), change.
 pub fn stocks_frame(solution: &Solution) -> Result<DataFrame> {
     let model = &solution.model;
-    let (mut group, mut period, mut opening, mut stock, mut change) =
-        (vec![], vec![], vec![], vec![], vec![]);
+    let (mut group, mut region, mut period, mut opening, mut stock, mut change) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
     for (group_index, spec) in model.groups.iter().enumerate() {
         let mut previous = spec.opening_fte;
         for (label, value) in model.periods.iter().zip(solution.stock(group_index)) {
             group.push(spec.id.clone());
+            region.push(spec.region);
             period.push(label.clone());
             opening.push(previous);
             stock.push(value);
@@ -112,32 +134,45 @@ pub fn stocks_frame(solution: &Solution) -> Result<DataFrame> {
             previous = value;
         }
     }
-    Ok(df!(
+    let frame = df!(
         "group" => group,
         "period" => period,
         "opening_fte" => opening,
         "stock_fte" => stock,
         "change_fte" => change,
-    )?)
+    )?;
+    with_region_column(frame, model, 1, region.into_iter())
 }
 
-/// flows.csv: signed flows by group, period and channel.
+/// flows.csv: signed flows by group, (region,) period and channel; the
+/// channel is the pool, pipeline or move id (of the group's region, or
+/// national).
 pub fn flows_frame(solution: &Solution) -> Result<DataFrame> {
     let model = &solution.model;
     let all = flows(solution);
-    Ok(df!(
+    let frame = df!(
         "group" => all.iter().map(|f| model.groups[f.group].id.clone()).collect::<Vec<_>>(),
         "period" => all.iter().map(|f| model.periods[f.period].clone()).collect::<Vec<_>>(),
         "flow" => all.iter().map(|f| f.flow.to_string()).collect::<Vec<_>>(),
         "channel" => all.iter().map(|f| f.channel.clone()).collect::<Vec<_>>(),
         "fte" => all.iter().map(|f| f.fte).collect::<Vec<_>>(),
-    )?)
+    )?;
+    with_region_column(
+        frame,
+        model,
+        1,
+        all.iter().map(|f| model.groups[f.group].region),
+    )
 }
 
 /// One row of deployment.csv.
 #[derive(Debug, Clone)]
 pub struct Deployment {
     pub period: usize,
+    /// The region of the service (or of the group, for surplus and reduced hours).
+    pub region: Option<usize>,
+    /// The service's index in the model (None for surplus and reduced hours).
+    pub service_index: Option<usize>,
     /// The service ("" for a group's surplus and reduced hours).
     pub service: String,
     /// The group or temporary pool ("" for unmet demand).
@@ -164,6 +199,8 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
                 let fte = value(work[period]);
                 rows.push(Deployment {
                     period,
+                    region: service.region,
+                    service_index: Some(service_index),
                     service: service.id.clone(),
                     staff: model.groups[*group].id.clone(),
                     kind: "work",
@@ -175,6 +212,8 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
                 let fte = value(temp[period]);
                 rows.push(Deployment {
                     period,
+                    region: service.region,
+                    service_index: Some(service_index),
                     service: service.id.clone(),
                     staff: model.pools[*pool].id.clone(),
                     kind: "temp",
@@ -186,6 +225,8 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
                 let fte = value(unmet[period]);
                 rows.push(Deployment {
                     period,
+                    region: service.region,
+                    service_index: Some(service_index),
                     service: service.id.clone(),
                     staff: String::new(),
                     kind: "unmet",
@@ -197,6 +238,8 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
         for (group_index, group) in model.groups.iter().enumerate() {
             rows.push(Deployment {
                 period,
+                region: group.region,
+                service_index: None,
                 service: String::new(),
                 staff: group.id.clone(),
                 kind: "surplus",
@@ -206,6 +249,8 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
             if let Some(reduced) = &vars.reduced[group_index] {
                 rows.push(Deployment {
                     period,
+                    region: group.region,
+                    service_index: None,
                     service: String::new(),
                     staff: group.id.clone(),
                     kind: "reduced",
@@ -235,14 +280,11 @@ pub fn deployment_frame(solution: &Solution) -> Result<DataFrame> {
     let demand: Vec<Option<f64>> = rows
         .iter()
         .map(|row| {
-            model
-                .services
-                .iter()
-                .find(|s| s.id == row.service)
-                .map(|s| s.demand_fte[row.period])
+            row.service_index
+                .map(|s| model.services[s].demand_fte[row.period])
         })
         .collect();
-    Ok(df!(
+    let frame = df!(
         "period" => rows.iter().map(|r| model.periods[r.period].clone()).collect::<Vec<_>>(),
         "service" => rows.iter().map(|r| r.service.clone()).collect::<Vec<_>>(),
         "staff" => rows.iter().map(|r| r.staff.clone()).collect::<Vec<_>>(),
@@ -250,7 +292,8 @@ pub fn deployment_frame(solution: &Solution) -> Result<DataFrame> {
         "fte" => rows.iter().map(|r| r.fte).collect::<Vec<_>>(),
         "delivered_fte" => rows.iter().map(|r| r.delivered_fte).collect::<Vec<_>>(),
         "service_demand_fte" => demand,
-    )?)
+    )?;
+    with_region_column(frame, model, 1, rows.iter().map(|r| r.region))
 }
 
 /// costs.csv: nominal and discounted cost by category and period, cash and penalty apart.
@@ -305,11 +348,13 @@ pub fn costs_frame(solution: &Solution) -> Result<DataFrame> {
     )?)
 }
 
-/// constraints.csv: every target and limit with activity, bounds, slack and shadow price.
+/// constraints.csv: every target and limit with activity, bounds, slack and
+/// shadow price (with regions: the region of a `per_region` instance, ""
+/// for a national one).
 pub fn constraints_frame(solution: &Solution) -> Result<DataFrame> {
     let results = solution.conditions();
     let currency = &solution.model.currency;
-    Ok(df!(
+    let frame = df!(
         "kind" => results.iter().map(|r| r.kind.clone()).collect::<Vec<_>>(),
         "id" => results.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
         "expression" => results.iter().map(|r| r.expression.clone()).collect::<Vec<_>>(),
@@ -322,7 +367,8 @@ pub fn constraints_frame(solution: &Solution) -> Result<DataFrame> {
         "soft" => results.iter().map(|r| r.soft).collect::<Vec<_>>(),
         "shadow_price" => results.iter().map(|r| r.shadow_price).collect::<Vec<_>>(),
         "shadow_price_unit" => results.iter().map(|r| format!("{currency} per {}", r.unit)).collect::<Vec<_>>(),
-    )?)
+    )?;
+    with_region_column(frame, &solution.model, 2, results.iter().map(|r| r.region))
 }
 
 /// duals.csv: every row's activity, bounds and sign-normalised shadow price

@@ -47,36 +47,95 @@ pub fn describe(model: &crate::model::Model, variables: usize, constraints: usiz
             ids.join(", ")
         }
     };
-    let _ = writeln!(
-        out,
-        "  {} groups: {}",
-        model.groups.len(),
-        list(model.groups.iter().map(|g| g.id.as_str()).collect())
+    if model.has_regions() {
+        let _ = writeln!(
+            out,
+            "  {} regions: {}",
+            model.regions.len(),
+            model
+                .regions
+                .iter()
+                .map(|r| if r.name == r.id {
+                    r.id.clone()
+                } else {
+                    format!("{} ({})", r.id, first_line(&r.name))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    // With regions, an entity declared once is listed once, with the
+    // regions it exists in (or "national"); without, as declared.
+    let entities = |entries: Vec<(&str, Option<usize>)>| -> (usize, String) {
+        if !model.has_regions() {
+            let count = entries.len();
+            return (count, list(entries.into_iter().map(|(id, _)| id).collect()));
+        }
+        let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (id, region) in entries {
+            let region = model.region_id(region);
+            match grouped.last_mut() {
+                Some((last, regions)) if *last == id => regions.push(region),
+                _ => grouped.push((id, vec![region])),
+            }
+        }
+        let shown: Vec<String> = grouped
+            .iter()
+            .map(|(id, regions)| {
+                if regions == &[""] {
+                    format!("{id} (national)")
+                } else if regions.len() == model.regions.len() {
+                    format!("{id} (every region)")
+                } else {
+                    format!("{id} ({})", regions.join(", "))
+                }
+            })
+            .collect();
+        (
+            grouped.len(),
+            list(shown.iter().map(String::as_str).collect()),
+        )
+    };
+    let (count, shown) = entities(
+        model
+            .groups
+            .iter()
+            .map(|g| (g.id.as_str(), g.region))
+            .collect(),
     );
-    let _ = writeln!(
-        out,
-        "  {} pools: {}",
-        model.pools.len(),
-        list(model.pools.iter().map(|p| p.id.as_str()).collect())
+    let _ = writeln!(out, "  {count} groups: {shown}");
+    let (count, shown) = entities(
+        model
+            .pools
+            .iter()
+            .map(|p| (p.id.as_str(), p.region))
+            .collect(),
     );
-    let _ = writeln!(
-        out,
-        "  {} pipelines: {}",
-        model.pipelines.len(),
-        list(model.pipelines.iter().map(|p| p.id.as_str()).collect())
+    let _ = writeln!(out, "  {count} pools: {shown}");
+    let (count, shown) = entities(
+        model
+            .pipelines
+            .iter()
+            .map(|p| (p.id.as_str(), p.region))
+            .collect(),
     );
-    let _ = writeln!(
-        out,
-        "  {} moves: {}",
-        model.moves.len(),
-        list(model.moves.iter().map(|m| m.id.as_str()).collect())
+    let _ = writeln!(out, "  {count} pipelines: {shown}");
+    let (count, shown) = entities(
+        model
+            .moves
+            .iter()
+            .map(|m| (m.id.as_str(), m.region))
+            .collect(),
     );
-    let _ = writeln!(
-        out,
-        "  {} services: {}",
-        model.services.len(),
-        list(model.services.iter().map(|s| s.id.as_str()).collect())
+    let _ = writeln!(out, "  {count} moves: {shown}");
+    let (count, shown) = entities(
+        model
+            .services
+            .iter()
+            .map(|s| (s.id.as_str(), s.region))
+            .collect(),
     );
+    let _ = writeln!(out, "  {count} services: {shown}");
     let _ = writeln!(
         out,
         "  {} targets and limits in force: {}",

@@ -84,7 +84,7 @@ pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
             if let Some(exits) = &vars.exit[group_index] {
                 inflow -= exits[period];
             }
-            let name = format!("stock_balance[{},{period_label}]", group.id);
+            let name = format!("stock_balance[{},{period_label}]", group.key);
             lp.add_equality(Family::StockBalance, name, stock - inflow, 0.0);
         }
     }
@@ -130,7 +130,7 @@ pub fn add_capacity(lp: &mut Lp, model: &Model) {
                         * in_training(model, vars, pipeline_index, period);
                 }
             }
-            let name = format!("capacity[{},{period_label}]", group.id);
+            let name = format!("capacity[{},{period_label}]", group.key);
             lp.add_equality(Family::Capacity, name, used - available, 0.0);
         }
     }
@@ -147,7 +147,7 @@ pub fn add_service_cover(lp: &mut Lp, model: &Model) {
             if let Some(unmet) = &lp.vars.unmet[service_index] {
                 covered += unmet[period];
             }
-            let name = format!("service_cover[{},{period_label}]", service.id);
+            let name = format!("service_cover[{},{period_label}]", service.key);
             lp.add_equality(
                 Family::ServiceCover,
                 name,
@@ -192,7 +192,7 @@ pub fn add_skill_mix(lp: &mut Lp, model: &Model) {
                 }
                 let name = format!(
                     "skill_mix[{},{},{period_label}]",
-                    service.id, model.groups[group].id
+                    service.key, model.groups[group].key
                 );
                 lp.add_at_least(
                     Family::SkillMix,
@@ -232,7 +232,7 @@ pub fn add_pool_supply(lp: &mut Lp, model: &Model) {
                     drawn -= completions(model, vars, pipeline_index, period);
                 }
             }
-            let name = format!("pool_supply[{},{period_label}]", pool.id);
+            let name = format!("pool_supply[{},{period_label}]", pool.key);
             lp.add_at_most(Family::PoolSupply, name, drawn, pool.supply_fte[period]);
         }
     }
@@ -248,7 +248,7 @@ pub fn add_intake_capacity(lp: &mut Lp, model: &Model) {
         };
         for (period, period_label) in model.periods.iter().enumerate() {
             let intake = Expression::from(lp.vars.intake[pipeline_index][period]);
-            let name = format!("intake_capacity[{},{period_label}]", pipeline.id);
+            let name = format!("intake_capacity[{},{period_label}]", pipeline.key);
             lp.add_at_most(Family::IntakeCapacity, name, intake, capacity[period]);
         }
     }
@@ -266,7 +266,7 @@ pub fn add_hire_caps(lp: &mut Lp, model: &Model) {
             let hires = sum(lp.vars.hire[group_index]
                 .iter()
                 .map(|(_, hires)| hires[period]));
-            let name = format!("hire_cap[{},{period_label}]", group.id);
+            let name = format!("hire_cap[{},{period_label}]", group.key);
             lp.add_at_most(Family::HireCap, name, hires, cap[period]);
         }
     }
@@ -282,7 +282,7 @@ pub fn add_exit_caps(lp: &mut Lp, model: &Model) {
         };
         let exits = exits.clone();
         for (period, period_label) in model.periods.iter().enumerate() {
-            let name = format!("exit_cap[{},{period_label}]", group.id);
+            let name = format!("exit_cap[{},{period_label}]", group.key);
             lp.add_at_most(
                 Family::ExitCap,
                 name,
@@ -303,7 +303,7 @@ pub fn add_move_caps(lp: &mut Lp, model: &Model) {
         };
         for (period, period_label) in model.periods.iter().enumerate() {
             let moves = Expression::from(lp.vars.moves[move_index][period]);
-            let name = format!("move_cap[{},{period_label}]", movement.id);
+            let name = format!("move_cap[{},{period_label}]", movement.key);
             lp.add_at_most(Family::MoveCap, name, moves, cap[period]);
         }
     }
@@ -320,7 +320,7 @@ pub fn add_reduced_hours_caps(lp: &mut Lp, model: &Model) {
         };
         let reduced = reduced.clone();
         for (period, period_label) in model.periods.iter().enumerate() {
-            let name = format!("reduced_hours_cap[{},{period_label}]", group.id);
+            let name = format!("reduced_hours_cap[{},{period_label}]", group.key);
             lp.add_at_most(
                 Family::ReducedHoursCap,
                 name,
@@ -331,11 +331,16 @@ pub fn add_reduced_hours_caps(lp: &mut Lp, model: &Model) {
     }
 }
 
-/// One instance of a condition: a period, or the whole horizon.
+/// One instance of a condition: a period, or the whole horizon (and, for a
+/// `per_region` condition, a region).
 #[derive(Debug, Clone)]
 pub struct Instance {
     /// The period label, or "total".
     pub label: String,
+    /// The region of a `per_region` condition's instance.
+    pub region: Option<usize>,
+    /// `label`, or `region,label`: the instance's name in rows and columns.
+    pub key: String,
     /// The periods whose values are summed (one, or all).
     pub periods: Vec<usize>,
     /// The period whose bound applies and whose discount factor weighs the slack
@@ -343,27 +348,47 @@ pub struct Instance {
     pub period: Option<usize>,
 }
 
-/// The instances a condition holds in: each listed period, or the total.
+/// The instances a condition holds in: each listed period, or the total;
+/// for a `per_region` condition, those of each region in turn.
 pub fn condition_instances(model: &Model, condition: &Condition) -> Vec<Instance> {
-    match &condition.when {
-        When::At(periods) => periods
-            .iter()
-            .map(|&period| Instance {
-                label: model.periods[period].clone(),
-                periods: vec![period],
-                period: Some(period),
-            })
-            .collect(),
-        When::Total => vec![Instance {
-            label: "total".to_string(),
-            periods: (0..model.periods.len()).collect(),
-            period: None,
-        }],
+    let regions: Vec<Option<usize>> = if condition.per_region {
+        (0..model.regions.len()).map(Some).collect()
+    } else {
+        vec![None]
+    };
+    let mut instances = Vec::new();
+    for region in regions {
+        let key = |label: &str| match region {
+            Some(r) => format!("{},{label}", model.regions[r].id),
+            None => label.to_string(),
+        };
+        match &condition.when {
+            When::At(periods) => {
+                for &period in periods {
+                    let label = model.periods[period].clone();
+                    instances.push(Instance {
+                        key: key(&label),
+                        label,
+                        region,
+                        periods: vec![period],
+                        period: Some(period),
+                    });
+                }
+            }
+            When::Total => instances.push(Instance {
+                key: key("total"),
+                label: "total".to_string(),
+                region,
+                periods: (0..model.periods.len()).collect(),
+                period: None,
+            }),
+        }
     }
+    instances
 }
 
-/// The name of a condition row: `target[id,period]`, with `,min`/`,max`
-/// appended when the condition has both bounds.
+/// The name of a condition row: `target[id,period]` (`target[id,region,period]`
+/// per region), with `,min`/`,max` appended when the condition has both bounds.
 pub fn condition_row_name(condition: &Condition, instance: &Instance, side: Side) -> String {
     let kind = condition.kind.as_str();
     let suffix = match (condition.min.is_some() && condition.max.is_some(), side) {
@@ -371,7 +396,7 @@ pub fn condition_row_name(condition: &Condition, instance: &Instance, side: Side
         (true, Side::Min) => ",min",
         (true, Side::Max) => ",max",
     };
-    format!("{kind}[{},{}{suffix}]", condition.id, instance.label)
+    format!("{kind}[{},{}{suffix}]", condition.id, instance.key)
 }
 
 /// Targets and limits, for each condition c and instance i (a listed period,
@@ -433,9 +458,13 @@ pub fn condition_value(
     condition: &Condition,
     instance: &Instance,
 ) -> Expression {
+    let expression = match instance.region {
+        Some(region) => &condition.regional[region],
+        None => &condition.expression,
+    };
     let mut value = Expression::default();
     for &period in &instance.periods {
-        value += objective::expression_at(model, vars, &condition.expression, period);
+        value += objective::expression_at(model, vars, expression, period);
     }
     value
 }

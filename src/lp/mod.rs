@@ -130,7 +130,8 @@ pub struct ConditionSlack {
 }
 
 /// Decision variables, keyed by entity and period (0-based).
-/// A region index would be one more level in each of these.
+/// With regions, each regional entity is one entity per region (see
+/// `model::build`), so no extra level is needed here.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
     /// [group][period]
@@ -314,50 +315,50 @@ pub fn build(model: &Model) -> Lp {
 fn add_variables(lp: &mut Lp, model: &Model) {
     let periods = &model.periods;
     for group in &model.groups {
-        let stock = lp.add_series("stock", &group.id, periods);
+        let stock = lp.add_series("stock", &group.key, periods);
         lp.vars.stock.push(stock);
         let mut sources = Vec::new();
         for source in &group.hire_sources {
             let source_id = match source {
-                HireSource::Pool(pool) => model.pools[*pool].id.as_str(),
+                HireSource::Pool(pool) => model.pools[*pool].key.as_str(),
                 HireSource::OpenMarket => "open_market",
             };
-            let hires = lp.add_series("hire", &format!("{},{source_id}", group.id), periods);
+            let hires = lp.add_series("hire", &format!("{},{source_id}", group.key), periods);
             sources.push((*source, hires));
         }
         lp.vars.hire.push(sources);
         let exits = group
             .exit_cost_per_fte
             .as_ref()
-            .map(|_| lp.add_series("exit", &group.id, periods));
+            .map(|_| lp.add_series("exit", &group.key, periods));
         lp.vars.exit.push(exits);
-        let surplus = lp.add_series("surplus", &group.id, periods);
+        let surplus = lp.add_series("surplus", &group.key, periods);
         lp.vars.surplus.push(surplus);
         let reduced = group
             .reduced_hours
             .as_ref()
-            .map(|_| lp.add_series("reduced", &group.id, periods));
+            .map(|_| lp.add_series("reduced", &group.key, periods));
         lp.vars.reduced.push(reduced);
     }
     for pipeline in &model.pipelines {
-        let intake = lp.add_series("intake", &pipeline.id, periods);
+        let intake = lp.add_series("intake", &pipeline.key, periods);
         lp.vars.intake.push(intake);
     }
     for movement in &model.moves {
-        let moves = lp.add_series("move", &movement.id, periods);
+        let moves = lp.add_series("move", &movement.key, periods);
         lp.vars.moves.push(moves);
     }
     for (service_index, service) in model.services.iter().enumerate() {
         let mut work = Vec::new();
         for (group, _) in &service.staffed_by {
-            let key = format!("{},{}", model.groups[*group].id, service.id);
+            let key = format!("{},{}", model.groups[*group].key, service.key);
             work.push((*group, lp.add_series("work", &key, periods)));
         }
         lp.vars.work.push(work);
         let mut temp = Vec::new();
         for (pool_index, pool) in model.pools.iter().enumerate() {
             if pool.temporary && pool.serves.iter().any(|(s, _)| *s == service_index) {
-                let key = format!("{},{}", pool.id, service.id);
+                let key = format!("{},{}", pool.key, service.key);
                 temp.push((pool_index, lp.add_series("temp", &key, periods)));
             }
         }
@@ -365,7 +366,7 @@ fn add_variables(lp: &mut Lp, model: &Model) {
         let unmet = service
             .unmet_penalty
             .as_ref()
-            .map(|_| lp.add_series("unmet", &service.id, periods));
+            .map(|_| lp.add_series("unmet", &service.key, periods));
         lp.vars.unmet.push(unmet);
     }
     for condition in &model.conditions {
@@ -374,7 +375,7 @@ fn add_variables(lp: &mut Lp, model: &Model) {
         for instance in &instances {
             let mut slack = ConditionSlack::default();
             if condition.penalty.is_some() {
-                let label = format!("{},{}", condition.id, instance.label);
+                let label = format!("{},{}", condition.id, instance.key);
                 if condition.min.is_some() {
                     slack.below =
                         Some(lp.add_column(format!("slack_below[{label}]"), 0.0, f64::INFINITY));

@@ -144,7 +144,7 @@ pub fn quantity_at(model: &Model, vars: &Vars, quantity: &Quantity, period: usiz
         Quantity::Hire(groups, source) => sum(groups.iter().flat_map(|&g| {
             vars.hire[g]
                 .iter()
-                .filter(|(s, _)| source.is_none_or(|wanted| *s == wanted))
+                .filter(|(s, _)| source.as_ref().is_none_or(|wanted| wanted.contains(s)))
                 .map(|(_, hires)| hires[t])
                 .collect::<Vec<_>>()
         })),
