@@ -9,8 +9,11 @@
 //! unary      := ('-' | '+')* primary      signs are counted in a loop
 //! primary    := number | '(' expression ')' | name ['(' args ')'] ['.' name]
 //! args       := arg (',' arg)*
-//! arg        := ('*' | id | (id | '*') '->' (id | '*')) ['@' region]
+//! arg        := ('*' | id | (id | '*') '->' (id | '*')) ['@' where]
+//! where      := region | (region | '*') '->' (region | '*')
 //! ```
+//!
+//! `@ a -> b` selects the moves between regions from a to b (`*`: any).
 //!
 //! The parser recurses only into parentheses, and refuses nesting deeper
 //! than `MAX_NESTING`, so no input can exhaust the stack. Numbers must be
@@ -41,9 +44,16 @@ pub struct QuantityRef {
     /// The region selector of each argument (`stock(hv @ london)`), in
     /// step with `arguments`; None sums over every region.
     pub regions: Vec<Option<String>>,
+    /// The pair of regions of each argument written `@ a -> b` (None for
+    /// `*`), in step with `arguments`; such an argument's `regions` entry
+    /// is None. Only moves between regions take it.
+    pub region_pairs: Vec<Option<RegionPair>>,
     /// 1-based column of the name in the expression text, for messages.
     pub column: usize,
 }
+
+/// `@ from -> to`: the regions staff leave and arrive in (None: any).
+pub type RegionPair = (Option<String>, Option<String>);
 
 /// `constant + Σ coefficient·quantity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -279,20 +289,17 @@ impl Parser {
         let mut name: String = self.chars[start..self.position].iter().collect();
         let mut arguments = Vec::new();
         let mut regions = Vec::new();
+        let mut region_pairs = Vec::new();
         if self.eat('(') {
             loop {
                 arguments.push(self.argument()?);
-                regions.push(if self.eat('@') {
-                    Some(self.identifier(false).ok_or_else(|| {
-                        let found = match self.peek() {
-                            Some(c) => format!("'{c}'"),
-                            None => "the end".to_string(),
-                        };
-                        self.error(format!("expected a region id after '@', found {found}"))
-                    })?)
+                let (region, pair) = if self.eat('@') {
+                    self.region_selector()?
                 } else {
-                    None
-                });
+                    (None, None)
+                };
+                regions.push(region);
+                region_pairs.push(pair);
                 if self.eat(',') {
                     continue;
                 }
@@ -314,11 +321,44 @@ impl Parser {
                     name,
                     arguments,
                     regions,
+                    region_pairs,
                     column,
                 },
             )],
             constant: 0.0,
         })
+    }
+
+    /// After '@': a region, or a pair `a -> b` of regions or `*`.
+    #[allow(clippy::type_complexity)]
+    fn region_selector(&mut self) -> Result<(Option<String>, Option<RegionPair>), ParseError> {
+        let region = |parser: &mut Self| -> Result<Option<String>, ParseError> {
+            if parser.eat('*') {
+                return Ok(None);
+            }
+            parser.identifier(false).map(Some).ok_or_else(|| {
+                let found = match parser.peek() {
+                    Some(c) => format!("'{c}'"),
+                    None => "the end".to_string(),
+                };
+                parser.error(format!("expected a region id after '@', found {found}"))
+            })
+        };
+        let from = region(self)?;
+        self.skip_spaces();
+        if self.chars.get(self.position) == Some(&'-')
+            && self.chars.get(self.position + 1) == Some(&'>')
+        {
+            self.position += 2;
+            let to = region(self)?;
+            return Ok((None, Some((from, to))));
+        }
+        match from {
+            Some(region) => Ok((Some(region), None)),
+            None => Err(self.error(
+                "'@ *' selects nothing: write '@ region', or '@ a -> b' for moves between regions ('*' for any)",
+            )),
+        }
     }
 
     fn argument(&mut self) -> Result<Argument, ParseError> {
@@ -363,6 +403,7 @@ mod tests {
         QuantityRef {
             name: name.into(),
             regions: vec![None; arguments.len()],
+            region_pairs: vec![None; arguments.len()],
             arguments,
             column,
         }
@@ -383,6 +424,37 @@ mod tests {
         );
         assert_eq!(form.terms[2].1.regions, vec![Some("london".to_string())]);
         let error = parse("stock(hv @ )").unwrap_err();
+        assert!(
+            error.message.contains("region id after '@'"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn parses_pairs_of_regions() {
+        let form =
+            parse("move(relocation @ london -> north) + move(a -> b @north->*) - move(*@ * -> x)")
+                .unwrap();
+        let pair =
+            |a: Option<&str>, b: Option<&str>| Some((a.map(str::to_string), b.map(str::to_string)));
+        assert_eq!(
+            form.terms[0].1.arguments,
+            vec![Argument::Id("relocation".into())]
+        );
+        assert_eq!(form.terms[0].1.regions, vec![None]);
+        assert_eq!(
+            form.terms[0].1.region_pairs,
+            vec![pair(Some("london"), Some("north"))]
+        );
+        assert_eq!(
+            form.terms[1].1.region_pairs,
+            vec![pair(Some("north"), None)]
+        );
+        assert_eq!(form.terms[2].1.region_pairs, vec![pair(None, Some("x"))]);
+        let error = parse("move(x @ *)").unwrap_err();
+        assert!(error.message.contains("'@ *'"), "{}", error.message);
+        let error = parse("move(x @ a -> )").unwrap_err();
         assert!(
             error.message.contains("region id after '@'"),
             "{}",

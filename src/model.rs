@@ -6,7 +6,7 @@
 use anyhow::{anyhow, bail, Result};
 
 use crate::expr::{self, Argument, LinearForm};
-use crate::spec::{did_you_mean, Cohorts, ConditionSpec, Number, Param, Spec};
+use crate::spec::{did_you_mean, Cohorts, ConditionSpec, MoveSpec, Number, Param, Spec};
 
 /// A value per period.
 pub type Series = Vec<f64>;
@@ -231,10 +231,15 @@ pub struct Move {
     /// The region the entity is in; None for a national entity and for
     /// every entity of a model without regions.
     pub region: Option<usize>,
-    /// `id`, or `id,region`: the entity's name in rows and columns.
+    /// `id`, or `id,region`: the entity's name in rows and columns; for
+    /// a move between regions `id,from_region,to_region`.
     pub key: String,
     pub from: usize,
     pub to: usize,
+    /// A move between regions (`between_regions = true`): (the region
+    /// staff leave, the region they arrive in); `region` is the first.
+    /// None for a move within a region.
+    pub between: Option<(usize, usize)>,
     pub retention_rate: Series,
     pub cost_per_move: Series,
     pub max_fte: Option<Series>,
@@ -444,6 +449,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
         periods: &periods,
         region_ids: region_ids.iter().map(|r| r.to_string()).collect(),
         region: None,
+        pair: None,
     };
 
     if spec.groups.is_empty() {
@@ -855,6 +861,23 @@ pub fn build(spec: &Spec) -> Result<Model> {
 
     let mut moves = Vec::new();
     for (movement, id) in spec.moves.iter().zip(&move_ids) {
+        if movement.between_regions {
+            let joined: Vec<usize> = expand("move", id, movement.regions.as_deref(), false)?
+                .into_iter()
+                .flatten()
+                .collect();
+            moves.extend(build_moves_between_regions(
+                &mut checker,
+                movement,
+                id,
+                &joined,
+                &group_x,
+            )?);
+            continue;
+        }
+        if movement.pairs.is_some() {
+            bail!("{file}: move '{id}', field 'pairs': pairs of regions belong to a move between regions (add `between_regions = true`)");
+        }
         for region in expand("move", id, movement.regions.as_deref(), false)? {
             checker.region = region;
             let label = label_of("move", id, region);
@@ -874,6 +897,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 key: key_of(id, region),
                 from,
                 to,
+                between: None,
                 retention_rate: checker.rate(
                     &label,
                     "retention",
@@ -1367,6 +1391,187 @@ impl<'a> Expanded<'a> {
     }
 }
 
+/// A key of a table by pair of regions: `"london->north"` (spaces allowed
+/// around `->`) is ("london", "north").
+fn parse_pair_key(key: &str) -> Option<(&str, &str)> {
+    let (from, to) = key.split_once("->")?;
+    Some((from.trim(), to.trim()))
+}
+
+/// A move between regions (`between_regions = true`): one model move per
+/// ordered pair of distinct regions, from group `from` of the first region
+/// to group `to` of the second, in pair order (by region declaration).
+///
+/// The pairs are `pairs` if given; else those of the first field given by
+/// pair (a table keyed `from->to` or a matrix CSV, in the order retention,
+/// cost, max), so a pair the matrix leaves out has no move; else every
+/// ordered pair of distinct regions of the move's `regions` in which both
+/// groups exist. Every field given by pair must give exactly those pairs.
+fn build_moves_between_regions(
+    checker: &mut Checker,
+    movement: &MoveSpec,
+    id: &str,
+    joined: &[usize],
+    group_x: &Expanded,
+) -> Result<Vec<Move>> {
+    let file = checker.file;
+    let region_ids = checker.region_ids.clone();
+    let ids: Vec<&str> = region_ids.iter().map(String::as_str).collect();
+    let label = format!("move '{id}'");
+    if ids.is_empty() {
+        bail!("{file}: {label}, field 'between_regions': the model declares no [[region]], so there are no regions to move between");
+    }
+    // A region of the model that the move joins.
+    let region = |field: &str, wanted: &str| -> Result<usize> {
+        let index = lookup(&ids, wanted, "region")
+            .map_err(|error| anyhow!("{file}: {label}, field '{field}': {error}"))?;
+        if !joined.contains(&index) {
+            bail!("{file}: {label}, field '{field}': region '{wanted}' is not one of the move's `regions`");
+        }
+        Ok(index)
+    };
+    let pair_of = |field: &str, from: &str, to: &str| -> Result<(usize, usize)> {
+        let pair = (region(field, from)?, region(field, to)?);
+        if pair.0 == pair.1 {
+            bail!("{file}: {label}, field '{field}': the pair '{from}->{to}' joins region '{from}' with itself; a move within a region is a [[move]] without between_regions");
+        }
+        Ok(pair)
+    };
+    let pair_name = |(from, to): (usize, usize)| format!("{}->{}", ids[from], ids[to]);
+    for (field, group) in [("from", &movement.from), ("to", &movement.to)] {
+        if !group_x.exists(group) {
+            let error = group_x.find(group, None).err().map(|e| e.to_string());
+            bail!(
+                "{file}: {label}, field '{field}': {}",
+                error.unwrap_or_default()
+            );
+        }
+    }
+
+    // The fields given by pair, and the pairs each lists.
+    let mut keyed: Vec<(&str, Vec<(usize, usize)>)> = Vec::new();
+    for (field, param) in [
+        ("retention", &movement.retention),
+        ("cost", &movement.cost),
+        ("max", &movement.max),
+    ] {
+        let Some(Param::ByRegion(table)) = param else {
+            continue;
+        };
+        let mut listed = Vec::new();
+        for key in table.keys() {
+            let Some((from, to)) = parse_pair_key(key) else {
+                bail!(
+                    "{file}: {label}, field '{field}': '{key}' is not a pair of regions: a move between regions takes a number, a list per period, a table keyed \"from->to\" (e.g. \"{}->{}\") or a matrix CSV",
+                    ids[0],
+                    ids[ids.len().min(2) - 1]
+                );
+            };
+            listed.push(pair_of(field, from, to)?);
+        }
+        keyed.push((field, listed));
+    }
+    let (mut pairs, explicit) = match &movement.pairs {
+        Some(list) => {
+            let mut pairs = Vec::new();
+            for entry in list {
+                let [from, to] = entry.as_slice() else {
+                    bail!(
+                        "{file}: {label}, field 'pairs': expected each pair as [\"from_region\", \"to_region\"], got a list of {} id(s)",
+                        entry.len()
+                    );
+                };
+                let pair = pair_of("pairs", from, to)?;
+                if pairs.contains(&pair) {
+                    bail!(
+                        "{file}: {label}, field 'pairs': the pair '{}' is listed twice",
+                        pair_name(pair)
+                    );
+                }
+                pairs.push(pair);
+            }
+            if pairs.is_empty() {
+                bail!("{file}: {label}, field 'pairs': expected at least one pair (leave `pairs` out for every pair)");
+            }
+            (pairs, true)
+        }
+        None => match keyed.first() {
+            Some((_, listed)) => (listed.clone(), true),
+            None => {
+                let all = joined
+                    .iter()
+                    .flat_map(|&from| joined.iter().map(move |&to| (from, to)))
+                    .filter(|(from, to)| from != to)
+                    .collect();
+                (all, false)
+            }
+        },
+    };
+    for (field, listed) in &keyed {
+        if let Some(&stray) = listed.iter().find(|pair| !pairs.contains(pair)) {
+            bail!(
+                "{file}: {label}, field '{field}': the pair '{}' is not one of the move's pairs ({})",
+                pair_name(stray),
+                pairs
+                    .iter()
+                    .map(|&pair| pair_name(pair))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    pairs.sort_unstable();
+
+    let mut moves = Vec::new();
+    for (from_region, to_region) in pairs {
+        let pair_label = format!(
+            "{label} from region '{}' to region '{}'",
+            ids[from_region], ids[to_region]
+        );
+        let ends = (
+            group_x.find(&movement.from, Some(from_region)),
+            group_x.find(&movement.to, Some(to_region)),
+        );
+        let (from, to) = match ends {
+            (Ok(from), Ok(to)) => (from, to),
+            // Without a list of pairs, a pair where a group is missing
+            // does not exist.
+            _ if !explicit => continue,
+            (Err(error), _) => bail!("{file}: {pair_label}, field 'from': {error}"),
+            (_, Err(error)) => bail!("{file}: {pair_label}, field 'to': {error}"),
+        };
+        checker.region = Some(from_region);
+        checker.pair = Some((from_region, to_region));
+        let retention_rate =
+            checker.rate(&pair_label, "retention", movement.retention.as_ref(), 1.0)?;
+        let cost_per_move =
+            checker.non_negative(&pair_label, "cost", movement.cost.as_ref(), 0.0)?;
+        let max_fte = checker.optional_non_negative(&pair_label, "max", movement.max.as_ref())?;
+        moves.push(Move {
+            id: id.to_string(),
+            name: movement.name.clone().unwrap_or_else(|| id.to_string()),
+            region: Some(from_region),
+            key: format!("{id},{},{}", ids[from_region], ids[to_region]),
+            from,
+            to,
+            between: Some((from_region, to_region)),
+            retention_rate,
+            cost_per_move,
+            max_fte,
+        });
+    }
+    checker.pair = None;
+    checker.region = None;
+    if moves.is_empty() {
+        bail!(
+            "{file}: {label}, field 'between_regions': no pair of distinct regions has group '{}' in the first and group '{}' in the second",
+            movement.from,
+            movement.to
+        );
+    }
+    Ok(moves)
+}
+
 fn check_unique(file: &str, kind: &str, ids: &[&str]) -> Result<()> {
     for (index, id) in ids.iter().enumerate() {
         if id.is_empty() {
@@ -1399,6 +1604,9 @@ struct Checker<'a> {
     region_ids: Vec<String>,
     /// The region of the entity being checked: a value by region picks it.
     region: Option<usize>,
+    /// The pair of regions of a move between regions being checked: a
+    /// table keyed `from->to` picks it.
+    pair: Option<(usize, usize)>,
 }
 
 impl Checker<'_> {
@@ -1436,6 +1644,33 @@ impl Checker<'_> {
         })
     }
 
+    /// The value of a table keyed `from->to` for the pair being checked
+    /// (the keys are checked by `build_moves_between_regions`).
+    fn pick_pair<'p, T>(
+        &self,
+        label: &str,
+        field: &str,
+        table: &'p std::collections::BTreeMap<String, T>,
+        (from, to): (usize, usize),
+    ) -> Result<&'p T> {
+        let key = format!("{}->{}", self.region_ids[from], self.region_ids[to]);
+        table
+            .iter()
+            .find(|(candidate, _)| {
+                parse_pair_key(candidate).is_some_and(|(a, b)| {
+                    format!("{a}->{b}") == key
+                })
+            })
+            .map(|(_, value)| value)
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: {label}, field '{field}': no value for the pair '{key}' (the table gives {}; every pair of the move needs one)",
+                    self.file,
+                    table.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+                )
+            })
+    }
+
     /// A plain number that may be given by region.
     fn number(&self, label: &str, field: &str, number: &Number) -> Result<f64> {
         match number {
@@ -1457,7 +1692,10 @@ impl Checker<'_> {
         let count = self.periods.len();
         let param = match param {
             Param::ByRegion(table) => {
-                let inner = self.pick_region(label, field, table)?;
+                let inner = match self.pair {
+                    Some(pair) => self.pick_pair(label, field, table, pair)?,
+                    None => self.pick_region(label, field, table)?,
+                };
                 if let Param::ByRegion(_) = inner {
                     bail!("{file}: {label}, field '{field}': expected a number, a list or a CSV path for each region, not another table");
                 }
@@ -1665,6 +1903,14 @@ fn resolve_quantity(
     };
     let arguments = &reference.arguments;
     let name = reference.name.as_str();
+    if reference
+        .region_pairs
+        .iter()
+        .enumerate()
+        .any(|(position, pair)| pair.is_some() && (name != "move" || position > 0))
+    {
+        bail!("'@ a -> b' selects moves between two regions; {name} takes '@ region'");
+    }
     let arity = |allowed: &[usize]| -> Result<()> {
         if allowed.contains(&arguments.len()) {
             Ok(())
@@ -1750,6 +1996,9 @@ fn resolve_quantity(
         }
         "move" => {
             arity(&[1])?;
+            if let Some(Some(pair)) = reference.region_pairs.first() {
+                return resolve_moves_between(model, &arguments[0], pair);
+            }
             let selection: Selection = match &arguments[0] {
                 Argument::All => {
                     let filter = filter(0)?;
@@ -1873,6 +2122,76 @@ fn resolve_quantity(
             }
         }
     })
+}
+
+/// `move(x @ a -> b)`: the moves between regions x selects (`*`, a move id
+/// or a link of groups) that leave region a for region b (`*`: any). An
+/// explicit `@ a -> b` is kept in a `per_region` condition. A move id or a
+/// link with no such move between regions is an error.
+fn resolve_moves_between(
+    model: &Model,
+    argument: &Argument,
+    (from_region, to_region): &expr::RegionPair,
+) -> Result<Quantity> {
+    let region_ids: Vec<&str> = model.regions.iter().map(|r| r.id.as_str()).collect();
+    let region = |wanted: &Option<String>| -> Result<Option<usize>> {
+        match wanted {
+            None => Ok(None),
+            Some(_) if region_ids.is_empty() => {
+                bail!("'@ a -> b' selects moves between regions, but the model declares no [[region]]")
+            }
+            Some(id) => lookup(&region_ids, id, "region").map(Some),
+        }
+    };
+    let (from_index, to_index) = (region(from_region)?, region(to_region)?);
+    let named = match argument {
+        Argument::All => None,
+        Argument::Id(id) => {
+            let mut ids: Vec<&str> = model.moves.iter().map(|m| m.id.as_str()).collect();
+            ids.dedup();
+            lookup(&ids, id, "move")?;
+            Some(format!("move '{id}'"))
+        }
+        Argument::Link(from, to) => {
+            let mut group_ids: Vec<&str> = model.groups.iter().map(|g| g.id.as_str()).collect();
+            group_ids.dedup();
+            for id in [from, to].into_iter().flatten() {
+                lookup(&group_ids, id, "group")?;
+            }
+            Some(format!(
+                "move from '{}' to '{}'",
+                from.as_deref().unwrap_or("*"),
+                to.as_deref().unwrap_or("*")
+            ))
+        }
+    };
+    let selection: Selection = model
+        .moves
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| match argument {
+            Argument::All => true,
+            Argument::Id(id) => m.id == *id,
+            Argument::Link(from, to) => {
+                from.as_deref().is_none_or(|f| model.groups[m.from].id == f)
+                    && to.as_deref().is_none_or(|t| model.groups[m.to].id == t)
+            }
+        })
+        .filter(|(_, m)| {
+            m.between.is_some_and(|(a, b)| {
+                from_index.is_none_or(|f| f == a) && to_index.is_none_or(|t| t == b)
+            })
+        })
+        .map(|(index, _)| index)
+        .collect();
+    if let (Some(named), true) = (named, selection.is_empty()) {
+        bail!(
+            "no {named} between regions from '{}' to '{}' (a move joins regions with between_regions = true, for the pairs it lists)",
+            from_region.as_deref().unwrap_or("*"),
+            to_region.as_deref().unwrap_or("*")
+        );
+    }
+    Ok(Quantity::Move(selection))
 }
 
 /// `cost` (cash plus penalty) is written as an empty category list; expand it.

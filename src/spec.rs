@@ -239,16 +239,27 @@ pub struct PipelineSpec {
     pub in_training: Cohorts,
 }
 
-/// `[[move]]`: a link along which staff move between groups.
+/// `[[move]]`: a link along which staff move between groups, within each
+/// region, or (with `between_regions = true`) from one region to another.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MoveSpec {
     pub id: Option<String>,
     pub name: Option<String>,
-    /// The regions the move exists in (default: every region).
+    /// The regions the move exists in (default: every region); for a move
+    /// between regions, the regions it may join.
     pub regions: Option<Vec<String>>,
     pub from: String,
     pub to: String,
+    /// Mobility: one move per ordered pair of distinct regions, from `from`
+    /// in the first region to `to` in the second (which may be the same
+    /// group id).
+    #[serde(default)]
+    pub between_regions: bool,
+    /// With `between_regions`: the ordered pairs `[from_region, to_region]`
+    /// that exist (default: those of a table or matrix by pair, else every
+    /// pair of distinct regions where both groups exist).
+    pub pairs: Option<Vec<Vec<String>>>,
     pub retention: Option<Param>,
     pub cost: Option<Param>,
     pub max: Option<Param>,
@@ -779,12 +790,19 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
     for movement in &mut spec.moves {
         let id = movement.effective_id();
         let label = format!("move '{id}'");
+        let between_regions = movement.between_regions;
         for (field, param) in [
             ("retention", &mut movement.retention),
             ("cost", &mut movement.cost),
             ("max", &mut movement.max),
         ] {
-            reader.resolve_optional(param, "move", &id, &label, field)?;
+            match param {
+                // A move between regions reads a CSV as a matrix by pair.
+                Some(inner) if between_regions => {
+                    reader.resolve_pairs(inner, &id, &label, field)?
+                }
+                _ => reader.resolve_optional(param, "move", &id, &label, field)?,
+            }
         }
     }
     for service in &mut spec.services {
@@ -881,6 +899,42 @@ impl SeriesReader<'_> {
             }
             Param::Scalar(_) | Param::Series(_) => {}
         }
+        Ok(())
+    }
+
+    /// As `resolve`, for a move between regions: a CSV reference is a
+    /// matrix by pair of regions (`from_region,to_region,value` or
+    /// `period,from_region,to_region,value`) and becomes a table keyed
+    /// `from->to`.
+    fn resolve_pairs(
+        &mut self,
+        param: &mut Param,
+        id: &str,
+        label: &str,
+        field: &str,
+    ) -> Result<()> {
+        let Param::File(relative) = param else {
+            return self.resolve(param, "move", id, label, field);
+        };
+        let csv_path = self
+            .locate(relative)
+            .with_context(|| format!("{}: {label}, field '{field}'", self.model_file.display()))?;
+        let by_pair = read_pair_csv(&csv_path, id, self.periods).with_context(|| {
+            format!(
+                "{}: {label}, field '{field}': reading {}",
+                self.model_file.display(),
+                csv_path.display()
+            )
+        })?;
+        if !self.inputs.contains(&csv_path) {
+            self.inputs.push(csv_path);
+        }
+        *param = Param::ByRegion(
+            by_pair
+                .into_iter()
+                .map(|(pair, series)| (pair, Param::Series(series)))
+                .collect(),
+        );
         Ok(())
     }
 
@@ -1085,4 +1139,143 @@ pub fn read_csv_series(path: &Path, kind: &str, id: &str, periods: &[String]) ->
         return Ok(CsvSeries::One(aligned.remove("").unwrap_or_default()));
     }
     Ok(CsvSeries::ByRegion(aligned))
+}
+
+/// The header a matrix by pair of regions has, for messages.
+const PAIR_HEADER: &str =
+    "`from_region,to_region,value` (one value per pair) or `period,from_region,to_region,value` (one per pair and period), optionally with a `move` column";
+
+/// Reads a matrix by pair of regions for a move between regions: columns
+/// `from_region,to_region,value` (a constant per pair) or
+/// `period,from_region,to_region,value`, and optionally `move` (rows of
+/// other moves are ignored). Gives `from->to` → series; every pair listed
+/// must give every period once. Pairs left out are not in the result (the
+/// model reads them as "no move").
+pub fn read_pair_csv(
+    path: &Path,
+    id: &str,
+    periods: &[String],
+) -> Result<BTreeMap<String, Vec<f64>>> {
+    use polars::prelude::*;
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|reader| reader.finish())
+        .map_err(|_| anyhow!("not a readable CSV file: expected a header row {PAIR_HEADER}"))?;
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    // As in `read_csv_series`, the header is never echoed.
+    let column = |name: &str| -> Result<Vec<Option<String>>> {
+        let series = frame.column(name).map_err(|_| {
+            anyhow!(
+                "expected a header row {PAIR_HEADER} (a matrix by pair of regions), but there is no column '{name}'{}",
+                did_you_mean(name, names.iter().map(String::as_str))
+            )
+        })?;
+        let text = series
+            .str()
+            .map_err(|error| anyhow!("column '{name}': {error}"))?;
+        Ok(text.iter().map(|cell| cell.map(str::to_string)).collect())
+    };
+    let from_column = column("from_region")?;
+    let to_column = column("to_region")?;
+    let value_column = column("value")?;
+    let has = |name: &str| names.iter().any(|n| n == name);
+    let period_column = if has("period") {
+        Some(column("period")?)
+    } else {
+        None
+    };
+    let move_column = if has("move") {
+        Some(column("move")?)
+    } else {
+        None
+    };
+    let expected = 3 + usize::from(period_column.is_some()) + usize::from(move_column.is_some());
+    if names.len() != expected {
+        bail!(
+            "expected a header row {PAIR_HEADER}, found {} columns",
+            names.len()
+        );
+    }
+    let cell = |column: &[Option<String>], row: usize| {
+        column[row].clone().unwrap_or_default().trim().to_string()
+    };
+    let mut by_pair: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
+    let mut seen_moves = std::collections::BTreeSet::new();
+    for row in 0..frame.height() {
+        let line = row + 2;
+        if let Some(moves) = &move_column {
+            let movement = cell(moves, row);
+            let matches = movement == id;
+            seen_moves.insert(movement);
+            if !matches {
+                continue;
+            }
+        }
+        let from = cell(&from_column, row);
+        let to = cell(&to_column, row);
+        if from.is_empty() || to.is_empty() {
+            bail!("line {line}: the from_region or to_region cell is empty");
+        }
+        let pair = format!("{from}->{to}");
+        let raw = cell(&value_column, row);
+        let value: f64 = raw
+            .parse()
+            .map_err(|_| anyhow!("line {line}: value '{raw}' is not a number"))?;
+        let values = by_pair
+            .entry(pair.clone())
+            .or_insert_with(|| vec![None; periods.len()]);
+        match &period_column {
+            Some(period_cells) => {
+                let period = cell(period_cells, row);
+                let Some(position) = periods.iter().position(|p| *p == period) else {
+                    bail!(
+                        "line {line}: period '{period}' is not one of the model's periods ({})",
+                        periods.join(", ")
+                    );
+                };
+                if values[position].is_some() {
+                    bail!("line {line}: period '{period}' appears twice for the pair '{pair}'");
+                }
+                values[position] = Some(value);
+            }
+            None => {
+                if values.iter().any(Option::is_some) {
+                    bail!("line {line}: the pair '{pair}' appears twice (without a period column each pair has one row)");
+                }
+                values.iter_mut().for_each(|v| *v = Some(value));
+            }
+        }
+    }
+    if move_column.is_some() && !seen_moves.contains(id) {
+        bail!(
+            "no rows for move '{id}'{}",
+            did_you_mean(id, seen_moves.iter().map(String::as_str))
+        );
+    }
+    let mut aligned = BTreeMap::new();
+    for (pair, values) in by_pair {
+        let missing: Vec<&str> = periods
+            .iter()
+            .zip(&values)
+            .filter(|(_, value)| value.is_none())
+            .map(|(period, _)| period.as_str())
+            .collect();
+        if !missing.is_empty() {
+            bail!(
+                "missing period(s) {} for the pair '{pair}'",
+                missing.join(", ")
+            );
+        }
+        aligned.insert(
+            pair,
+            values.into_iter().map(Option::unwrap_or_default).collect(),
+        );
+    }
+    Ok(aligned)
 }

@@ -21,7 +21,8 @@ pub struct Flow {
     pub group: usize,
     /// attrition, hire, new_starter_attrition, completion, move_in, move_out, intake, exit
     pub flow: &'static str,
-    /// The pool, pipeline or move the flow goes through ("" for attrition and exit).
+    /// The pool, pipeline or move the flow goes through ("" for attrition
+    /// and exit); a move between regions is `id@from_region->to_region`.
     pub channel: String,
     pub fte: f64,
 }
@@ -81,16 +82,30 @@ pub fn flows(solution: &Solution) -> Vec<Flow> {
                 }
             }
             for (move_index, movement) in model.moves.iter().enumerate() {
+                if movement.to != group_index && movement.from != group_index {
+                    continue;
+                }
                 let moved = value(vars.moves[move_index][period]);
+                // A move between regions is booked in both regions, its
+                // channel naming the pair: `relocation@london->north`.
+                let channel = match movement.between {
+                    Some((from, to)) => format!(
+                        "{}@{}->{}",
+                        movement.id,
+                        model.region_id(Some(from)),
+                        model.region_id(Some(to))
+                    ),
+                    None => movement.id.clone(),
+                };
                 if movement.to == group_index {
                     push(
                         "move_in",
-                        movement.id.clone(),
+                        channel.clone(),
                         movement.retention_rate[period] * moved,
                     );
                 }
                 if movement.from == group_index {
-                    push("move_out", movement.id.clone(), -moved);
+                    push("move_out", channel, -moved);
                 }
             }
             if let Some(exits) = &vars.exit[group_index] {
@@ -146,7 +161,8 @@ pub fn stocks_frame(solution: &Solution) -> Result<DataFrame> {
 
 /// flows.csv: signed flows by group, (region,) period and channel; the
 /// channel is the pool, pipeline or move id (of the group's region, or
-/// national).
+/// national), or for a move between regions `id@from_region->to_region`
+/// (booked as move_out in the first region and move_in in the second).
 pub fn flows_frame(solution: &Solution) -> Result<DataFrame> {
     let model = &solution.model;
     let all = flows(solution);

@@ -120,13 +120,39 @@ pub fn describe(model: &crate::model::Model, variables: usize, constraints: usiz
             .collect(),
     );
     let _ = writeln!(out, "  {count} pipelines: {shown}");
-    let (count, shown) = entities(
+    let (mut count, mut shown) = entities(
         model
             .moves
             .iter()
+            .filter(|m| m.between.is_none())
             .map(|m| (m.id.as_str(), m.region))
             .collect(),
     );
+    // A move between regions is listed once, with its pairs of regions.
+    let mut between: Vec<(&str, Vec<String>)> = Vec::new();
+    for movement in &model.moves {
+        let Some((from, to)) = movement.between else {
+            continue;
+        };
+        let pair = format!(
+            "{}->{}",
+            model.region_id(Some(from)),
+            model.region_id(Some(to))
+        );
+        match between.last_mut() {
+            Some((id, pairs)) if *id == movement.id => pairs.push(pair),
+            _ => between.push((movement.id.as_str(), vec![pair])),
+        }
+    }
+    for (id, pairs) in between {
+        count += 1;
+        let entry = format!("{id} (between regions: {})", pairs.join(", "));
+        shown = if shown == "none" {
+            entry
+        } else {
+            format!("{shown}, {entry}")
+        };
+    }
     let _ = writeln!(out, "  {count} moves: {shown}");
     let (count, shown) = entities(
         model
