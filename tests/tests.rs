@@ -6,6 +6,7 @@ mod hostile_input;
 mod impact;
 mod input_errors;
 mod known_optimum;
+mod mobility;
 mod names;
 mod output_safety;
 mod properties;
