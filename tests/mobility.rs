@@ -507,9 +507,13 @@ fn a_matrix_csv_with_a_bad_header_is_named() {
 /// missing from a second table, a key that is a region not a pair, a pair
 /// written with one region, `between_regions` without regions, and a
 /// direction that does not exist in an expression.
+/// One text edit of the fixture: (from, to).
+type Edit<'a> = Vec<(&'a str, &'a str)>;
+
 #[test]
 fn other_mobility_mistakes_are_named() {
-    let cases: Vec<(Vec<(&str, &str)>, Vec<&str>)> = vec![
+    // (edit of the fixture, what the message names besides file and move)
+    let cases: Vec<(Edit, Vec<&str>)> = vec![
         (
             vec![(
                 "cost = 50",
