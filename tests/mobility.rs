@@ -237,6 +237,61 @@ fn a_matrix_csv_and_the_equivalent_inline_table_give_the_same_plan() {
     }
 }
 
+/// Two periods (2026, 2027), London's demand growing 60 → 70, the cap on
+/// north->london 10 then 15 per period, from a matrix by period with a
+/// `move` column (rows of another move ignored; london->north left out, so
+/// that pair has no move) and from the table `{ "north->london" = [10, 15] }`.
+/// Derivation: 2026: 10 relocations (cap) and 10 hires; London 60, North
+/// 40. Salary 7200 + 4000, moves 500, hires 2000: 13700. 2027: London needs
+/// 10 more; the North has 40 − 20 = 20 to spare and the cap is 15, so 10
+/// relocations; London 70, North 30. Salary 8400 + 3000, moves 500: 11900.
+/// Objective 25600.
+/// Shadow price of move_cap[relocation,north,london,2026]: one more move in
+/// 2026 replaces a hire (−200) and the North pays one salary fewer in both
+/// years (−100 − 100), for +50: −350 ⇒ 350 (staff stay moved). Finite
+/// difference: a cap of 11 in 2026 ⇒ 25250.
+#[test]
+fn a_matrix_by_period_with_a_move_column_caps_each_period() {
+    let edits = |max: &'static str| {
+        vec![
+            ("periods = [\"2026\"]", "periods = [\"2026\", \"2027\"]"),
+            (
+                "demand = { london = 60, north = 20 }",
+                "demand = { london = [60, 70], north = 20 }",
+            ),
+            ("cost = 50", max),
+        ]
+    };
+    let matrix = solve_edited(
+        FIXTURE,
+        &edits("cost = 50\nmax = \"mobility_max_two_periods.csv\""),
+    );
+    let table = solve_edited(
+        FIXTURE,
+        &edits("cost = 50\nmax = { \"north->london\" = [10, 15] }"),
+    );
+    for (name, plan) in [("matrix", &matrix), ("table", &table)] {
+        assert_eq!(plan.model.moves.len(), 1, "{name}: north->london only");
+        assert_series(plan, "move(relocation @ north -> london)", &[10.0, 10.0]);
+        assert_series(plan, "hire(nurse @ london)", &[10.0, 0.0]);
+        assert_series(plan, "stock(nurse @ north)", &[40.0, 30.0]);
+        assert_close_what(name, plan.objective, 25600.0, REL_TOL);
+        assert_shadow(plan, "move_cap[relocation,north,london,2026]", 350.0);
+        assert_shadow(plan, "move_cap[relocation,north,london,2027]", 0.0);
+    }
+    let looser = solve_edited(
+        FIXTURE,
+        &edits("cost = 50\nmax = { \"north->london\" = [11, 15] }"),
+    );
+    assert_close_what("cap 11 in 2026", looser.objective, 25250.0, REL_TOL);
+    assert_finite_difference(
+        "2026 cap 11 -> 10",
+        looser.objective,
+        matrix.objective,
+        350.0,
+    );
+}
+
 // ---------------------------------------------------------------------------
 // `@ a -> b` in conditions
 // ---------------------------------------------------------------------------
