@@ -11,10 +11,16 @@ use crate::spec::{did_you_mean, Cohorts, ConditionSpec, MoveSpec, Number, Param,
 /// A value per period.
 pub type Series = Vec<f64>;
 
-/// A number HiGHS can take as it is: finite and below 1e20 in magnitude
-/// (HiGHS reads 1e20 and above as infinity).
+/// The smallest magnitude of a non-zero number in a model: below it a
+/// coefficient or bound is noise to HiGHS, whose tolerances are 1e-7 to 1e-9.
+pub const MIN_MAGNITUDE: f64 = 1e-9;
+
+/// A number HiGHS can take as it is: finite, below 1e20 in magnitude (HiGHS
+/// reads 1e20 and above as infinity), and 0 or at least 1e-9 in magnitude.
 pub fn sane(value: f64) -> bool {
-    value.is_finite() && value.abs() < expr::MAX_MAGNITUDE
+    value.is_finite()
+        && value.abs() < expr::MAX_MAGNITUDE
+        && (value == 0.0 || value.abs() >= MIN_MAGNITUDE)
 }
 
 /// What an id may hold, for messages.
@@ -560,7 +566,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
         let opening = checker.number(&label, "opening", &group.opening)?;
         if !sane(opening) || opening < 0.0 {
             bail!(
-                "{}: expected a non-negative FTE below 1e20, got {}",
+                "{}: expected a non-negative FTE below 1e20 (and 0 or at least 1e-9), got {}",
                 at("opening"),
                 opening
             );
@@ -609,7 +615,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 let value = checker.number(&label, "terminal_value", number)?;
                 if !sane(value) || value < 0.0 {
                     bail!(
-                        "{}: expected a non-negative value per FTE below 1e20, got {value}",
+                        "{}: expected a non-negative value per FTE below 1e20 (and 0 or at least 1e-9), got {value}",
                         at("terminal_value")
                     );
                 }
@@ -690,7 +696,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
         let mut serves = Vec::new();
         for (service, efficiency) in pool.serves.entries() {
             if !sane(efficiency) || efficiency <= 0.0 {
-                bail!("{file}: {label}, field 'serves.{service}': expected a positive efficiency below 1e20, got {efficiency}");
+                bail!("{file}: {label}, field 'serves.{service}': expected a positive efficiency below 1e20 (and 0 or at least 1e-9), got {efficiency}");
             }
             // A regional pool serves its region's service; a national
             // pool the service in every region.
@@ -810,7 +816,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
         }
         if let Some(bad) = in_training.iter().find(|v| !sane(**v) || **v < 0.0) {
             bail!(
-                "{}: expected non-negative FTE below 1e20, got {bad}",
+                "{}: expected non-negative FTE below 1e20 (and 0 or at least 1e-9), got {bad}",
                 at("in_training")
             );
         }
@@ -922,7 +928,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 .map_err(|error| anyhow!("{}: {error}", at("staffed_by")))?;
             if !sane(*efficiency) || *efficiency <= 0.0 {
                 bail!(
-                    "{}: expected a positive efficiency below 1e20, got {efficiency}",
+                    "{}: expected a positive efficiency below 1e20 (and 0 or at least 1e-9), got {efficiency}",
                     at(&format!("staffed_by.{group}"))
                 );
             }
@@ -1127,7 +1133,7 @@ fn build_condition(
     }
     if let Some(penalty) = spec.penalty {
         if !sane(penalty) || penalty < 0.0 {
-            bail!("{file}: {label}, field 'penalty': expected a non-negative cost per unit below 1e20, got {penalty}");
+            bail!("{file}: {label}, field 'penalty': expected a non-negative cost per unit below 1e20 (and 0 or at least 1e-9), got {penalty}");
         }
     }
     Ok(Condition {
@@ -1722,7 +1728,7 @@ impl Checker<'_> {
         };
         if let Some(position) = values.iter().position(|v| !sane(*v)) {
             bail!(
-                "{file}: {label}, field '{field}': expected a finite number below 1e20 in magnitude in {}, got {}",
+                "{file}: {label}, field '{field}': expected a finite number below 1e20 in magnitude (and 0 or at least 1e-9) in {}, got {}",
                 self.periods[position],
                 values[position]
             );
@@ -1818,7 +1824,7 @@ pub fn parse_expression_in(model: &Model, text: &str, region: Option<usize>) -> 
         expr::parse(text).map_err(|error| anyhow!("cannot parse \"{shown}\" at {error}"))?;
     if !sane(form.constant) {
         bail!(
-            "in \"{shown}\": the constant {} is too large: numbers must be below 1e20 in magnitude",
+            "in \"{shown}\": the constant {} is out of range: numbers must be below 1e20 in magnitude and, unless 0, at least 1e-9",
             form.constant
         );
     }
@@ -1826,7 +1832,7 @@ pub fn parse_expression_in(model: &Model, text: &str, region: Option<usize>) -> 
     for (coefficient, reference) in form.terms {
         if !sane(coefficient) {
             bail!(
-                "in \"{shown}\" at column {}: the coefficient {coefficient} is too large: numbers must be below 1e20 in magnitude",
+                "in \"{shown}\" at column {}: the coefficient {coefficient} is out of range: numbers must be below 1e20 in magnitude and, unless 0, at least 1e-9",
                 reference.column
             );
         }

@@ -370,6 +370,59 @@ fn numbers_of_1e20_and_more_are_refused_naming_entity_and_field() {
     assert_mentions(&message, &[FILE, "group 'staff_nurse'", "field 'salary'"]);
 }
 
+/// Below 1e-9 a non-zero number is noise to HiGHS (its feasibility and
+/// optimality tolerances are 1e-7 to 1e-9): refused, naming entity and field;
+/// an exact 0 is fine.
+#[test]
+fn non_zero_numbers_below_1e_9_are_refused_naming_entity_and_field() {
+    for (from, to, entity, field) in [
+        (
+            "salary = 45000",
+            "salary = 1e-12",
+            "group 'staff_nurse'",
+            "field 'salary'",
+        ),
+        (
+            "attrition = 0.09",
+            "attrition = [0.09, 5e-10, 0.09]",
+            "group 'health_visitor'",
+            "field 'attrition'",
+        ),
+        (
+            "demand = [30, 31, 32]",
+            "demand = [30, -1e-15, 32]",
+            "service 'health_visiting'",
+            "field 'demand'",
+        ),
+    ] {
+        let message = error_of(&edited(from, to), None, &[]);
+        assert_mentions(&message, &[FILE, entity, field, "1e-9"]);
+    }
+    let text = edited(
+        r#"expr = "stock(health_visitor)""#,
+        r#"expr = "1e-6 * 1e-6 * stock(health_visitor)""#,
+    );
+    let message = error_of(&text, None, &[]);
+    assert_mentions(
+        &message,
+        &[FILE, "target 'hv_growth'", "field 'expr'", "1e-9"],
+    );
+    load_str(
+        &edited("salary = 45000", "salary = 0"),
+        Path::new(FILE),
+        None,
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    load_str(
+        &edited("salary = 45000", "salary = 1e-9"),
+        Path::new(FILE),
+        None,
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+}
+
 // ---------------------------------------------------------------------------
 // expressions that used to overflow the stack
 // ---------------------------------------------------------------------------
