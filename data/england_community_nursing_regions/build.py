@@ -108,6 +108,8 @@ SERVICE_BASIS = {"health_visiting": "hv_may2010", "school_nursing": "births_2009
                  "district_nursing": "pop85_2010", "acute_adult": "pop65_2010",
                  "mental_health": "pop_2017", "general_practice_nursing": "pop_2017"}
 POOL_BASIS = {"return_to_practice": "staff_2010", "experienced": "staff_2010",
+              # international: used only by the sensitivity in NOTES.md section 6
+              "international": "staff_2010",
               "agency": "staff_2010"}
 
 
