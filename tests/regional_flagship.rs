@@ -94,11 +94,20 @@ fn parameter_bases() -> BTreeMap<(String, String), String> {
     read_csv("sources.csv")
         .into_iter()
         .filter(|r| r["kind"] == "parameter")
-        .map(|r| ((r["parameter"].clone(), r["entity"].clone()), r["value"].clone()))
+        .map(|r| {
+            (
+                (r["parameter"].clone(), r["entity"].clone()),
+                r["value"].clone(),
+            )
+        })
         .collect()
 }
 
-fn sum_by<T>(items: &[T], id: impl Fn(&T) -> &str, value: impl Fn(&T) -> f64) -> BTreeMap<String, f64> {
+fn sum_by<T>(
+    items: &[T],
+    id: impl Fn(&T) -> &str,
+    value: impl Fn(&T) -> f64,
+) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
     for item in items {
         *out.entry(id(item).to_string()).or_insert(0.0) += value(item);
@@ -106,11 +115,17 @@ fn sum_by<T>(items: &[T], id: impl Fn(&T) -> &str, value: impl Fn(&T) -> f64) ->
     out
 }
 
-fn sum_series_by<T>(items: &[T], id: impl Fn(&T) -> &str, value: impl Fn(&T) -> Vec<f64>) -> BTreeMap<String, Vec<f64>> {
+fn sum_series_by<T>(
+    items: &[T],
+    id: impl Fn(&T) -> &str,
+    value: impl Fn(&T) -> Vec<f64>,
+) -> BTreeMap<String, Vec<f64>> {
     let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for item in items {
         let v = value(item);
-        let entry = out.entry(id(item).to_string()).or_insert_with(|| vec![0.0; v.len()]);
+        let entry = out
+            .entry(id(item).to_string())
+            .or_insert_with(|| vec![0.0; v.len()]);
         for (e, x) in entry.iter_mut().zip(v) {
             *e += x;
         }
@@ -119,7 +134,11 @@ fn sum_series_by<T>(items: &[T], id: impl Fn(&T) -> &str, value: impl Fn(&T) -> 
 }
 
 #[track_caller]
-fn assert_same_sums(what: &str, regional: &BTreeMap<String, Vec<f64>>, national: &BTreeMap<String, Vec<f64>>) {
+fn assert_same_sums(
+    what: &str,
+    regional: &BTreeMap<String, Vec<f64>>,
+    national: &BTreeMap<String, Vec<f64>>,
+) {
     assert_eq!(
         regional.keys().collect::<Vec<_>>(),
         national.keys().collect::<Vec<_>>(),
@@ -171,7 +190,12 @@ fn every_region_opening_is_the_national_opening_times_its_documented_share() {
     for group in &national.groups {
         let basis = bases
             .get(&("group.opening".to_string(), group.id.clone()))
-            .unwrap_or_else(|| panic!("sources.csv names no basis for group.opening of {}", group.id));
+            .unwrap_or_else(|| {
+                panic!(
+                    "sources.csv names no basis for group.opening of {}",
+                    group.id
+                )
+            });
         let mut total_share = 0.0;
         for g in regional.groups.iter().filter(|g| g.id == group.id) {
             let region = regional.region_id(g.region).to_string();
@@ -213,8 +237,16 @@ fn national_sums_of_openings_and_demand_equal_the_national_flagship() {
         );
         assert_same_sums(
             &what("hire_max"),
-            &sum_series_by(&regional.groups, |g| &g.id, |g| g.hire_max_fte.clone().unwrap_or_default()),
-            &sum_series_by(&national.groups, |g| &g.id, |g| g.hire_max_fte.clone().unwrap_or_default()),
+            &sum_series_by(
+                &regional.groups,
+                |g| &g.id,
+                |g| g.hire_max_fte.clone().unwrap_or_default(),
+            ),
+            &sum_series_by(
+                &national.groups,
+                |g| &g.id,
+                |g| g.hire_max_fte.clone().unwrap_or_default(),
+            ),
         );
         assert_same_sums(
             &what("pool supply"),
@@ -223,18 +255,42 @@ fn national_sums_of_openings_and_demand_equal_the_national_flagship() {
         );
         assert_same_sums(
             &what("pipeline capacity"),
-            &sum_series_by(&regional.pipelines, |p| &p.id, |p| p.capacity.clone().unwrap_or_default()),
-            &sum_series_by(&national.pipelines, |p| &p.id, |p| p.capacity.clone().unwrap_or_default()),
+            &sum_series_by(
+                &regional.pipelines,
+                |p| &p.id,
+                |p| p.capacity.clone().unwrap_or_default(),
+            ),
+            &sum_series_by(
+                &national.pipelines,
+                |p| &p.id,
+                |p| p.capacity.clone().unwrap_or_default(),
+            ),
         );
         assert_same_sums(
             &what("in training at the start"),
-            &sum_series_by(&regional.pipelines, |p| &p.id, |p| p.opening_cohorts.clone()),
-            &sum_series_by(&national.pipelines, |p| &p.id, |p| p.opening_cohorts.clone()),
+            &sum_series_by(
+                &regional.pipelines,
+                |p| &p.id,
+                |p| p.opening_cohorts.clone(),
+            ),
+            &sum_series_by(
+                &national.pipelines,
+                |p| &p.id,
+                |p| p.opening_cohorts.clone(),
+            ),
         );
         assert_same_sums(
             &what("move max"),
-            &sum_series_by(&regional.moves, |m| &m.id, |m| m.max_fte.clone().unwrap_or_default()),
-            &sum_series_by(&national.moves, |m| &m.id, |m| m.max_fte.clone().unwrap_or_default()),
+            &sum_series_by(
+                &regional.moves,
+                |m| &m.id,
+                |m| m.max_fte.clone().unwrap_or_default(),
+            ),
+            &sum_series_by(
+                &national.moves,
+                |m| &m.id,
+                |m| m.max_fte.clone().unwrap_or_default(),
+            ),
         );
     }
 }
@@ -281,7 +337,12 @@ fn sources_list_every_region_and_every_by_region_parameter() {
     };
     let mut used: BTreeSet<(String, String)> = BTreeSet::new();
     for kind in ["group", "pool", "pipeline", "move", "service"] {
-        for entity in doc.get(kind).and_then(|v| v.as_array()).into_iter().flatten() {
+        for entity in doc
+            .get(kind)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
             let entity = entity.as_table().expect("an entity table");
             let id = entity["id"].as_str().expect("an id").to_string();
             for (field, value) in entity {
@@ -291,7 +352,12 @@ fn sources_list_every_region_and_every_by_region_parameter() {
             }
         }
     }
-    for scenario in doc.get("scenario").and_then(|v| v.as_array()).into_iter().flatten() {
+    for scenario in doc
+        .get("scenario")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
         let set = scenario.get("set").and_then(|s| s.as_table());
         for (path, value) in set.into_iter().flatten() {
             if is_regional(value) {
@@ -307,7 +373,10 @@ fn sources_list_every_region_and_every_by_region_parameter() {
 
     let bases = parameter_bases();
     let missing: Vec<_> = used.iter().filter(|k| !bases.contains_key(*k)).collect();
-    assert!(missing.is_empty(), "by-region parameters without a sources row: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "by-region parameters without a sources row: {missing:?}"
+    );
 
     let sources = read_csv("sources.csv");
     let shares = shares();
@@ -315,21 +384,31 @@ fn sources_list_every_region_and_every_by_region_parameter() {
         for region in SHAS {
             let row = sources
                 .iter()
-                .find(|r| r["kind"] == "figure" && &r["parameter"] == basis && r["region"] == region)
+                .find(|r| {
+                    r["kind"] == "figure" && &r["parameter"] == basis && r["region"] == region
+                })
                 .unwrap_or_else(|| panic!("sources.csv has no figure of {basis} for {region}"));
             assert!(
                 ["A", "B", "C"].contains(&row["grade"].as_str()),
                 "{basis} {region}: grade {:?}",
                 row["grade"]
             );
-            assert!(!row["date"].is_empty() && !row["source"].is_empty(), "{basis} {region}");
-            assert!(shares.contains_key(&(basis.clone(), region.to_string())), "{basis} {region} not in shares.csv");
+            assert!(
+                !row["date"].is_empty() && !row["source"].is_empty(),
+                "{basis} {region}"
+            );
+            assert!(
+                shares.contains_key(&(basis.clone(), region.to_string())),
+                "{basis} {region} not in shares.csv"
+            );
         }
         for (b, region) in shares.keys() {
             if b == basis {
                 let figure: f64 = sources
                     .iter()
-                    .find(|r| r["kind"] == "figure" && &r["parameter"] == b && &r["region"] == region)
+                    .find(|r| {
+                        r["kind"] == "figure" && &r["parameter"] == b && &r["region"] == region
+                    })
                     .map(|r| r["value"].parse().expect("a number"))
                     .expect("a figure row");
                 let used: f64 = read_csv("shares.csv")
@@ -337,11 +416,20 @@ fn sources_list_every_region_and_every_by_region_parameter() {
                     .find(|r| &r["basis"] == b && &r["region"] == region)
                     .map(|r| r["figure"].parse().expect("a number"))
                     .expect("a shares row");
-                assert!((figure - used).abs() < 1e-6, "{b} {region}: sources {figure}, shares {used}");
+                assert!(
+                    (figure - used).abs() < 1e-6,
+                    "{b} {region}: sources {figure}, shares {used}"
+                );
             }
         }
     }
-    for row in sources.iter().filter(|r| r["kind"] == "figure" && r["grade"] != "C") {
-        assert!(row["url"].starts_with("http"), "a published figure without a URL: {row:?}");
+    for row in sources
+        .iter()
+        .filter(|r| r["kind"] == "figure" && r["grade"] != "C")
+    {
+        assert!(
+            row["url"].starts_with("http"),
+            "a published figure without a URL: {row:?}"
+        );
     }
 }
