@@ -10,6 +10,7 @@ mod mobility;
 mod names;
 mod output_safety;
 mod properties;
+mod regional_flagship;
 mod regions;
 mod solver;
 mod util;
