@@ -173,8 +173,8 @@ pub fn impact_document(impact: &Impact) -> Document {
                 "{} in post, {headline_label} (FTE)",
                 impact.target_group_name
             ),
-            format_number(impact.groups[impact.target_group].stock_base[headline]),
-            format_number(impact.groups[impact.target_group].stock_policy[headline]),
+            format_number(impact.target().stock_base[headline]),
+            format_number(impact.target().stock_policy[headline]),
             signed(gained),
         ],
         vec![
@@ -510,8 +510,8 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
         ("target_group", f64::NAN, f64::NAN, f64::NAN),
         (
             "target_group_fte_at_headline",
-            impact.groups[impact.target_group].stock_base[impact.headline_period],
-            impact.groups[impact.target_group].stock_policy[impact.headline_period],
+            impact.target().stock_base[impact.headline_period],
+            impact.target().stock_policy[impact.headline_period],
             gained,
         ),
         (
@@ -701,7 +701,7 @@ pub fn headline_value(impact: &Impact) -> serde_json::Value {
     use serde_json::json;
     let finite = |value: f64| value.is_finite().then_some(value);
     let headline = impact.headline_period;
-    let group = &impact.groups[impact.target_group];
+    let group = impact.target();
     let gained = impact.target_change_at_headline();
     let years = impact.target_fte_years();
     let (base_cash, policy_cash) = impact.cash_by_period();
