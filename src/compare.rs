@@ -253,13 +253,36 @@ impl Impact {
         list
     }
 
-    /// The service that loses most care nationally, its region that loses
-    /// most, and that region's change over the horizon (FTE-years). None
-    /// without regions or when no service loses.
+    /// The services that lose care in at least one region, each with its
+    /// regions ranked largest loss first (FTE-years over the horizon): the
+    /// services that lose most nationally first, then by their largest
+    /// regional loss (a service may lose in one region what it gains in
+    /// another). Empty without regions.
+    pub fn regional_losers(&self) -> Vec<(&ServiceImpact, Vec<(&ServiceImpact, f64)>)> {
+        let mut list: Vec<(&ServiceImpact, f64, Vec<(&ServiceImpact, f64)>)> = self
+            .services
+            .iter()
+            .map(|s| {
+                (
+                    s,
+                    s.delivered_change().iter().sum::<f64>(),
+                    self.service_by_region(&s.id),
+                )
+            })
+            .filter(|(_, _, regions)| regions.first().is_some_and(|(_, c)| *c < -1e-6))
+            .collect();
+        list.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.2[0].1.total_cmp(&b.2[0].1)));
+        list.into_iter()
+            .map(|(s, _, regions)| (s, regions))
+            .collect()
+    }
+
+    /// The first of [`Impact::regional_losers`], the region where it loses
+    /// most, and that region's change over the horizon (FTE-years).
     pub fn worst_regional_loss(&self) -> Option<(&ServiceImpact, &ServiceImpact, f64)> {
-        let (service, _) = self.losers().into_iter().next()?;
-        let (regional, change) = self.service_by_region(&service.id).into_iter().next()?;
-        (change < -1e-6).then_some((service, regional, change))
+        let (service, regions) = self.regional_losers().into_iter().next()?;
+        let (region, change) = regions.into_iter().next()?;
+        Some((service, region, change))
     }
 }
 

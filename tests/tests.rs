@@ -9,6 +9,7 @@ mod known_optimum;
 mod names;
 mod output_safety;
 mod properties;
+mod regional_report;
 mod regions;
 mod solver;
 mod util;

@@ -187,9 +187,12 @@ fn regional_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         )?,
     ));
     let mut losses: Vec<(String, f64)> = Vec::new();
-    for (service, _) in impact.losers().into_iter().take(LOSING_SERVICES_CHARTED) {
-        let regions: Vec<(String, f64)> = impact
-            .service_by_region(&service.id)
+    for (service, regions) in impact
+        .regional_losers()
+        .into_iter()
+        .take(LOSING_SERVICES_CHARTED)
+    {
+        let regions: Vec<(String, f64)> = regions
             .into_iter()
             .map(|(s, change)| {
                 (
@@ -757,8 +760,11 @@ fn regions_section(document: &mut Document, impact: &Impact) {
     );
 
     document.heading(3, "Care delivered by service and region");
-    let mut ranked: Vec<&crate::compare::ServiceImpact> =
-        impact.losers().into_iter().map(|(s, _)| s).collect();
+    let mut ranked: Vec<&crate::compare::ServiceImpact> = impact
+        .regional_losers()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
     for service in &impact.services {
         if !ranked.iter().any(|s| s.id == service.id) {
             ranked.push(service);
@@ -834,7 +840,7 @@ fn regions_section(document: &mut Document, impact: &Impact) {
             })
             .collect(),
     );
-    if !impact.losers().is_empty() {
+    if !impact.regional_losers().is_empty() {
         document.chart(
             "regions_services",
             format!(
