@@ -140,6 +140,9 @@ fn difference(policy: &[f64], base: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// The regional copies of one service with their change over the horizon.
+pub type RegionalChanges<'a> = Vec<(&'a ServiceImpact, f64)>;
+
 impl Impact {
     /// Whether the model has regions (and the impact regional views).
     pub fn has_regions(&self) -> bool {
@@ -258,8 +261,8 @@ impl Impact {
     /// services that lose most nationally first, then by their largest
     /// regional loss (a service may lose in one region what it gains in
     /// another). Empty without regions.
-    pub fn regional_losers(&self) -> Vec<(&ServiceImpact, Vec<(&ServiceImpact, f64)>)> {
-        let mut list: Vec<(&ServiceImpact, f64, Vec<(&ServiceImpact, f64)>)> = self
+    pub fn regional_losers(&self) -> Vec<(&ServiceImpact, RegionalChanges<'_>)> {
+        let mut list: Vec<(&ServiceImpact, f64, RegionalChanges<'_>)> = self
             .services
             .iter()
             .map(|s| {
@@ -768,7 +771,14 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
     let mut losers_at_headline = losers_at_headline;
     losers_at_headline.sort_by(|a, b| a.1.total_cmp(&b.1));
     if losers.is_empty() {
-        lines.push("No service delivers less care than under the base.".to_string());
+        lines.push(format!(
+            "No service delivers less care{} than under the base.",
+            if impact.has_regions() {
+                " nationally"
+            } else {
+                ""
+            }
+        ));
     } else {
         for (service, change) in losers.iter().take(3) {
             lines.push(format!(

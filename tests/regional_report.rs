@@ -149,18 +149,17 @@ fn assert_channels_tie_out(impact: &Impact) {
     );
     let mut checked = 0;
     for (group, channels) in pairs {
-        let change = group.change();
-        for period in 0..impact.periods.len() {
+        assert_eq!(group.change().len(), impact.periods.len());
+        for (period, change) in group.change().into_iter().enumerate() {
             let cumulated: f64 = channels
                 .iter()
                 .map(|c| c.change_by_period[..=period].iter().sum::<f64>())
                 .sum();
             assert!(
-                (cumulated - change[period]).abs() < 1e-6,
-                "group {} region {:?} period {period}: channels {cumulated}, stock change {}",
+                (cumulated - change).abs() < 1e-6,
+                "group {} region {:?} period {period}: channels {cumulated}, stock change {change}",
                 group.id,
                 group.region,
-                change[period]
             );
         }
         checked += 1;

@@ -156,9 +156,8 @@ fn bars(title: &str, bars: &[(String, f64)], axis: &str) -> Result<Chart> {
     charts::horizontal_bars(title, &labels, axis, &values)
 }
 
-/// Most services in the regional losses chart, and most regions shown for
-/// each (the rest as "other regions"): at most 4 × 3 = 12 bars.
-const LOSING_SERVICES_CHARTED: usize = 4;
+/// Most bars for one service in the regional losses chart (the regions that
+/// changed most, the rest as "all other regions").
 const REGIONS_PER_SERVICE: usize = 3;
 
 /// The regional charts: the target group's gain by region, ranked
@@ -186,14 +185,13 @@ fn regional_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
             &format!("FTE, {} minus {}", impact.policy, impact.base),
         )?,
     ));
+    // The services that lose somewhere, in order, each with its regions
+    // that changed (ranked, the smaller ones summed), while the bars fit.
     let mut losses: Vec<(String, f64)> = Vec::new();
-    for (service, regions) in impact
-        .regional_losers()
-        .into_iter()
-        .take(LOSING_SERVICES_CHARTED)
-    {
+    for (service, regions) in impact.regional_losers() {
         let regions: Vec<(String, f64)> = regions
             .into_iter()
+            .filter(|(_, change)| change.abs() > 1e-6)
             .map(|(s, change)| {
                 (
                     format!("{}: {}", service.name, impact.region_name(s.region)),
@@ -206,6 +204,9 @@ fn regional_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
             REGIONS_PER_SERVICE,
             &format!("regions ({})", service.name),
         );
+        if losses.len() + regions.len() > scale::MAX_BARS {
+            break;
+        }
         losses.extend(regions);
     }
     if !losses.is_empty() {
@@ -488,7 +489,17 @@ pub fn impact_document(impact: &Impact) -> Document {
         let mut rows: Vec<Vec<String>> = impact
             .channels
             .iter()
-            .filter(|c| c.change_to_headline.abs() > 1e-6)
+            .filter(|c| {
+                // A channel may cancel out nationally and move staff between regions.
+                c.change_to_headline.abs() > 1e-6
+                    || regional.iter().any(|(_, channels)| {
+                        channels.iter().any(|r| {
+                            r.flow == c.flow
+                                && r.channel == c.channel
+                                && r.change_to_headline.abs() > 1e-6
+                        })
+                    })
+            })
             .map(|c| {
                 let mut row = vec![c.label.clone()];
                 for (_, channels) in &regional {
@@ -592,7 +603,19 @@ pub fn impact_document(impact: &Impact) -> Document {
         literal(headline_label)
     ));
     let mut rows = Vec::new();
-    for (group, channels) in impact.groups.iter().zip(&impact.group_channels) {
+    // With regions, each group's national row, then its regions'.
+    let mut pairs = Vec::new();
+    for national in impact.groups.iter().zip(&impact.group_channels) {
+        pairs.push(national);
+        pairs.extend(
+            impact
+                .regional_groups
+                .iter()
+                .zip(&impact.regional_group_channels)
+                .filter(|(g, _)| g.id == national.0.id),
+        );
+    }
+    for (group, channels) in pairs {
         let change = group.change()[headline];
         if change.abs() < 0.5 && channels.iter().all(|c| c.change_to_headline.abs() < 0.5) {
             continue;
@@ -602,7 +625,11 @@ pub fn impact_document(impact: &Impact) -> Document {
             .filter(|c| c.change_to_headline.abs() >= 0.5)
             .map(|c| format!("{} {}", c.label, signed(c.change_to_headline)))
             .collect();
-        rows.push(vec![group.name.clone(), signed(change), parts.join("; ")]);
+        let name = match group.region {
+            Some(_) => format!("{}, {}", group.name, impact.region_name(group.region)),
+            None => group.name.clone(),
+        };
+        rows.push(vec![name, signed(change), parts.join("; ")]);
     }
     document.table(
         vec![
