@@ -599,6 +599,10 @@ fn ten_regions_keep_charts_small_and_national_rows_are_sums() {
         .count();
     assert_eq!(group_rows, entities, "one row per group id, not per region");
     assert!(summary.contains("Staff by region (FTE)"), "{summary}");
+    let json = wfplan::report::summary::summary_value(&policy);
+    assert_eq!(json["groups"].as_array().unwrap().len(), regions * entities);
+    assert_eq!(json["groups"][1]["id"], "g0");
+    assert_eq!(json["groups"][1]["region"], "r1");
 }
 
 /// A synthetic model of 200 groups and 30 services: the plan's stock chart

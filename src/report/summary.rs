@@ -15,7 +15,8 @@ use crate::tables;
 /// (discounted), sizes, staff by group, care by service, nominal cash by
 /// category, the binding limits, and every target and limit with its shadow
 /// price. No timings (they are in timings.json), so two runs of the same
-/// inputs write the same bytes.
+/// inputs write the same bytes. In a model with regions each group and
+/// service carries its `region` (one entry per regional copy).
 pub fn summary_value(solution: &Solution) -> serde_json::Value {
     let model = &solution.model;
     let periods = model.periods.len();
@@ -30,12 +31,16 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
         .iter()
         .enumerate()
         .map(|(index, group)| {
-            json!({
+            let mut value = json!({
                 "id": group.id,
                 "name": group.name,
                 "opening_fte": group.opening_fte,
                 "stock_fte": solution.stock(index),
-            })
+            });
+            if model.has_regions() {
+                value["region"] = json!(model.region_id(group.region));
+            }
+            value
         })
         .collect();
     let services: Vec<_> = model
@@ -49,13 +54,17 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
             let unmet: Vec<f64> = (0..periods)
                 .map(|t| crate::solution::clean(service.demand_fte[t] - delivered[t]))
                 .collect();
-            json!({
+            let mut value = json!({
                 "id": service.id,
                 "name": service.name,
                 "demand_fte": service.demand_fte,
                 "delivered_fte": delivered,
                 "unmet_fte": unmet,
-            })
+            });
+            if model.has_regions() {
+                value["region"] = json!(model.region_id(service.region));
+            }
+            value
         })
         .collect();
     let categories: Vec<_> = CostCategory::ALL
