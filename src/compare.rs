@@ -3,12 +3,20 @@
 //! group's staff came from (by channel, summing exactly to its stock
 //! change), who lost (services and groups), the finance view, and a short
 //! narrative built from those numbers. Pure: `report::impact` writes it.
+//!
+//! Regions: a model with `[[region]]`s has one model entity per group (or
+//! service) and region. The impact keys groups and services by id: `groups`,
+//! `services` and `group_channels` are national (summed over the regions of
+//! each id), and `regional_groups`, `regional_services` and
+//! `regional_group_channels` hold the same numbers for each (id, region).
+//! Without regions the regional lists are empty and the national ones are
+//! the model's own groups and services, exactly as before regions existed.
 
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
 
-use crate::model::{CostCategory, Quantity};
+use crate::model::{CostCategory, Quantity, Region};
 use crate::solution::{ConditionResult, Solution};
 use crate::solve::format_number;
 use crate::tables::{self, Flow};
@@ -31,6 +39,9 @@ pub struct Channel {
 pub struct ServiceImpact {
     pub id: String,
     pub name: String,
+    /// Index into `Impact::regions`; None for a national total (and for
+    /// every service of a model without regions).
+    pub region: Option<usize>,
     pub delivered_base: Vec<f64>,
     pub delivered_policy: Vec<f64>,
     pub unmet_base: Vec<f64>,
@@ -50,6 +61,9 @@ impl ServiceImpact {
 pub struct GroupImpact {
     pub id: String,
     pub name: String,
+    /// Index into `Impact::regions`; None for a national total (and for
+    /// every group of a model without regions).
+    pub region: Option<usize>,
     pub opening: f64,
     pub stock_base: Vec<f64>,
     pub stock_policy: Vec<f64>,
@@ -79,19 +93,34 @@ pub struct Impact {
     pub base_description: Option<String>,
     pub policy_description: Option<String>,
     pub periods: Vec<String>,
-    /// The group the policy targets.
+    /// The model's regions (empty without regions).
+    pub regions: Vec<Region>,
+    /// The group the policy targets: an index into `groups` (national).
     pub target_group: usize,
+    /// Set when the target is one region's copy of the group (`g@region`,
+    /// or a new target on `stock(g @ region)`): see [`Impact::target`].
+    pub target_region: Option<usize>,
     pub target_group_id: String,
+    /// The group's name, followed by " in <region name>" for a regional target.
     pub target_group_name: String,
     /// The period the headline numbers are read at (the target's period).
     pub headline_period: usize,
     /// Targets and limits in force in the policy but not in the base (or changed).
     pub conditions: Vec<ConditionResult>,
+    /// The target's channels (national, or of its region).
     pub channels: Vec<Channel>,
-    /// The same decomposition for every group, by group index.
+    /// The same decomposition for every group, by index into `groups`.
     pub group_channels: Vec<Vec<Channel>>,
+    /// One per service id, summed over regions.
     pub services: Vec<ServiceImpact>,
+    /// One per group id, summed over regions.
     pub groups: Vec<GroupImpact>,
+    /// One per service and region (empty without regions).
+    pub regional_services: Vec<ServiceImpact>,
+    /// One per group and region (empty without regions).
+    pub regional_groups: Vec<GroupImpact>,
+    /// The channels of each of `regional_groups`.
+    pub regional_group_channels: Vec<Vec<Channel>>,
     pub costs: Vec<CostLine>,
     /// Discounted totals.
     pub cash_base: f64,
@@ -111,10 +140,39 @@ fn difference(policy: &[f64], base: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// The regional copies of one service with their change over the horizon.
+pub type RegionalChanges<'a> = Vec<(&'a ServiceImpact, f64)>;
+
 impl Impact {
+    /// Whether the model has regions (and the impact regional views).
+    pub fn has_regions(&self) -> bool {
+        !self.regions.is_empty()
+    }
+
+    /// The name of a region ("" for a national total).
+    pub fn region_name(&self, region: Option<usize>) -> &str {
+        region.map_or("", |r| self.regions[r].name.as_str())
+    }
+
+    /// The id of a region ("" for a national total).
+    pub fn region_id(&self, region: Option<usize>) -> &str {
+        region.map_or("", |r| self.regions[r].id.as_str())
+    }
+
+    /// The target: the national group, or its copy in the target region.
+    pub fn target(&self) -> &GroupImpact {
+        self.target_region
+            .and_then(|region| {
+                self.regional_groups
+                    .iter()
+                    .find(|g| g.id == self.target_group_id && g.region == Some(region))
+            })
+            .unwrap_or(&self.groups[self.target_group])
+    }
+
     /// Target group stock change per period.
     pub fn target_change(&self) -> Vec<f64> {
-        self.groups[self.target_group].change()
+        self.target().change()
     }
 
     /// Change in the target group at the headline period.
@@ -170,23 +228,144 @@ impl Impact {
         list.sort_by(|a, b| a.1.total_cmp(&b.1));
         list
     }
+
+    /// The regional copies of service `id` with their change in care
+    /// delivered over the horizon (FTE-years), largest loss first (ties in
+    /// region order). Empty without regions.
+    pub fn service_by_region(&self, id: &str) -> Vec<(&ServiceImpact, f64)> {
+        let mut list: Vec<(&ServiceImpact, f64)> = self
+            .regional_services
+            .iter()
+            .filter(|s| s.id == id)
+            .map(|s| (s, s.delivered_change().iter().sum::<f64>()))
+            .collect();
+        list.sort_by(|a, b| a.1.total_cmp(&b.1));
+        list
+    }
+
+    /// The target group's regional copies with their stock change at the
+    /// headline period, largest gain first. Empty without regions.
+    pub fn target_by_region(&self) -> Vec<(&GroupImpact, f64)> {
+        let mut list: Vec<(&GroupImpact, f64)> = self
+            .regional_groups
+            .iter()
+            .filter(|g| g.id == self.target_group_id)
+            .map(|g| (g, g.change()[self.headline_period]))
+            .collect();
+        list.sort_by(|a, b| b.1.total_cmp(&a.1));
+        list
+    }
+
+    /// The services that lose care in at least one region, each with its
+    /// regions ranked largest loss first (FTE-years over the horizon): the
+    /// services that lose most nationally first, then by their largest
+    /// regional loss (a service may lose in one region what it gains in
+    /// another). Empty without regions.
+    pub fn regional_losers(&self) -> Vec<(&ServiceImpact, RegionalChanges<'_>)> {
+        let mut list: Vec<(&ServiceImpact, f64, RegionalChanges<'_>)> = self
+            .services
+            .iter()
+            .map(|s| {
+                (
+                    s,
+                    s.delivered_change().iter().sum::<f64>(),
+                    self.service_by_region(&s.id),
+                )
+            })
+            .filter(|(_, _, regions)| regions.first().is_some_and(|(_, c)| *c < -1e-6))
+            .collect();
+        list.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.2[0].1.total_cmp(&b.2[0].1)));
+        list.into_iter()
+            .map(|(s, _, regions)| (s, regions))
+            .collect()
+    }
+
+    /// The first of [`Impact::regional_losers`], the region where it loses
+    /// most, and that region's change over the horizon (FTE-years).
+    pub fn worst_regional_loss(&self) -> Option<(&ServiceImpact, &ServiceImpact, f64)> {
+        let (service, regions) = self.regional_losers().into_iter().next()?;
+        let (region, change) = regions.into_iter().next()?;
+        Some((service, region, change))
+    }
 }
 
-/// Picks the group a policy targets: the groups in `stock(...)` terms of
-/// targets the policy has and the base lacks (or has with other bounds);
-/// else the group whose stock changes most.
-fn find_target_group(base: &Solution, policy: &Solution, requested: Option<&str>) -> Result<usize> {
+/// The distinct group ids of a model in order of first appearance, and for
+/// each model group the index of its id in that list.
+fn group_ids(model: &crate::model::Model) -> (Vec<String>, Vec<usize>) {
+    let mut ids: Vec<String> = Vec::new();
+    let mut index_of = Vec::with_capacity(model.groups.len());
+    for group in &model.groups {
+        let index = match ids.iter().position(|id| *id == group.id) {
+            Some(index) => index,
+            None => {
+                ids.push(group.id.clone());
+                ids.len() - 1
+            }
+        };
+        index_of.push(index);
+    }
+    (ids, index_of)
+}
+
+/// Picks the group a policy targets, as (index into the group ids, region):
+/// `requested` is `g` (the national group) or `g@region`; else the groups in
+/// `stock(...)` terms of targets the policy has and the base lacks (or has
+/// with other bounds) — a term on one region's copy of a group that exists
+/// in several regions votes for that region, any other for the national
+/// group; else the group whose national stock changes most.
+fn find_target_group(
+    base: &Solution,
+    policy: &Solution,
+    requested: Option<&str>,
+) -> Result<(usize, Option<usize>)> {
     let model = &policy.model;
-    if let Some(id) = requested {
-        return model.groups.iter().position(|g| g.id == id).ok_or_else(|| {
+    let (ids, id_of) = group_ids(model);
+    if let Some(requested) = requested {
+        let (id, region) = match requested.split_once('@') {
+            Some((id, region)) => (id.trim(), Some(region.trim())),
+            None => (requested.trim(), None),
+        };
+        let index = ids.iter().position(|g| g == id).ok_or_else(|| {
             anyhow::anyhow!(
                 "{}: --group: no group '{id}'{}",
                 model.file,
-                crate::spec::did_you_mean(id, model.groups.iter().map(|g| g.id.as_str()))
+                crate::spec::did_you_mean(id, ids.iter().map(|g| g.as_str()))
             )
-        });
+        })?;
+        let Some(region) = region else {
+            return Ok((index, None));
+        };
+        if !model.has_regions() {
+            bail!(
+                "{}: --group '{requested}': the model declares no [[region]]; give the group id alone",
+                model.file
+            );
+        }
+        let region_index = model
+            .regions
+            .iter()
+            .position(|r| r.id == region)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: --group: no region '{region}'{}",
+                    model.file,
+                    crate::spec::did_you_mean(region, model.regions.iter().map(|r| r.id.as_str()))
+                )
+            })?;
+        if !model
+            .groups
+            .iter()
+            .any(|g| g.id == id && g.region == Some(region_index))
+        {
+            bail!(
+                "{}: --group: group '{id}' does not exist in region '{region}'",
+                model.file
+            );
+        }
+        return Ok((index, Some(region_index)));
     }
-    let mut votes: BTreeMap<usize, usize> = BTreeMap::new();
+    let copies = |index: usize| id_of.iter().filter(|i| **i == index).count();
+    let mut votes: BTreeMap<(usize, Option<usize>), usize> = BTreeMap::new();
     for condition in &model.conditions {
         let same_in_base = base.model.conditions.iter().any(|b| {
             b.id == condition.id
@@ -199,26 +378,38 @@ fn find_target_group(base: &Solution, policy: &Solution, requested: Option<&str>
         }
         for (_, quantity) in &condition.expression.terms {
             if let Quantity::Stock(groups) = quantity {
+                // The selected copies of each group id.
+                let mut selected: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
                 for group in groups {
-                    *votes.entry(*group).or_default() += 1;
+                    selected.entry(id_of[*group]).or_default().push(*group);
+                }
+                for (index, members) in selected {
+                    let region = match members.as_slice() {
+                        [one] if copies(index) > 1 => model.groups[*one].region,
+                        _ => None,
+                    };
+                    *votes.entry((index, region)).or_default() += 1;
                 }
             }
         }
     }
-    if let Some((group, _)) = votes.iter().max_by_key(|(_, count)| **count) {
-        return Ok(*group);
+    if let Some((target, _)) = votes.iter().max_by_key(|(_, count)| **count) {
+        return Ok(*target);
     }
     let last = model.periods.len() - 1;
+    let mut change = vec![0.0; ids.len()];
+    for (group, index) in id_of.iter().enumerate() {
+        change[*index] += policy.stock(group)[last] - base.stock(group)[last];
+    }
     let mut best = 0;
     let mut best_change = -1.0;
-    for group in 0..model.groups.len() {
-        let change = (policy.stock(group)[last] - base.stock(group)[last]).abs();
-        if change > best_change {
-            best = group;
-            best_change = change;
+    for (index, change) in change.iter().enumerate() {
+        if change.abs() > best_change {
+            best = index;
+            best_change = change.abs();
         }
     }
-    Ok(best)
+    Ok((best, None))
 }
 
 /// A readable label for a flow channel of the target group.
@@ -278,7 +469,8 @@ pub fn compare(
         bail!("the two scenarios do not share groups, services and periods; compare needs scenarios of one model");
     }
     let periods = model.periods.len();
-    let target = find_target_group(base, policy, target_group)?;
+    let (target, target_region) = find_target_group(base, policy, target_group)?;
+    let (ids, id_of) = group_ids(model);
 
     // Policy conditions new or changed against the base.
     let base_conditions = base.conditions();
@@ -288,6 +480,7 @@ pub fn compare(
         .filter(|result| {
             !base_conditions.iter().any(|b| {
                 b.id == result.id
+                    && b.region == result.region
                     && b.period == result.period
                     && b.min == result.min
                     && b.max == result.max
@@ -313,63 +506,130 @@ pub fn compare(
 
     let base_flows = tables::flows(base);
     let policy_flows = tables::flows(policy);
-    let group_channels: Vec<Vec<Channel>> = (0..model.groups.len())
-        .map(|group| {
-            channel_changes(
-                base,
-                policy,
-                &base_flows,
-                &policy_flows,
-                group,
-                headline_period,
-            )
+    let channels_of = |members: &[usize]| {
+        channel_changes(
+            base,
+            policy,
+            &base_flows,
+            &policy_flows,
+            members,
+            headline_period,
+        )
+    };
+    // The model groups of each id (one per region it exists in).
+    let members: Vec<Vec<usize>> = (0..ids.len())
+        .map(|index| {
+            (0..model.groups.len())
+                .filter(|group| id_of[*group] == index)
+                .collect()
         })
         .collect();
-    let channels = group_channels[target].clone();
+    let group_channels: Vec<Vec<Channel>> = members.iter().map(|m| channels_of(m)).collect();
+    let regional = model.has_regions();
+    let regional_group_channels: Vec<Vec<Channel>> = if regional {
+        (0..model.groups.len()).map(|g| channels_of(&[g])).collect()
+    } else {
+        Vec::new()
+    };
 
-    let services = model
-        .services
-        .iter()
-        .enumerate()
-        .map(|(index, service)| {
-            let delivered = |solution: &Solution| -> Vec<f64> {
-                (0..periods)
-                    .map(|t| tables::delivered(solution, index, t))
-                    .collect()
-            };
-            let delivered_base = delivered(base);
-            let delivered_policy = delivered(policy);
-            let unmet = |solution: &Solution, delivered: &[f64]| -> Vec<f64> {
-                (0..periods)
-                    .map(|t| {
-                        crate::solution::clean(
-                            solution.model.services[index].demand_fte[t] - delivered[t],
-                        )
-                    })
-                    .collect()
-            };
-            ServiceImpact {
-                id: service.id.clone(),
-                name: service.name.clone(),
-                unmet_base: unmet(base, &delivered_base),
-                unmet_policy: unmet(policy, &delivered_policy),
-                delivered_base,
-                delivered_policy,
+    let group_impact = |members: &[usize], region: Option<usize>| {
+        let first = &model.groups[members[0]];
+        let sum = |solution: &Solution| -> Vec<f64> {
+            let mut total = vec![0.0; periods];
+            for group in members {
+                for (t, value) in solution.stock(*group).iter().enumerate() {
+                    total[t] += value;
+                }
             }
-        })
-        .collect();
-    let groups = model
-        .groups
+            total
+        };
+        GroupImpact {
+            id: first.id.clone(),
+            name: first.name.clone(),
+            region,
+            opening: members.iter().map(|g| model.groups[*g].opening_fte).sum(),
+            stock_base: sum(base),
+            stock_policy: sum(policy),
+        }
+    };
+    let groups: Vec<GroupImpact> = members.iter().map(|m| group_impact(m, None)).collect();
+    let regional_groups: Vec<GroupImpact> = if regional {
+        (0..model.groups.len())
+            .map(|g| group_impact(&[g], model.groups[g].region))
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let service_impact = |members: &[usize], region: Option<usize>| {
+        let first = &model.services[members[0]];
+        let delivered = |solution: &Solution| -> Vec<f64> {
+            (0..periods)
+                .map(|t| {
+                    members
+                        .iter()
+                        .map(|s| tables::delivered(solution, *s, t))
+                        .sum()
+                })
+                .collect()
+        };
+        let unmet = |solution: &Solution, delivered: &[f64]| -> Vec<f64> {
+            (0..periods)
+                .map(|t| {
+                    let demand: f64 = members
+                        .iter()
+                        .map(|s| solution.model.services[*s].demand_fte[t])
+                        .sum();
+                    crate::solution::clean(demand - delivered[t])
+                })
+                .collect()
+        };
+        let delivered_base = delivered(base);
+        let delivered_policy = delivered(policy);
+        ServiceImpact {
+            id: first.id.clone(),
+            name: first.name.clone(),
+            region,
+            unmet_base: unmet(base, &delivered_base),
+            unmet_policy: unmet(policy, &delivered_policy),
+            delivered_base,
+            delivered_policy,
+        }
+    };
+    let mut service_ids: Vec<&str> = Vec::new();
+    for service in &model.services {
+        if !service_ids.contains(&service.id.as_str()) {
+            service_ids.push(&service.id);
+        }
+    }
+    let services: Vec<ServiceImpact> = service_ids
         .iter()
-        .enumerate()
-        .map(|(index, group)| GroupImpact {
-            id: group.id.clone(),
-            name: group.name.clone(),
-            opening: group.opening_fte,
-            stock_base: base.stock(index),
-            stock_policy: policy.stock(index),
+        .map(|id| {
+            let members: Vec<usize> = (0..model.services.len())
+                .filter(|s| model.services[*s].id == *id)
+                .collect();
+            service_impact(&members, None)
         })
         .collect();
+    let regional_services: Vec<ServiceImpact> = if regional {
+        (0..model.services.len())
+            .map(|s| service_impact(&[s], model.services[s].region))
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let channels = match target_region {
+        Some(region) => (0..model.groups.len())
+            .find(|g| id_of[*g] == target && model.groups[*g].region == Some(region))
+            .map(|g| regional_group_channels[g].clone())
+            .unwrap_or_default(),
+        None => group_channels[target].clone(),
+    };
+    let target_group_name = match target_region {
+        Some(region) => format!("{} in {}", groups[target].name, model.regions[region].name),
+        None => groups[target].name.clone(),
+    };
     let costs = CostCategory::ALL
         .iter()
         .map(|&category| CostLine {
@@ -386,15 +646,20 @@ pub fn compare(
         base_description: base.model.scenario_description.clone(),
         policy_description: policy.model.scenario_description.clone(),
         periods: model.periods.clone(),
+        regions: model.regions.clone(),
         target_group: target,
+        target_region,
         group_channels,
-        target_group_id: model.groups[target].id.clone(),
-        target_group_name: model.groups[target].name.clone(),
+        target_group_id: groups[target].id.clone(),
+        target_group_name,
         headline_period,
         conditions,
         channels,
         services,
         groups,
+        regional_services,
+        regional_groups,
+        regional_group_channels,
         costs,
         cash_base: base.cash,
         cash_policy: policy.cash,
@@ -454,7 +719,7 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
         "Under '{}', {} reach {} FTE in {period}, {} FTE against '{}'. It {} {} in cash over {first}–{last} (nominal; {} discounted).",
         impact.policy,
         impact.target_group_name,
-        format_number(impact.groups[impact.target_group].stock_policy[impact.headline_period]),
+        format_number(impact.target().stock_policy[impact.headline_period]),
         signed(gained),
         impact.base,
         if cash_change >= 0.0 { "adds" } else { "saves" },
@@ -506,7 +771,14 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
     let mut losers_at_headline = losers_at_headline;
     losers_at_headline.sort_by(|a, b| a.1.total_cmp(&b.1));
     if losers.is_empty() {
-        lines.push("No service delivers less care than under the base.".to_string());
+        lines.push(format!(
+            "No service delivers less care{} than under the base.",
+            if impact.has_regions() {
+                " nationally"
+            } else {
+                ""
+            }
+        ));
     } else {
         for (service, change) in losers.iter().take(3) {
             lines.push(format!(
@@ -527,6 +799,15 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
             }
         }
     }
+    if let Some((service, region, change)) = impact.worst_regional_loss() {
+        lines.push(format!(
+            "{} loses most in {}: {} FTE-years less care over the horizon ({} FTE in {period}).",
+            service.name,
+            impact.region_name(region.region),
+            format_number(-change),
+            signed(region.delivered_change()[headline])
+        ));
+    }
     let unmet: f64 = impact.unmet_change_by_period().iter().sum();
     if unmet.abs() > 0.5 {
         lines.push(format!(
@@ -538,21 +819,24 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
     lines
 }
 
-/// The change (policy minus base) in each flow channel of one group, per
-/// period and cumulated to the headline period, largest first. The channels
-/// of a group sum to the change in its stock.
+/// The change (policy minus base) in each flow channel of some groups (one
+/// group, or the regional copies of one id), per period and cumulated to the
+/// headline period, largest first. A channel is a (flow, via) pair: the
+/// regional copies of one pool, pipeline or move share an id, so a national
+/// channel is the sum of the regional ones. The channels of a group sum to
+/// the change in its stock.
 fn channel_changes(
     base: &Solution,
     policy: &Solution,
     base_flows: &[Flow],
     policy_flows: &[Flow],
-    group: usize,
+    groups: &[usize],
     headline_period: usize,
 ) -> Vec<Channel> {
     let periods = policy.model.periods.len();
     let mut channel_map: BTreeMap<(String, String), (String, Vec<f64>)> = BTreeMap::new();
     for (solution, flows, sign) in [(policy, policy_flows, 1.0), (base, base_flows, -1.0)] {
-        for flow in flows.iter().filter(|f| f.group == group) {
+        for flow in flows.iter().filter(|f| groups.contains(&f.group)) {
             let key = (flow.flow.to_string(), flow.channel.clone());
             let entry = channel_map
                 .entry(key)

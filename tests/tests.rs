@@ -11,6 +11,7 @@ mod names;
 mod output_safety;
 mod properties;
 mod regional_flagship;
+mod regional_report;
 mod regions;
 mod solver;
 mod util;

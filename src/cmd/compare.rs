@@ -22,7 +22,8 @@ pub struct Args {
     /// Change one parameter in both scenarios, e.g. --set group.hv.attrition=0.12
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// The group the policy targets (default: the group in the policy's new targets)
+    /// The group the policy targets: `g` (national, summed over regions) or
+    /// `g@region` (default: the group in the policy's new targets)
     #[arg(long)]
     pub group: Option<String>,
     /// Output folder (default reports/<model>/<policy>-vs-<base>/), replaced

@@ -7,8 +7,9 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use super::document::{literal, Document};
+use super::scale;
 use crate::charts::{self, Chart, Panel, Series};
-use crate::compare::{money, narrative, signed, Impact};
+use crate::compare::{money, narrative, signed, Channel, Impact};
 use crate::solve::format_number;
 use crate::tables::to_csv;
 
@@ -33,27 +34,44 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
             ],
         })
         .collect();
+    // At most MAX_PANELS panels: the groups whose stock changed most.
+    let panels = scale::top_panels(
+        panels,
+        |p| match p.series.as_slice() {
+            [base, policy, ..] => {
+                let change: Vec<f64> = policy
+                    .values
+                    .iter()
+                    .zip(&base.values)
+                    .map(|(p, b)| p - b)
+                    .collect();
+                scale::magnitude(&change)
+            }
+            _ => 0.0,
+        },
+        scale::MAX_PANELS,
+        "groups",
+    );
     charts.push((
         "stocks".to_string(),
         charts::small_multiples("Staff in post by group", periods, "FTE", &panels)?,
     ));
     let headline = &periods[impact.headline_period];
-    let displacement: Vec<f64> = impact
-        .services
-        .iter()
-        .map(|s| s.delivered_change()[impact.headline_period])
-        .collect();
+    let displacement = scale::top_bars(
+        impact
+            .services
+            .iter()
+            .map(|s| (s.name.clone(), s.delivered_change()[impact.headline_period]))
+            .collect(),
+        scale::MAX_BARS,
+        "services",
+    );
     charts.push((
         "displacement".to_string(),
-        charts::horizontal_bars(
+        bars(
             &format!("Change in care delivered by service, {headline}"),
-            &impact
-                .services
-                .iter()
-                .map(|s| s.name.clone())
-                .collect::<Vec<_>>(),
-            &format!("FTE of care, {} minus {}", impact.policy, impact.base),
             &displacement,
+            &format!("FTE of care, {} minus {}", impact.policy, impact.base),
         )?,
     ));
     let channel_series: Vec<Series> = impact
@@ -65,6 +83,7 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
             values: c.change_by_period.clone(),
         })
         .collect();
+    let channel_series = scale::top_series(channel_series, scale::MAX_SERIES, "channels");
     charts.push((
         "channels".to_string(),
         charts::stacked_bars(
@@ -126,7 +145,98 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
             ],
         )?,
     ));
+    if impact.has_regions() {
+        charts.extend(regional_charts(impact)?);
+    }
     Ok(charts)
+}
+
+fn bars(title: &str, bars: &[(String, f64)], axis: &str) -> Result<Chart> {
+    let (labels, values): (Vec<String>, Vec<f64>) = bars.iter().cloned().unzip();
+    charts::horizontal_bars(title, &labels, axis, &values)
+}
+
+/// Most bars for one service in the regional losses chart (the regions that
+/// changed most, the rest as "all other regions").
+const REGIONS_PER_SERVICE: usize = 3;
+
+/// The regional charts: the target group's gain by region, ranked
+/// (`regions_target`), and for the services that lose most, their loss by
+/// region, ranked (`regions_services`). Ranked horizontal bars: no legend,
+/// at most MAX_BARS bars.
+fn regional_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
+    let mut charts = Vec::new();
+    let headline = &impact.periods[impact.headline_period];
+    let gains: Vec<(String, f64)> = impact
+        .target_by_region()
+        .into_iter()
+        .map(|(g, change)| (impact.region_name(g.region).to_string(), change))
+        .collect();
+    // The ranking is kept: the largest gains first, the rest summed last.
+    let gains = ranked_bars(gains, scale::MAX_BARS, "regions");
+    charts.push((
+        "regions_target".to_string(),
+        bars(
+            &format!(
+                "Change in {} in post by region, {headline}",
+                impact.groups[impact.target_group].name
+            ),
+            &gains,
+            &format!("FTE, {} minus {}", impact.policy, impact.base),
+        )?,
+    ));
+    // The services that lose somewhere, in order, each with its regions
+    // that changed (ranked, the smaller ones summed), while the bars fit.
+    let mut losses: Vec<(String, f64)> = Vec::new();
+    for (service, regions) in impact.regional_losers() {
+        let regions: Vec<(String, f64)> = regions
+            .into_iter()
+            .filter(|(_, change)| change.abs() > 1e-6)
+            .map(|(s, change)| {
+                (
+                    format!("{}: {}", service.name, impact.region_name(s.region)),
+                    change,
+                )
+            })
+            .collect();
+        let regions = ranked_bars(
+            regions,
+            REGIONS_PER_SERVICE,
+            &format!("regions ({})", service.name),
+        );
+        if losses.len() + regions.len() > scale::MAX_BARS {
+            break;
+        }
+        losses.extend(regions);
+    }
+    if !losses.is_empty() {
+        charts.push((
+            "regions_services".to_string(),
+            bars(
+                "Change in care delivered by region, services that lose most",
+                &losses,
+                &format!(
+                    "FTE-years of care over the horizon, {} minus {}",
+                    impact.policy, impact.base
+                ),
+            )?,
+        ));
+    }
+    Ok(charts)
+}
+
+/// Bars already ranked: the first `max - 1` kept, the rest summed into one
+/// "All other N {what}" bar, last.
+fn ranked_bars(bars: Vec<(String, f64)>, max: usize, what: &str) -> Vec<(String, f64)> {
+    if bars.len() <= max {
+        return bars;
+    }
+    let keep = max.saturating_sub(1);
+    let rest: f64 = bars[keep..].iter().map(|(_, v)| v).sum();
+    let count = bars.len() - keep;
+    let mut out: Vec<(String, f64)> = bars.into_iter().take(keep).collect();
+    out.push((format!("All other {count} {what}"), rest));
+    out
 }
 
 fn number_row(label: String, values: &[f64], format: impl Fn(f64) -> String) -> Vec<String> {
@@ -173,8 +283,8 @@ pub fn impact_document(impact: &Impact) -> Document {
                 "{} in post, {headline_label} (FTE)",
                 impact.target_group_name
             ),
-            format_number(impact.groups[impact.target_group].stock_base[headline]),
-            format_number(impact.groups[impact.target_group].stock_policy[headline]),
+            format_number(impact.target().stock_base[headline]),
+            format_number(impact.target().stock_policy[headline]),
             signed(gained),
         ],
         vec![
@@ -270,8 +380,12 @@ pub fn impact_document(impact: &Impact) -> Document {
             shown
                 .iter()
                 .map(|c| {
+                    let region = c
+                        .region
+                        .map(|r| format!(" @ {}", impact.regions[r].id))
+                        .unwrap_or_default();
                     vec![
-                        format!("{}: {}", c.id, c.expression),
+                        format!("{}{region}: {}", c.id, c.expression),
                         c.period.clone(),
                         format_number(c.activity),
                         c.min.map(format_number).unwrap_or_default(),
@@ -354,6 +468,59 @@ pub fn impact_document(impact: &Impact) -> Document {
         "channels",
         "Change in the target group's flows by channel and year (FTE).",
     );
+    if impact.has_regions() && impact.target_region.is_none() {
+        document.paragraph(format!(
+            "The same channels by region (change to {}, FTE); each region's column sums to its change in stock, and the regions sum to the national column.",
+            literal(headline_label)
+        ));
+        let regional: Vec<(&crate::compare::GroupImpact, &Vec<Channel>)> = impact
+            .regional_groups
+            .iter()
+            .zip(&impact.regional_group_channels)
+            .filter(|(g, _)| g.id == impact.target_group_id)
+            .collect();
+        let mut header = vec!["Channel".to_string()];
+        header.extend(
+            regional
+                .iter()
+                .map(|(g, _)| impact.region_name(g.region).to_string()),
+        );
+        header.push("National".to_string());
+        let mut rows: Vec<Vec<String>> = impact
+            .channels
+            .iter()
+            .filter(|c| {
+                // A channel may cancel out nationally and move staff between regions.
+                c.change_to_headline.abs() > 1e-6
+                    || regional.iter().any(|(_, channels)| {
+                        channels.iter().any(|r| {
+                            r.flow == c.flow
+                                && r.channel == c.channel
+                                && r.change_to_headline.abs() > 1e-6
+                        })
+                    })
+            })
+            .map(|c| {
+                let mut row = vec![c.label.clone()];
+                for (_, channels) in &regional {
+                    let value = channels
+                        .iter()
+                        .find(|r| r.flow == c.flow && r.channel == c.channel)
+                        .map_or(0.0, |r| r.change_to_headline);
+                    row.push(signed(value));
+                }
+                row.push(signed(c.change_to_headline));
+                row
+            })
+            .collect();
+        let mut total = vec!["Total: change in stock".to_string()];
+        for (_, channels) in &regional {
+            total.push(signed(channels.iter().map(|c| c.change_to_headline).sum()));
+        }
+        total.push(signed(sum));
+        rows.push(total);
+        document.table(header, rows);
+    }
 
     document.heading(2, "3. Who lost");
     let losers = impact.losers();
@@ -402,6 +569,29 @@ pub fn impact_document(impact: &Impact) -> Document {
             .map(|g| number_row(g.name.clone(), &g.change(), signed))
             .collect(),
     );
+    if impact.has_regions() {
+        document.heading(
+            3,
+            format!("Staff in post by group and region (change, {headline_label}, FTE)"),
+        );
+        document.table(
+            region_header(impact, "Group"),
+            impact
+                .groups
+                .iter()
+                .map(|g| {
+                    let regional = |r: usize| {
+                        impact
+                            .regional_groups
+                            .iter()
+                            .find(|x| x.id == g.id && x.region == Some(r))
+                            .map(|x| x.change()[headline])
+                    };
+                    region_row(impact, g.name.clone(), regional, g.change()[headline])
+                })
+                .collect(),
+        );
+    }
     document.chart("stocks", "Staff in post by group, base and policy (FTE).");
     document.heading(
         3,
@@ -413,7 +603,19 @@ pub fn impact_document(impact: &Impact) -> Document {
         literal(headline_label)
     ));
     let mut rows = Vec::new();
-    for (group, channels) in impact.groups.iter().zip(&impact.group_channels) {
+    // With regions, each group's national row, then its regions'.
+    let mut pairs = Vec::new();
+    for national in impact.groups.iter().zip(&impact.group_channels) {
+        pairs.push(national);
+        pairs.extend(
+            impact
+                .regional_groups
+                .iter()
+                .zip(&impact.regional_group_channels)
+                .filter(|(g, _)| g.id == national.0.id),
+        );
+    }
+    for (group, channels) in pairs {
         let change = group.change()[headline];
         if change.abs() < 0.5 && channels.iter().all(|c| c.change_to_headline.abs() < 0.5) {
             continue;
@@ -423,7 +625,11 @@ pub fn impact_document(impact: &Impact) -> Document {
             .filter(|c| c.change_to_headline.abs() >= 0.5)
             .map(|c| format!("{} {}", c.label, signed(c.change_to_headline)))
             .collect();
-        rows.push(vec![group.name.clone(), signed(change), parts.join("; ")]);
+        let name = match group.region {
+            Some(_) => format!("{}, {}", group.name, impact.region_name(group.region)),
+            None => group.name.clone(),
+        };
+        rows.push(vec![name, signed(change), parts.join("; ")]);
     }
     document.table(
         vec![
@@ -434,7 +640,13 @@ pub fn impact_document(impact: &Impact) -> Document {
         rows,
     );
 
-    document.heading(2, "4. Finance view");
+    let finance_section = if impact.has_regions() {
+        regions_section(&mut document, impact);
+        5
+    } else {
+        4
+    };
+    document.heading(2, format!("{finance_section}. Finance view"));
     document.paragraph(format!(
         "Cash cost by category and year, nominal ({}).",
         literal(currency)
@@ -491,7 +703,178 @@ pub fn impact_document(impact: &Impact) -> Document {
         literal(&impact.base),
         literal(&impact.policy)
     ));
+    if impact.has_regions() {
+        document.paragraph("In channels.csv, services.csv and groups.csv the `region` column names the region of a row; a row with an empty region is the national total, the sum of the regional rows of that entity and period.");
+    }
     document
+}
+
+/// Header of a table by region: the first column, each region, "National".
+fn region_header(impact: &Impact, first: &str) -> Vec<String> {
+    let mut header = vec![first.to_string()];
+    header.extend(impact.regions.iter().map(|r| r.name.clone()));
+    header.push("National".to_string());
+    header
+}
+
+/// A row of a table by region: blank where the entity is not in a region.
+fn region_row(
+    impact: &Impact,
+    label: String,
+    regional: impl Fn(usize) -> Option<f64>,
+    national: f64,
+) -> Vec<String> {
+    let mut row = vec![label];
+    row.extend((0..impact.regions.len()).map(|r| regional(r).map(signed).unwrap_or_default()));
+    row.push(signed(national));
+    row
+}
+
+/// Most services listed one by one in "Which regions lose most".
+const SERVICES_LISTED: usize = 12;
+
+/// "Which regions lose most": the target group's gain by region and each
+/// service's change in care by region, ranked.
+fn regions_section(document: &mut Document, impact: &Impact) {
+    let periods = &impact.periods;
+    let headline = impact.headline_period;
+    let headline_label = &periods[headline];
+    let first = &periods[0];
+    let last = &periods[periods.len() - 1];
+    document.heading(2, "4. Which regions lose most");
+    document.paragraph(format!(
+        "How the policy's gains and losses fall on each of the model's {} regions. The national figures above are the sums of these.",
+        impact.regions.len()
+    ));
+    let target = &impact.groups[impact.target_group];
+    document.heading(
+        3,
+        format!("{} in post by region, {headline_label}", target.name),
+    );
+    let mut rows: Vec<Vec<String>> = impact
+        .target_by_region()
+        .into_iter()
+        .map(|(g, change)| {
+            vec![
+                impact.region_name(g.region).to_string(),
+                format_number(g.stock_base[headline]),
+                format_number(g.stock_policy[headline]),
+                signed(change),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "National".to_string(),
+        format_number(target.stock_base[headline]),
+        format_number(target.stock_policy[headline]),
+        signed(target.change()[headline]),
+    ]);
+    document.table(
+        vec![
+            "Region (largest gain first)".into(),
+            impact.base.clone(),
+            impact.policy.clone(),
+            "Change".into(),
+        ],
+        rows,
+    );
+    document.chart(
+        "regions_target",
+        format!(
+            "Change in {} in post by region, {headline_label} (FTE), largest gain first.",
+            target.name
+        ),
+    );
+
+    document.heading(3, "Care delivered by service and region");
+    let mut ranked: Vec<&crate::compare::ServiceImpact> = impact
+        .regional_losers()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    for service in &impact.services {
+        if !ranked.iter().any(|s| s.id == service.id) {
+            ranked.push(service);
+        }
+    }
+    let changed: Vec<&crate::compare::ServiceImpact> = ranked
+        .into_iter()
+        .filter(|s| {
+            impact
+                .service_by_region(&s.id)
+                .iter()
+                .any(|(_, change)| change.abs() >= 0.05)
+        })
+        .collect();
+    if changed.is_empty() {
+        document.paragraph("No service's care changes in any region.");
+    } else {
+        document.paragraph(format!(
+            "For each service whose care changes, the change in care delivered in each region over {}–{} (FTE-years), regions ranked largest loss first:",
+            literal(first),
+            literal(last)
+        ));
+        let mut bullets: Vec<String> = changed
+            .iter()
+            .take(SERVICES_LISTED)
+            .map(|service| {
+                let regions: Vec<String> = impact
+                    .service_by_region(&service.id)
+                    .into_iter()
+                    .map(|(s, change)| {
+                        format!(
+                            "{} {}",
+                            literal(impact.region_name(s.region)),
+                            signed(change)
+                        )
+                    })
+                    .collect();
+                format!(
+                    "**{}** ({} nationally): {}",
+                    literal(&service.name),
+                    signed(service.delivered_change().iter().sum()),
+                    regions.join("; ")
+                )
+            })
+            .collect();
+        if changed.len() > SERVICES_LISTED {
+            bullets.push(format!(
+                "… and {} more services (see services.csv).",
+                changed.len() - SERVICES_LISTED
+            ));
+        }
+        document.bullets(bullets);
+    }
+    document.table(
+        region_header(impact, "Service (FTE-years)"),
+        impact
+            .services
+            .iter()
+            .map(|s| {
+                let regional = |r: usize| {
+                    impact
+                        .regional_services
+                        .iter()
+                        .find(|x| x.id == s.id && x.region == Some(r))
+                        .map(|x| x.delivered_change().iter().sum())
+                };
+                region_row(
+                    impact,
+                    s.name.clone(),
+                    regional,
+                    s.delivered_change().iter().sum(),
+                )
+            })
+            .collect(),
+    );
+    if !impact.regional_losers().is_empty() {
+        document.chart(
+            "regions_services",
+            format!(
+                "Change in care delivered over {first}–{last} by region, for the services that lose most (FTE-years), largest loss first."
+            ),
+        );
+    }
 }
 
 /// Tables of the impact report.
@@ -510,8 +893,8 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
         ("target_group", f64::NAN, f64::NAN, f64::NAN),
         (
             "target_group_fte_at_headline",
-            impact.groups[impact.target_group].stock_base[impact.headline_period],
-            impact.groups[impact.target_group].stock_policy[impact.headline_period],
+            impact.target().stock_base[impact.headline_period],
+            impact.target().stock_policy[impact.headline_period],
             gained,
         ),
         (
@@ -564,33 +947,63 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
         "policy" => measures.iter().map(|m| m.2.is_finite().then_some(m.2)).collect::<Vec<_>>(),
         "change" => measures.iter().map(|m| m.3.is_finite().then_some(m.3)).collect::<Vec<_>>(),
         "note" => measures.iter().map(|m| match m.0 {
-            "target_group" => impact.target_group_id.clone(),
+            "target_group" => match impact.target_region {
+                Some(region) => format!("{}@{}", impact.target_group_id, impact.regions[region].id),
+                None => impact.target_group_id.clone(),
+            },
             "target_group_fte_at_headline" => periods[impact.headline_period].clone(),
             _ => String::new(),
         }).collect::<Vec<_>>(),
     )?;
     tables.push(("headline.csv".to_string(), headline));
 
-    let (mut label, mut flow, mut channel, mut period, mut change) =
-        (vec![], vec![], vec![], vec![], vec![]);
-    for c in &impact.channels {
-        for (t, value) in c.change_by_period.iter().enumerate() {
-            label.push(c.label.clone());
-            flow.push(c.flow.clone());
-            channel.push(c.channel.clone());
-            period.push(periods[t].clone());
-            change.push(*value);
+    // With regions, a `region` column second: "" for a national total, the
+    // region id for one region's rows (national rows first, then regions).
+    let with_region = |mut frame: DataFrame, regions: Vec<String>| -> Result<DataFrame> {
+        if impact.has_regions() {
+            frame.insert_column(1, Column::new("region".into(), regions))?;
+        }
+        Ok(frame)
+    };
+    let mut channel_sets: Vec<(Option<usize>, &Vec<crate::compare::Channel>)> =
+        vec![(impact.target_region, &impact.channels)];
+    if impact.target_region.is_none() {
+        channel_sets.extend(
+            impact
+                .regional_groups
+                .iter()
+                .zip(&impact.regional_group_channels)
+                .filter(|(g, _)| g.id == impact.target_group_id)
+                .map(|(g, channels)| (g.region, channels)),
+        );
+    }
+    let (mut label, mut flow, mut channel, mut period, mut change, mut region) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (region_index, channels) in channel_sets {
+        for c in channels {
+            for (t, value) in c.change_by_period.iter().enumerate() {
+                label.push(c.label.clone());
+                flow.push(c.flow.clone());
+                channel.push(c.channel.clone());
+                period.push(periods[t].clone());
+                change.push(*value);
+                region.push(impact.region_id(region_index).to_string());
+            }
         }
     }
     tables.push((
         "channels.csv".to_string(),
-        df!("group" => vec![impact.target_group_id.clone(); label.len()], "flow" => flow, "channel" => channel, "label" => label, "period" => period, "change_fte" => change)?,
+        with_region(
+            df!("group" => vec![impact.target_group_id.clone(); label.len()], "flow" => flow, "channel" => channel, "label" => label, "period" => period, "change_fte" => change)?,
+            region,
+        )?,
     ));
 
-    let (mut service, mut period, mut db, mut dp, mut ub, mut up) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for s in &impact.services {
+    let (mut service, mut period, mut db, mut dp, mut ub, mut up, mut region) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for s in impact.services.iter().chain(&impact.regional_services) {
         for (t, label) in periods.iter().enumerate() {
+            region.push(impact.region_id(s.region).to_string());
             service.push(s.id.clone());
             period.push(label.clone());
             db.push(s.delivered_base[t]);
@@ -603,12 +1016,17 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     let unmet_change: Vec<f64> = up.iter().zip(&ub).map(|(p, b)| p - b).collect();
     tables.push((
         "services.csv".to_string(),
-        df!("service" => service, "period" => period, "delivered_base_fte" => db, "delivered_policy_fte" => dp, "delivered_change_fte" => delivered_change, "unmet_base_fte" => ub, "unmet_policy_fte" => up, "unmet_change_fte" => unmet_change)?,
+        with_region(
+            df!("service" => service, "period" => period, "delivered_base_fte" => db, "delivered_policy_fte" => dp, "delivered_change_fte" => delivered_change, "unmet_base_fte" => ub, "unmet_policy_fte" => up, "unmet_change_fte" => unmet_change)?,
+            region,
+        )?,
     ));
 
-    let (mut group, mut period, mut sb, mut sp) = (vec![], vec![], vec![], vec![]);
-    for g in &impact.groups {
+    let (mut group, mut period, mut sb, mut sp, mut region) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    for g in impact.groups.iter().chain(&impact.regional_groups) {
         for (t, label) in periods.iter().enumerate() {
+            region.push(impact.region_id(g.region).to_string());
             group.push(g.id.clone());
             period.push(label.clone());
             sb.push(g.stock_base[t]);
@@ -618,7 +1036,10 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     let stock_change: Vec<f64> = sp.iter().zip(&sb).map(|(p, b)| p - b).collect();
     tables.push((
         "groups.csv".to_string(),
-        df!("group" => group, "period" => period, "stock_base_fte" => sb, "stock_policy_fte" => sp, "stock_change_fte" => stock_change)?,
+        with_region(
+            df!("group" => group, "period" => period, "stock_base_fte" => sb, "stock_policy_fte" => sp, "stock_change_fte" => stock_change)?,
+            region,
+        )?,
     ));
 
     let (mut category, mut period, mut cb, mut cp) = (vec![], vec![], vec![], vec![]);
@@ -696,12 +1117,15 @@ pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec
 
 /// The headline figures as one JSON document (`wfplan compare --json`):
 /// the same numbers as headline.csv, the shadow prices of the policy's new
-/// targets and limits, and every service's change in care.
+/// targets and limits, and every service's change in care. With regions
+/// also `regions`, the target's `region` (null: national),
+/// `target_group_fte_by_region` (largest gain first), `services_by_region`
+/// (each service's regions, largest loss first) and `largest_regional_loss`.
 pub fn headline_value(impact: &Impact) -> serde_json::Value {
     use serde_json::json;
     let finite = |value: f64| value.is_finite().then_some(value);
     let headline = impact.headline_period;
-    let group = &impact.groups[impact.target_group];
+    let group = impact.target();
     let gained = impact.target_change_at_headline();
     let years = impact.target_fte_years();
     let (base_cash, policy_cash) = impact.cash_by_period();
@@ -740,7 +1164,7 @@ pub fn headline_value(impact: &Impact) -> serde_json::Value {
         .into_iter()
         .map(|(s, change)| json!({ "id": s.id, "name": s.name, "delivered_change_fte_years": change }))
         .collect();
-    json!({
+    let mut value = json!({
         "model": impact.model_name,
         "currency": impact.currency,
         "base": impact.base,
@@ -774,5 +1198,52 @@ pub fn headline_value(impact: &Impact) -> serde_json::Value {
         "service_losses": service_losses,
         "services": services,
         "unmet_change_fte_years": impact.unmet_change_by_period().iter().sum::<f64>(),
-    })
+    });
+    if impact.has_regions() {
+        value["target_group"]["region"] =
+            json!(impact.target_region.map(|r| &impact.regions[r].id));
+        value["regions"] = json!(impact
+            .regions
+            .iter()
+            .map(|r| json!({ "id": r.id, "name": r.name }))
+            .collect::<Vec<_>>());
+        value["target_group_fte_by_region"] = json!(impact
+            .target_by_region()
+            .into_iter()
+            .map(|(g, change)| json!({
+                "region": impact.region_id(g.region),
+                "base": g.stock_base[headline],
+                "policy": g.stock_policy[headline],
+                "change": change,
+            }))
+            .collect::<Vec<_>>());
+        value["services_by_region"] = json!(impact
+            .services
+            .iter()
+            .map(|s| json!({
+                "id": s.id,
+                "name": s.name,
+                "delivered_change_fte_years": s.delivered_change().iter().sum::<f64>(),
+                "regions": impact
+                    .service_by_region(&s.id)
+                    .into_iter()
+                    .map(|(r, change)| json!({
+                        "region": impact.region_id(r.region),
+                        "delivered_change_fte_years": change,
+                        "delivered_change_fte_at_headline": r.delivered_change()[headline],
+                        "unmet_change_fte_years": r.unmet_change().iter().sum::<f64>(),
+                    }))
+                    .collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>());
+        value["largest_regional_loss"] = match impact.worst_regional_loss() {
+            Some((service, region, change)) => json!({
+                "service": service.id,
+                "region": impact.region_id(region.region),
+                "delivered_change_fte_years": change,
+            }),
+            None => serde_json::Value::Null,
+        };
+    }
+    value
 }

@@ -8,6 +8,7 @@
 pub mod document;
 pub mod impact;
 pub mod plan;
+pub mod scale;
 pub mod summary;
 pub mod unit;
 

@@ -1,5 +1,8 @@
 //! Charts of one solved plan (`wfplan solve --out`): staff in post by group,
-//! care delivered and unmet by service, and cash by category.
+//! care delivered and unmet by service, and cash by category. A regional
+//! model's copies of one group or service are drawn as one panel or series
+//! (a line per region in each group's panel); many groups or services are
+//! cut to the largest plus "all others" (see `scale`).
 
 use anyhow::Result;
 
@@ -8,24 +11,112 @@ use crate::model::CostCategory;
 use crate::solution::Solution;
 use crate::tables;
 
+use super::scale;
+
+/// Most regions drawn as their own line; beyond, the smaller ones are one
+/// "Other regions" line.
+const MAX_REGION_LINES: usize = 8;
+
+/// The lines of a regional stock panel: one per region, the regions with
+/// most staff first when there are more than MAX_REGION_LINES (the rest
+/// one "Other regions" line), each with the test "is this group on it".
+#[allow(clippy::type_complexity)]
+fn region_lines<'a>(
+    solution: &'a Solution,
+    stocks: &'a [Vec<f64>],
+) -> Vec<(String, Box<dyn Fn(usize) -> bool + 'a>)> {
+    let model = &solution.model;
+    let regions: Vec<usize> = (0..model.regions.len()).collect();
+    let size = |r: &usize| -> f64 {
+        (0..model.groups.len())
+            .filter(|g| model.groups[*g].region == Some(*r))
+            .map(|g| scale::magnitude(&stocks[g]))
+            .sum()
+    };
+    let (top, rest) = scale::split_top(regions, size, MAX_REGION_LINES);
+    let mut lines: Vec<(String, Box<dyn Fn(usize) -> bool + 'a>)> = top
+        .into_iter()
+        .map(|r| {
+            let test: Box<dyn Fn(usize) -> bool + 'a> =
+                Box::new(move |g: usize| model.groups[g].region == Some(r));
+            (model.regions[r].name.clone(), test)
+        })
+        .collect();
+    if !rest.is_empty() {
+        lines.push((
+            format!("Other {} regions", rest.len()),
+            Box::new(move |g: usize| model.groups[g].region.is_some_and(|r| rest.contains(&r))),
+        ));
+    }
+    lines
+}
+
+/// Σ of the stocks of some groups, per period.
+fn sum_of<'a>(
+    groups: impl Iterator<Item = &'a usize>,
+    stocks: &[Vec<f64>],
+    periods: usize,
+) -> Vec<f64> {
+    let mut total = vec![0.0; periods];
+    for g in groups {
+        for (t, v) in stocks[*g].iter().enumerate() {
+            total[t] += v;
+        }
+    }
+    total
+}
+
 /// The charts of a plan, by file stem.
 pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
     let model = &solution.model;
     let periods = &model.periods;
     let mut charts = Vec::new();
 
-    let panels: Vec<Panel> = model
-        .groups
+    // One panel per group id (a regional model's copies summed), with a
+    // line per region when the model has regions; at most MAX_PANELS panels.
+    let mut ids: Vec<&str> = Vec::new();
+    for group in &model.groups {
+        if !ids.contains(&group.id.as_str()) {
+            ids.push(&group.id);
+        }
+    }
+    let stocks: Vec<Vec<f64>> = (0..model.groups.len()).map(|g| solution.stock(g)).collect();
+    let regions = region_lines(solution, &stocks);
+    let panels: Vec<Panel> = ids
         .iter()
-        .enumerate()
-        .map(|(group_index, group)| Panel {
-            title: group.name.clone(),
-            series: vec![Series {
-                label: "Staff in post".to_string(),
-                values: solution.stock(group_index),
-            }],
+        .map(|id| {
+            let members: Vec<usize> = (0..model.groups.len())
+                .filter(|g| model.groups[*g].id == *id)
+                .collect();
+            let title = model.groups[members[0]].name.clone();
+            let series = if model.has_regions() {
+                regions
+                    .iter()
+                    .filter(|(_, of_line)| members.iter().any(|g| of_line(*g)))
+                    .map(|(label, of_line)| Series {
+                        label: label.clone(),
+                        values: sum_of(
+                            members.iter().filter(|g| of_line(**g)),
+                            &stocks,
+                            periods.len(),
+                        ),
+                    })
+                    .collect()
+            } else {
+                vec![Series {
+                    label: "Staff in post".to_string(),
+                    values: sum_of(members.iter(), &stocks, periods.len()),
+                }]
+            };
+            Panel { title, series }
         })
         .collect();
+    let panels = scale::top_panels(
+        panels,
+        |p| p.series.iter().map(|s| scale::magnitude(&s.values)).sum(),
+        scale::MAX_PANELS,
+        "groups",
+    );
     if !panels.is_empty() {
         charts.push((
             "stocks".to_string(),
@@ -33,17 +124,34 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
         ));
     }
 
-    let mut deployment: Vec<Series> = model
-        .services
+    // Care by service id (summed over regions), the largest services and
+    // "all others", then unmet demand: at most MAX_SERIES legend entries.
+    let mut service_ids: Vec<&str> = Vec::new();
+    for service in &model.services {
+        if !service_ids.contains(&service.id.as_str()) {
+            service_ids.push(&service.id);
+        }
+    }
+    let deployment: Vec<Series> = service_ids
         .iter()
-        .enumerate()
-        .map(|(service_index, service)| Series {
-            label: service.name.clone(),
-            values: (0..periods.len())
-                .map(|t| tables::delivered(solution, service_index, t))
-                .collect(),
+        .map(|id| {
+            let members: Vec<usize> = (0..model.services.len())
+                .filter(|s| model.services[*s].id == *id)
+                .collect();
+            Series {
+                label: model.services[members[0]].name.clone(),
+                values: (0..periods.len())
+                    .map(|t| {
+                        members
+                            .iter()
+                            .map(|s| tables::delivered(solution, *s, t))
+                            .sum()
+                    })
+                    .collect(),
+            }
         })
         .collect();
+    let mut deployment = scale::top_series(deployment, scale::MAX_SERIES - 1, "services");
     let unmet: Vec<f64> = (0..periods.len())
         .map(|t| {
             model

@@ -15,7 +15,8 @@ use crate::tables;
 /// (discounted), sizes, staff by group, care by service, nominal cash by
 /// category, the binding limits, and every target and limit with its shadow
 /// price. No timings (they are in timings.json), so two runs of the same
-/// inputs write the same bytes.
+/// inputs write the same bytes. In a model with regions each group and
+/// service carries its `region` (one entry per regional copy).
 pub fn summary_value(solution: &Solution) -> serde_json::Value {
     let model = &solution.model;
     let periods = model.periods.len();
@@ -30,12 +31,16 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
         .iter()
         .enumerate()
         .map(|(index, group)| {
-            json!({
+            let mut value = json!({
                 "id": group.id,
                 "name": group.name,
                 "opening_fte": group.opening_fte,
                 "stock_fte": solution.stock(index),
-            })
+            });
+            if model.has_regions() {
+                value["region"] = json!(model.region_id(group.region));
+            }
+            value
         })
         .collect();
     let services: Vec<_> = model
@@ -49,13 +54,17 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
             let unmet: Vec<f64> = (0..periods)
                 .map(|t| crate::solution::clean(service.demand_fte[t] - delivered[t]))
                 .collect();
-            json!({
+            let mut value = json!({
                 "id": service.id,
                 "name": service.name,
                 "demand_fte": service.demand_fte,
                 "delivered_fte": delivered,
                 "unmet_fte": unmet,
-            })
+            });
+            if model.has_regions() {
+                value["region"] = json!(model.region_id(service.region));
+            }
+            value
         })
         .collect();
     let categories: Vec<_> = CostCategory::ALL
@@ -155,7 +164,11 @@ pub fn text_table(header: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The text `wfplan solve` prints without `--out`.
+/// The text `wfplan solve` prints without `--out`. A regional model's
+/// groups and services are shown by id, summed over regions, with a table of
+/// staff by region; beyond [`MAX_GROUP_ROWS`] groups (or regions),
+/// [`MAX_SERVICE_ROWS`] services or [`MAX_CONDITION_ROWS`] targets and
+/// limits only the largest are listed, then "… and N more (see FILE)".
 pub fn terminal_summary(solution: &Solution) -> String {
     let model = &solution.model;
     let mut out = String::new();
@@ -198,33 +211,111 @@ pub fn terminal_summary(solution: &Solution) -> String {
         solution.solve_seconds
     );
 
+    // Staff by group id (a regional model's copies summed over regions).
+    let periods = model.periods.len();
+    let mut ids: Vec<&str> = Vec::new();
+    for group in &model.groups {
+        if !ids.contains(&group.id.as_str()) {
+            ids.push(&group.id);
+        }
+    }
+    let stocks: Vec<Vec<f64>> = (0..model.groups.len()).map(|g| solution.stock(g)).collect();
+    let sum_stocks = |members: &mut dyn Iterator<Item = usize>| -> (f64, Vec<f64>) {
+        let mut opening = 0.0;
+        let mut total = vec![0.0; periods];
+        for g in members {
+            opening += model.groups[g].opening_fte;
+            for (t, v) in stocks[g].iter().enumerate() {
+                total[t] += v;
+            }
+        }
+        (opening, total)
+    };
+    let table_rows = |rows: Vec<(String, f64, Vec<f64>)>| -> Vec<Vec<String>> {
+        rows.into_iter()
+            .map(|(label, opening, values)| {
+                let mut row = vec![label, format_number(opening)];
+                row.extend(values.into_iter().map(format_number));
+                row
+            })
+            .collect()
+    };
     let mut header = vec!["Staff in post (FTE)".to_string(), "opening".to_string()];
     header.extend(model.periods.iter().cloned());
-    let rows: Vec<Vec<String>> = model
-        .groups
+    let rows: Vec<(String, f64, Vec<f64>)> = ids
         .iter()
-        .enumerate()
-        .map(|(group_index, group)| {
-            let mut row = vec![group.id.clone(), format_number(group.opening_fte)];
-            row.extend(solution.stock(group_index).into_iter().map(format_number));
-            row
+        .map(|id| {
+            let (opening, values) =
+                sum_stocks(&mut (0..model.groups.len()).filter(|g| model.groups[*g].id == *id));
+            (id.to_string(), opening, values)
         })
         .collect();
-    out.push_str(&text_table(&header, &rows));
+    let (rows, more) = largest(rows, MAX_GROUP_ROWS, |(_, _, v)| {
+        v.last().copied().unwrap_or(0.0)
+    });
+    out.push_str(&text_table(&header, &table_rows(rows)));
+    if more > 0 {
+        let _ = writeln!(out, "… and {more} more (see stocks.csv)");
+    }
     out.push('\n');
+    if model.has_regions() {
+        let mut header = vec!["Staff by region (FTE)".to_string(), "opening".to_string()];
+        header.extend(model.periods.iter().cloned());
+        let rows: Vec<(String, f64, Vec<f64>)> = (0..model.regions.len())
+            .map(|r| {
+                let (opening, values) = sum_stocks(
+                    &mut (0..model.groups.len()).filter(|g| model.groups[*g].region == Some(r)),
+                );
+                (model.regions[r].id.clone(), opening, values)
+            })
+            .collect();
+        let (rows, more) = largest(rows, MAX_GROUP_ROWS, |(_, _, v)| {
+            v.last().copied().unwrap_or(0.0)
+        });
+        out.push_str(&text_table(&header, &table_rows(rows)));
+        if more > 0 {
+            let _ = writeln!(out, "… and {more} more (see stocks.csv)");
+        }
+        out.push('\n');
+    }
 
+    // Services by id (summed over regions): demand, delivered and unmet.
     let mut header = vec!["Service (FTE)".to_string(), "measure".to_string()];
     header.extend(model.periods.iter().cloned());
+    let mut service_ids: Vec<&str> = Vec::new();
+    for service in &model.services {
+        if !service_ids.contains(&service.id.as_str()) {
+            service_ids.push(&service.id);
+        }
+    }
+    let services: Vec<(String, Vec<f64>, Vec<f64>)> = service_ids
+        .iter()
+        .map(|id| {
+            let mut demand = vec![0.0; periods];
+            let mut delivered = vec![0.0; periods];
+            for (index, service) in model.services.iter().enumerate() {
+                if service.id == *id {
+                    for t in 0..periods {
+                        demand[t] += service.demand_fte[t];
+                        delivered[t] += tables::delivered(solution, index, t);
+                    }
+                }
+            }
+            (id.to_string(), demand, delivered)
+        })
+        .collect();
+    let (services, more_services) = largest(services, MAX_SERVICE_ROWS, |(_, demand, _)| {
+        demand.iter().sum()
+    });
     let mut rows = Vec::new();
-    for (service_index, service) in model.services.iter().enumerate() {
-        let mut demand = vec![service.id.clone(), "demand".to_string()];
+    for (id, demand_fte, care) in services {
+        let mut demand = vec![id, "demand".to_string()];
         let mut delivered = vec![String::new(), "delivered".to_string()];
         let mut unmet = vec![String::new(), "unmet".to_string()];
-        for period in 0..model.periods.len() {
-            demand.push(format_number(service.demand_fte[period]));
-            let care = tables::delivered(solution, service_index, period);
-            delivered.push(format_number(care));
-            unmet.push(format_number(service.demand_fte[period] - care));
+        for period in 0..periods {
+            demand.push(format_number(demand_fte[period]));
+            delivered.push(format_number(care[period]));
+            unmet.push(format_number(demand_fte[period] - care[period]));
         }
         rows.push(demand);
         rows.push(delivered);
@@ -232,6 +323,9 @@ pub fn terminal_summary(solution: &Solution) -> String {
     }
     if !rows.is_empty() {
         out.push_str(&text_table(&header, &rows));
+        if more_services > 0 {
+            let _ = writeln!(out, "… and {more_services} more (see deployment.csv)");
+        }
         out.push('\n');
     }
 
@@ -295,11 +389,16 @@ pub fn terminal_summary(solution: &Solution) -> String {
         .iter()
         .map(|s| s.to_string())
         .collect();
+        let (conditions, more) = largest(conditions, MAX_CONDITION_ROWS, |c| c.shadow_price.abs());
         let rows: Vec<Vec<String>> = conditions
             .iter()
             .map(|c| {
+                let region = c
+                    .region
+                    .map(|r| format!(" @ {}", model.regions[r].id))
+                    .unwrap_or_default();
                 vec![
-                    format!("{} {}", c.kind, c.id),
+                    format!("{} {}{region}", c.kind, c.id),
                     c.period.clone(),
                     format_number(c.activity),
                     c.min.map(format_number).unwrap_or_default(),
@@ -314,8 +413,29 @@ pub fn terminal_summary(solution: &Solution) -> String {
             })
             .collect();
         out.push_str(&text_table(&header, &rows));
+        if more > 0 {
+            let _ = writeln!(out, "… and {more} more (see constraints.csv)");
+        }
     }
     out
+}
+
+/// Rows of the terminal summary beyond which only the largest are shown.
+pub const MAX_GROUP_ROWS: usize = 20;
+pub const MAX_SERVICE_ROWS: usize = 10;
+pub const MAX_CONDITION_ROWS: usize = 20;
+
+/// All `rows` when there are at most `max`; else the `max` largest by
+/// `size`, largest first, and how many were left out.
+fn largest<T>(rows: Vec<T>, max: usize, size: impl Fn(&T) -> f64) -> (Vec<T>, usize) {
+    if rows.len() <= max {
+        return (rows, 0);
+    }
+    let total = rows.len();
+    let mut rows = rows;
+    rows.sort_by(|a, b| size(b).total_cmp(&size(a)));
+    rows.truncate(max);
+    (rows, total - max)
 }
 
 /// The caps, pool supplies, intake capacities and skill-mix floors that bind,
