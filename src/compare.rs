@@ -422,7 +422,24 @@ fn channel_label(solution: &Solution, flow: &Flow) -> String {
     };
     let pipeline = model.pipelines.iter().find(|p| p.id == flow.channel);
     let pipeline_name = pipeline.map_or(flow.channel.clone(), |p| p.name.clone());
-    let movement = model.moves.iter().find(|m| m.id == flow.channel);
+    // A move between regions books its channel as `id@from_region->to_region`.
+    let movement = model.moves.iter().find(|m| match m.between {
+        Some((from, to)) => {
+            flow.channel
+                == format!(
+                    "{}@{}->{}",
+                    m.id, model.regions[from].id, model.regions[to].id
+                )
+        }
+        None => m.id == flow.channel,
+    });
+    let region_of = |m: &crate::model::Move, end: usize| match m.between {
+        Some(pair) => {
+            let region = if end == 0 { pair.0 } else { pair.1 };
+            format!(" in {}", model.regions[region].name)
+        }
+        None => String::new(),
+    };
     match flow.flow {
         "attrition" => "leavers (attrition)".to_string(),
         "exit" => "managed exits".to_string(),
@@ -442,11 +459,15 @@ fn channel_label(solution: &Solution, flow: &Flow) -> String {
         },
         "intake" => format!("seconded out to {pipeline_name}"),
         "move_in" => match movement {
-            Some(m) => format!("moves from {}", model.groups[m.from].name),
+            Some(m) => format!(
+                "moves from {}{}",
+                model.groups[m.from].name,
+                region_of(m, 0)
+            ),
             None => format!("moves in ({})", flow.channel),
         },
         "move_out" => match movement {
-            Some(m) => format!("moves to {}", model.groups[m.to].name),
+            Some(m) => format!("moves to {}{}", model.groups[m.to].name, region_of(m, 1)),
             None => format!("moves out ({})", flow.channel),
         },
         other => format!("{other} {}", flow.channel),

@@ -646,3 +646,56 @@ fn other_mobility_mistakes_are_named() {
         ],
     );
 }
+
+/// The impact report names a move between regions by the group and the
+/// region staff come from or go to. Without relocation, London (demand 60,
+/// 40 nurses) hires 20 at 200 + 120 = 320 each; with it, 20 of the North's 30
+/// spare nurses move (50 + 120 − 100 = 70 each, as above): London's channels
+/// are "moves from nurse in North" +20 and no hires; the North's "moves to
+/// nurse in London" −20.
+#[test]
+fn compare_names_moves_between_regions_by_group_and_region() {
+    let text = fixture_text(FIXTURE)
+        + "\n[[scenario]]\nid = \"no_relocation\"\nset = { \"move.relocation.max\" = 0 }\n";
+    let path = fixture_path(FIXTURE);
+    let base = solve_model(
+        &wfplan::spec::load_str(&text, &path, Some("no_relocation"), &[]).unwrap(),
+        "no_relocation",
+    );
+    let policy = solve_model(&load_text(FIXTURE, &text), "as written");
+    let impact = wfplan::compare::compare(
+        &base,
+        &policy,
+        "no_relocation",
+        "base",
+        Some("nurse@london"),
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    let labels: Vec<(String, f64)> = impact
+        .channels
+        .iter()
+        .filter(|c| c.change_to_headline.abs() > 1e-9)
+        .map(|c| (c.label.clone(), c.change_to_headline))
+        .collect();
+    let moved = labels
+        .iter()
+        .find(|(label, _)| label == "moves from nurse in North")
+        .unwrap_or_else(|| panic!("no labelled move channel in {labels:?}"));
+    assert!((moved.1 - 20.0).abs() < 1e-6, "{labels:?}");
+    let north =
+        wfplan::compare::compare(&base, &policy, "no_relocation", "base", Some("nurse@north"))
+            .unwrap();
+    assert!(
+        north
+            .channels
+            .iter()
+            .any(|c| c.label == "moves to nurse in London"
+                && (c.change_to_headline + 20.0).abs() < 1e-6),
+        "{:?}",
+        north
+            .channels
+            .iter()
+            .map(|c| (&c.label, c.change_to_headline))
+            .collect::<Vec<_>>()
+    );
+}
