@@ -9,8 +9,9 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use crate::lp::constraints::{completions, delivered_care};
-use crate::model::{CostCategory, HireSource};
+use crate::lp::constraints::delivered_care;
+use crate::lp::flows;
+use crate::model::CostCategory;
 use crate::solution::{clean, Solution};
 
 /// A signed flow into or out of a group's stock; the flows of a group and
@@ -27,93 +28,34 @@ pub struct Flow {
     pub fte: f64,
 }
 
-/// Every flow of every group and period.
+/// Every flow of every group and period: the values of the terms the stock
+/// balance is built from (`lp::flows`), with attrition.
 pub fn flows(solution: &Solution) -> Vec<Flow> {
     let model = &solution.model;
     let vars = &solution.lp.vars;
-    let value = |variable| solution.value_of(variable);
-    let mut flows = Vec::new();
-    for (group_index, group) in model.groups.iter().enumerate() {
+    let links = flows::Links::new(model);
+    let mut rows = Vec::new();
+    for group in 0..model.groups.len() {
         for period in 0..model.periods.len() {
-            let mut push = |flow: &'static str, channel: String, fte: f64| {
-                flows.push(Flow {
+            rows.push(Flow {
+                period,
+                group,
+                flow: "attrition",
+                channel: String::new(),
+                fte: clean(solution.evaluate(&flows::attrition(model, vars, group, period))),
+            });
+            for term in flows::flow_terms(model, vars, &links, group, period) {
+                rows.push(Flow {
                     period,
-                    group: group_index,
-                    flow,
-                    channel,
-                    fte: clean(fte),
+                    group,
+                    flow: term.flow,
+                    channel: term.channel.id(model),
+                    fte: clean(solution.evaluate(&term.expression)),
                 });
-            };
-            let previous = if period == 0 {
-                group.opening_fte
-            } else {
-                value(vars.stock[group_index][period - 1])
-            };
-            push(
-                "attrition",
-                String::new(),
-                -group.attrition_rate[period] * previous,
-            );
-            for (source, hires) in &vars.hire[group_index] {
-                let channel = match source {
-                    HireSource::Pool(pool) => model.pools[*pool].id.clone(),
-                    HireSource::OpenMarket => "open_market".to_string(),
-                };
-                let hired = value(hires[period]);
-                push("hire", channel.clone(), hired);
-                push(
-                    "new_starter_attrition",
-                    channel,
-                    -group.new_starter_attrition_rate[period] * hired,
-                );
-            }
-            for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
-                if pipeline.to == crate::model::Destination::Group(group_index) {
-                    let completed =
-                        solution.evaluate(&completions(model, vars, pipeline_index, period));
-                    push("completion", pipeline.id.clone(), completed);
-                }
-                if pipeline.from == Some(group_index) {
-                    push(
-                        "intake",
-                        pipeline.id.clone(),
-                        -value(vars.intake[pipeline_index][period]),
-                    );
-                }
-            }
-            for (move_index, movement) in model.moves.iter().enumerate() {
-                if movement.to != group_index && movement.from != group_index {
-                    continue;
-                }
-                let moved = value(vars.moves[move_index][period]);
-                // A move between regions is booked in both regions, its
-                // channel naming the pair: `relocation@london->north`.
-                let channel = match movement.between {
-                    Some((from, to)) => format!(
-                        "{}@{}->{}",
-                        movement.id,
-                        model.region_id(Some(from)),
-                        model.region_id(Some(to))
-                    ),
-                    None => movement.id.clone(),
-                };
-                if movement.to == group_index {
-                    push(
-                        "move_in",
-                        channel.clone(),
-                        movement.retention_rate[period] * moved,
-                    );
-                }
-                if movement.from == group_index {
-                    push("move_out", channel, -moved);
-                }
-            }
-            if let Some(exits) = &vars.exit[group_index] {
-                push("exit", String::new(), -value(exits[period]));
             }
         }
     }
-    flows
+    rows
 }
 
 /// Inserts a `region` column at `position` when the model has regions.

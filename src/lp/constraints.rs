@@ -34,55 +34,20 @@ pub fn completions(model: &Model, vars: &Vars, pipeline: usize, period: usize) -
 ///   + Σ_{p→g} completions[p,t] + Σ_{m→g} ρ_m·move[m,t]
 ///   − Σ_{m from g} move[m,t] − Σ_{p from g} intake[p,t] − exit[g,t]
 /// ```
+///
+/// The terms are defined once in `lp::flows`, which flows.csv reads too.
 pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
-    // Which pipelines and moves touch each group, found once rather than
-    // scanned for every group and period (quadratic at national scale).
-    let groups = model.groups.len();
-    let mut completing_into = vec![Vec::new(); groups];
-    let mut training_from = vec![Vec::new(); groups];
-    for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
-        if let Destination::Group(group) = pipeline.to {
-            completing_into[group].push(pipeline_index);
-        }
-        if let Some(group) = pipeline.from {
-            training_from[group].push(pipeline_index);
-        }
-    }
-    let mut moving_in = vec![Vec::new(); groups];
-    let mut moving_out = vec![Vec::new(); groups];
-    for (move_index, movement) in model.moves.iter().enumerate() {
-        moving_in[movement.to].push(move_index);
-        moving_out[movement.from].push(move_index);
-    }
+    let links = super::flows::Links::new(model);
     for (group_index, group) in model.groups.iter().enumerate() {
         for (period, period_label) in model.periods.iter().enumerate() {
             let vars = &lp.vars;
             let stock = vars.stock[group_index][period];
-            let previous: Expression = if period == 0 {
-                Expression::from(group.opening_fte)
-            } else {
-                Expression::from(vars.stock[group_index][period - 1])
-            };
+            let previous = super::flows::previous_stock(model, vars, group_index, period);
+            // The retained stock, then every flow of `lp::flows` (the terms
+            // flows.csv reports).
             let mut inflow = (1.0 - group.attrition_rate[period]) * previous;
-            inflow += (1.0 - group.new_starter_attrition_rate[period])
-                * sum(vars.hire[group_index]
-                    .iter()
-                    .map(|(_, hires)| hires[period]));
-            for &pipeline_index in &completing_into[group_index] {
-                inflow += completions(model, vars, pipeline_index, period);
-            }
-            for &pipeline_index in &training_from[group_index] {
-                inflow -= vars.intake[pipeline_index][period];
-            }
-            for &move_index in &moving_in[group_index] {
-                inflow +=
-                    model.moves[move_index].retention_rate[period] * vars.moves[move_index][period];
-            }
-            for &move_index in &moving_out[group_index] {
-                inflow -= vars.moves[move_index][period];
-            }
-            if let Some(exits) = &vars.exit[group_index] {
-                inflow -= exits[period];
+            for term in super::flows::flow_terms(model, vars, &links, group_index, period) {
+                inflow += term.expression;
             }
             let name = format!("stock_balance[{},{period_label}]", group.key);
             lp.add_equality(Family::StockBalance, name, stock - inflow, 0.0);

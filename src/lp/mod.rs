@@ -9,6 +9,7 @@
 
 pub mod constraints;
 pub mod export;
+pub mod flows;
 pub mod objective;
 
 use std::collections::HashMap;
