@@ -360,14 +360,16 @@ impl Sweep {
         })
     }
 
-    /// Loads and validates every point's model (in parallel), so that a
-    /// bad path or value is reported before anything is solved; the error
-    /// is the first failing point's.
-    pub fn validate(&self) -> Result<()> {
-        let errors: Vec<Option<anyhow::Error>> = (0..self.len())
-            .into_par_iter()
-            .map(|index| self.load(index).err())
-            .collect();
+    /// Loads and validates every point's model (in parallel, on `jobs`
+    /// threads), so that a bad path or value is reported before anything
+    /// is solved; the error is the first failing point's.
+    pub fn validate(&self, jobs: usize) -> Result<()> {
+        let errors: Vec<Option<anyhow::Error>> = worker_pool(jobs)?.install(|| {
+            (0..self.len())
+                .into_par_iter()
+                .map(|index| self.load(index).err())
+                .collect()
+        });
         match errors.into_iter().flatten().next() {
             Some(error) => Err(error),
             None => Ok(()),
@@ -425,10 +427,7 @@ pub fn run(
         .step_by(chunk)
         .map(|start| start..(start + chunk).min(points))
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(run_options.jobs.max(1))
-        .build()
-        .context("cannot start the sweep's worker threads")?;
+    let pool = worker_pool(run_options.jobs)?;
     let finished = AtomicUsize::new(0);
     let results: Vec<Result<Vec<PointResult>>> = pool.install(|| {
         chunks
@@ -452,6 +451,14 @@ pub fn run(
         all.extend(chunk?);
     }
     Ok(all)
+}
+
+/// A rayon pool of `jobs` threads (at least 1).
+fn worker_pool(jobs: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .context("cannot start the sweep's worker threads")
 }
 
 /// A HiGHS instance carried from one point to the next, with the
@@ -517,7 +524,9 @@ impl<'a> Worker<'a> {
                 let raw = read_back(&highs, &lp, &lp.objectives[0]);
                 let objective = raw.objective;
                 let solution = Solution::new(model.clone(), lp, raw, vec![objective], 0.0, 0.0);
-                self.held = Some((highs, sparse));
+                if self.warm {
+                    self.held = Some((highs, sparse));
+                }
                 optimal_point(&solution)
             }
             status => not_optimal_point(model, &lp, status, self.options),

@@ -407,7 +407,7 @@ fn warm_sweep_matches_cold_solves_with_fewer_iterations() {
             vec![sweep::parse_vary(&vary).unwrap()],
         )
         .unwrap();
-        sweep.validate().unwrap();
+        sweep.validate(2).unwrap();
         assert_eq!(sweep.len(), 10, "{vary}");
         let options = SolverOptions::default();
         let run =

@@ -150,19 +150,19 @@ pub fn run(args: &Args) -> Result<()> {
         Some(dir) => dir.clone(),
         None => default_out(&args.model.model, &sweep.varies[0].path)?,
     };
+    let jobs = match args.jobs {
+        Some(jobs) => jobs as usize,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
     let validate_start = Instant::now();
     // The first point's model also gives the inputs and the warnings.
     let first = sweep.load(0)?;
-    sweep.validate()?;
+    sweep.validate(jobs)?;
     let validate_seconds = validate_start.elapsed().as_secs_f64();
     let folder = OutputFolder::claim(&out_dir, &first.inputs)?;
     for warning in crate::model::warnings(&first) {
         terminal::eprint_line(&format!("warning: {warning}"));
     }
-    let jobs = match args.jobs {
-        Some(jobs) => jobs as usize,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
     let progress = Progress::new(sweep.len(), args.output.quiet);
     let solve_start = Instant::now();
     let results = sweep::run(
