@@ -635,3 +635,33 @@ fn measure_sweep() {
         );
     }
 }
+
+/// Ranges keep the decimals written (no 0.30000000000000004) and include TO
+/// when the steps reach it; lists split on commas outside brackets.
+#[test]
+fn vary_values_are_read_as_written() {
+    let texts = |argument: &str| -> Vec<String> {
+        sweep::parse_vary(argument)
+            .unwrap()
+            .values
+            .into_iter()
+            .map(|v| v.text)
+            .collect()
+    };
+    assert_eq!(
+        texts("group.a.attrition=0.1:0.3:0.1"),
+        ["0.1", "0.2", "0.3"]
+    );
+    assert_eq!(texts("target.t.min=8000:14000:1000").len(), 7);
+    assert_eq!(texts("target.t.min=0:10:3"), ["0", "3", "6", "9"]);
+    assert_eq!(texts("target.t.min=-1:1:1"), ["-1", "0", "1"]);
+    assert_eq!(
+        texts("pipeline.p.capacity=[60,80],[70,90]"),
+        ["[60,80]", "[70,90]"]
+    );
+    assert_eq!(texts("target.t.enabled=true,false"), ["true", "false"]);
+    let vary = sweep::parse_vary("pipeline.p.capacity=[60,80],5").unwrap();
+    assert_eq!(vary.path, "pipeline.p.capacity");
+    assert_eq!(vary.values[0].number, None);
+    assert_eq!(vary.values[1].number, Some(5.0));
+}
