@@ -17,6 +17,7 @@ pub mod solution;
 pub mod solve;
 pub mod solver;
 pub mod spec;
+pub mod sweep;
 pub mod synthetic;
 pub mod tables;
 pub mod terminal;

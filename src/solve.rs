@@ -85,7 +85,7 @@ pub fn sparse_lp(lp: &Lp, objective: &Expression, extra_rows: &[Row]) -> SparseL
 
 /// Runs HiGHS; when it can only say "unbounded or infeasible" (usually
 /// presolve's verdict), runs again without presolve to say which.
-fn run_resolving(highs: &mut Highs, options: &SolverOptions) -> Status {
+pub(crate) fn run_resolving(highs: &mut Highs, options: &SolverOptions) -> Status {
     let status = highs.run();
     if status != Status::UnboundedOrInfeasible {
         return status;
@@ -106,7 +106,7 @@ fn run_resolving(highs: &mut Highs, options: &SolverOptions) -> Status {
 }
 
 /// Reads an optimal run back: values, row duals and the objective's value.
-fn read_back(highs: &Highs, lp: &Lp, objective: &Expression) -> RawSolution {
+pub(crate) fn read_back(highs: &Highs, lp: &Lp, objective: &Expression) -> RawSolution {
     let (values, row_duals) = highs.solution();
     RawSolution {
         objective: lp.evaluate(objective, &values),

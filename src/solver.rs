@@ -213,6 +213,14 @@ impl SparseLp {
     }
 }
 
+/// A simplex basis as HiGHS reports it: one `kHighsBasisStatus*` value per
+/// column and per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    pub col_status: Vec<HighsInt>,
+    pub row_status: Vec<HighsInt>,
+}
+
 /// A HiGHS instance, destroyed on drop.
 pub struct Highs {
     pointer: NonNull<c_void>,
@@ -487,6 +495,56 @@ impl Highs {
         };
         assert!(succeeded(status), "Highs_addRow failed");
         row
+    }
+
+    /// Changes one column's bounds.
+    pub fn change_col_bounds(&mut self, column: usize, lower: f64, upper: f64) {
+        assert!(column < self.num_cols(), "column {column} out of range");
+        // SAFETY: the instance is live and column is in range.
+        let status = unsafe {
+            highs_sys::Highs_changeColBounds(self.raw(), column as HighsInt, lower, upper)
+        };
+        assert!(succeeded(status), "Highs_changeColBounds failed");
+    }
+
+    /// The basis of the last run (HiGHS's basis status of every column and
+    /// row), or `None` when HiGHS holds no valid basis (e.g. after a run that
+    /// stopped without an optimum).
+    pub fn basis(&self) -> Option<Basis> {
+        let mut basis = Basis {
+            col_status: vec![0; self.num_cols()],
+            row_status: vec![0; self.num_rows()],
+        };
+        // SAFETY: the instance is live and the buffers hold num_cols and
+        // num_rows values, which is what Highs_getBasis writes.
+        let status = unsafe {
+            highs_sys::Highs_getBasis(
+                self.raw(),
+                basis.col_status.as_mut_ptr(),
+                basis.row_status.as_mut_ptr(),
+            )
+        };
+        succeeded(status).then_some(basis)
+    }
+
+    /// Starts the next run from `basis` (of a model of the same dimensions,
+    /// e.g. the previous point of a sweep). Returns false, leaving HiGHS to
+    /// start cold, when the dimensions differ or HiGHS refuses the basis.
+    pub fn set_basis(&mut self, basis: &Basis) -> bool {
+        if basis.col_status.len() != self.num_cols() || basis.row_status.len() != self.num_rows() {
+            return false;
+        }
+        // SAFETY: the instance is live and the arrays hold exactly num_cols
+        // and num_rows statuses (checked above); HiGHS copies them and
+        // checks that they form a basis.
+        let status = unsafe {
+            highs_sys::Highs_setBasis(
+                self.raw(),
+                basis.col_status.as_ptr(),
+                basis.row_status.as_ptr(),
+            )
+        };
+        succeeded(status)
     }
 
     /// Changes one row's bounds.

@@ -14,5 +14,6 @@ mod regional_flagship;
 mod regional_report;
 mod regions;
 mod solver;
+mod sweep;
 mod util;
 mod warnings;

@@ -44,6 +44,7 @@ const KNOWN_FILES: &[&str] = &[
     "costs.csv",
     "constraints.csv",
     "duals.csv",
+    "sweep.csv",
     "headline.csv",
     "channels.csv",
     "services.csv",

@@ -1,0 +1,318 @@
+//! `wfplan sweep MODEL --vary PATH=FROM:TO:STEP [--vary ...] [--jobs N]
+//! [--out DIR] [--quiet | --json]`: the model solved at every point of a
+//! curve or grid, written as one table, sweep.csv (see `crate::sweep`).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{ModelArgs, OutputArgs, SolverArgs};
+use crate::report::{self, unit, OutputFolder, RunRecord};
+use crate::sweep::{self, PointResult, RunOptions, Sweep};
+use crate::terminal;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// A path to sweep and its values: PATH=FROM:TO:STEP (FROM up to TO
+    /// inclusive) or PATH=v1,v2,...; PATH is any --set path. Repeat for a
+    /// grid (the cartesian product; the first --vary varies slowest)
+    #[arg(long = "vary", value_name = "PATH=FROM:TO:STEP", required = true)]
+    pub varies: Vec<String>,
+    /// Points solved in parallel (default: all cores); the results do not
+    /// depend on it
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Solve every point from scratch instead of warm-starting from its
+    /// neighbour (slower; for comparison)
+    #[arg(long)]
+    pub cold: bool,
+    /// Write sweep.csv, timings.json and manifest.json into this folder
+    /// (default reports/<model>/sweep-<first path>/), replaced as a whole if
+    /// it is a wfplan output
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+}
+
+/// reports/<model stem>/sweep-<first path>/.
+fn default_out(model: &Path, first_path: &str) -> Result<PathBuf> {
+    let file = model.display();
+    let stem = model
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let stem = report::folder_name("the model file's name", &stem)
+        .map_err(|error| anyhow!("{file}: {error}; give the output folder with --out"))?;
+    // A path is ids joined by dots; dots are safe after "sweep-" (the name
+    // can be neither "." nor ".."), anything else must be a plain name.
+    let name = format!("sweep-{first_path}");
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !plain || name.len() > 100 {
+        bail!(
+            "--vary {first_path}: the path cannot name an output folder (letters, digits, '_', '-' and '.', at most 94 characters); give the folder with --out"
+        );
+    }
+    Ok(Path::new("reports").join(stem).join(name))
+}
+
+/// How progress is shown on standard error.
+enum Progress {
+    Nothing,
+    Bar(ProgressBar),
+    /// Plain lines, at most about 20 per sweep.
+    Lines {
+        start: Instant,
+        every: usize,
+        total: usize,
+        lock: Mutex<()>,
+    },
+}
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Progress {
+        if quiet {
+            return Progress::Nothing;
+        }
+        if std::io::stderr().is_terminal() {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} points  {per_sec}  {eta} left")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            return Progress::Bar(bar);
+        }
+        Progress::Lines {
+            start: Instant::now(),
+            every: total.div_ceil(20).max(1),
+            total,
+            lock: Mutex::new(()),
+        }
+    }
+
+    fn done(&self, count: usize) {
+        match self {
+            Progress::Nothing => {}
+            Progress::Bar(bar) => bar.inc(1),
+            Progress::Lines {
+                start,
+                every,
+                total,
+                lock,
+            } => {
+                if !count.is_multiple_of(*every) && count != *total {
+                    return;
+                }
+                let _guard = lock.lock();
+                let seconds = start.elapsed().as_secs_f64();
+                let rate = count as f64 / seconds.max(1e-9);
+                let left = (*total - count) as f64 / rate.max(1e-9);
+                terminal::eprint_line(&format!(
+                    "sweep: {count} of {total} points done ({rate:.1} points/s, about {left:.0} s left)"
+                ));
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Progress::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let options = args.solver.options()?;
+    let varies = args
+        .varies
+        .iter()
+        .map(|text| sweep::parse_vary(text))
+        .collect::<Result<Vec<_>>>()?;
+    let sweep = Sweep::new(
+        &args.model.model,
+        args.model.scenario.as_deref(),
+        &args.model.sets,
+        varies,
+    )?;
+    let out_dir = match &args.out {
+        Some(dir) => dir.clone(),
+        None => default_out(&args.model.model, &sweep.varies[0].path)?,
+    };
+    let jobs = match args.jobs {
+        Some(jobs) => jobs as usize,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let validate_start = Instant::now();
+    // The first point's model also gives the inputs and the warnings.
+    let first = sweep.load(0)?;
+    sweep.validate(jobs)?;
+    let validate_seconds = validate_start.elapsed().as_secs_f64();
+    let folder = OutputFolder::claim(&out_dir, &first.inputs)?;
+    for warning in crate::model::warnings(&first) {
+        terminal::eprint_line(&format!("warning: {warning}"));
+    }
+    let progress = Progress::new(sweep.len(), args.output.quiet);
+    let solve_start = Instant::now();
+    let results = sweep::run(
+        &sweep,
+        &options,
+        RunOptions {
+            jobs,
+            warm: !args.cold,
+        },
+        &|count| progress.done(count),
+    );
+    progress.finish();
+    let results = results?;
+    let solve_seconds = solve_start.elapsed().as_secs_f64();
+
+    let mut frame = sweep::table(&sweep, &results)?;
+    let timings = serde_json::json!({
+        "points": sweep.len(),
+        "jobs": jobs,
+        "validate_seconds": validate_seconds,
+        "solve_seconds": solve_seconds,
+    });
+    let files = vec![
+        (
+            PathBuf::from("sweep.csv"),
+            crate::tables::to_csv(&mut frame)?,
+        ),
+        (
+            PathBuf::from(unit::TIMINGS),
+            (serde_json::to_string_pretty(&timings)? + "\n").into_bytes(),
+        ),
+    ];
+    let mut recorded = args.solver.recorded();
+    for vary in &args.varies {
+        recorded.push(("vary".to_string(), Some(vary.clone())));
+    }
+    if args.cold {
+        recorded.push(("cold".to_string(), None));
+    }
+    let record = RunRecord {
+        command: "sweep".to_string(),
+        model: args.model.model.display().to_string(),
+        scenarios: vec![("scenario".to_string(), args.model.scenario.clone())],
+        sets: args.model.sets.clone(),
+        options: recorded,
+        inputs: first.inputs.clone(),
+    };
+    folder.write(&files, &record)?;
+
+    if args.output.quiet {
+        return Ok(());
+    }
+    if args.output.json {
+        let value = json_summary(&sweep, &results, &out_dir);
+        return terminal::write_stdout((serde_json::to_string_pretty(&value)? + "\n").as_bytes());
+    }
+    terminal::print_text(&text_summary(&first.name, &sweep, &results, &out_dir))
+}
+
+/// Counts by status, in order of first appearance.
+fn status_counts(results: &[PointResult]) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for result in results {
+        match counts
+            .iter_mut()
+            .find(|(status, _)| *status == result.status)
+        {
+            Some((_, count)) => *count += 1,
+            None => counts.push((result.status.clone(), 1)),
+        }
+    }
+    counts
+}
+
+/// The most points printed on the terminal; sweep.csv has them all.
+const MAX_PRINTED_POINTS: usize = 20;
+
+fn text_summary(name: &str, sweep: &Sweep, results: &[PointResult], out_dir: &Path) -> String {
+    let mut header: Vec<String> = sweep.varies.iter().map(|v| v.path.clone()).collect();
+    header.push("status".to_string());
+    header.push("objective".to_string());
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .enumerate()
+        .take(MAX_PRINTED_POINTS)
+        .map(|(index, result)| {
+            let mut row: Vec<String> = sweep
+                .values(index)
+                .into_iter()
+                .map(|value| value.text.clone())
+                .collect();
+            row.push(result.status.clone());
+            row.push(
+                result
+                    .objective
+                    .map(crate::solve::format_number)
+                    .unwrap_or_default(),
+            );
+            row
+        })
+        .collect();
+    let counts = status_counts(results)
+        .into_iter()
+        .map(|(status, count)| format!("{count} {status}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut text = format!("{name}: {} points ({counts})\n", results.len());
+    text.push_str(&crate::report::summary::text_table(&header, &rows));
+    if results.len() > MAX_PRINTED_POINTS {
+        text.push_str(&format!(
+            "… and {} more (see sweep.csv)\n",
+            results.len() - MAX_PRINTED_POINTS
+        ));
+    }
+    text.push_str(&format!("wrote sweep.csv to {}\n", out_dir.display()));
+    text
+}
+
+fn json_summary(sweep: &Sweep, results: &[PointResult], out_dir: &Path) -> serde_json::Value {
+    let points: Vec<serde_json::Value> = results
+        .iter()
+        .enumerate()
+        .map(|(index, result)| {
+            let values: serde_json::Map<String, serde_json::Value> = sweep
+                .values(index)
+                .into_iter()
+                .zip(&sweep.varies)
+                .map(|(value, vary)| {
+                    let cell = match value.number {
+                        Some(number) => serde_json::json!(number),
+                        None => serde_json::json!(value.text),
+                    };
+                    (vary.path.clone(), cell)
+                })
+                .collect();
+            serde_json::json!({
+                "values": values,
+                "status": result.status,
+                "objective": result.objective,
+            })
+        })
+        .collect();
+    let counts: serde_json::Map<String, serde_json::Value> = status_counts(results)
+        .into_iter()
+        .map(|(status, count)| (status, serde_json::json!(count)))
+        .collect();
+    serde_json::json!({
+        "points": points,
+        "statuses": counts,
+        "out": out_dir.display().to_string(),
+        "table": out_dir.join("sweep.csv").display().to_string(),
+    })
+}
