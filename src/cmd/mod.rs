@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod compare;
 pub mod export;
+pub mod generate;
 pub mod solve;
 pub mod validate;
 
@@ -148,6 +149,8 @@ pub enum Command {
     Bench(bench::Args),
     /// Write the linear programme for another solver (LP or MPS format)
     Export(export::Args),
+    /// Write a synthetic regional model and its CSV data, of any size
+    Generate(generate::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -157,5 +160,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }
