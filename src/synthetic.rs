@@ -155,7 +155,7 @@ pub fn generate(shape: Shape) -> Generated {
     let groups = groups.max(1);
     let services = services.max(1);
     let periods = periods.max(1);
-    let mut random = SplitMix64(seed ^ 0x5EED_0F_3A9E_2B71);
+    let mut random = SplitMix64(seed ^ 0x5EED_0F3A_9E2B_7D71);
     let region_ids: Vec<String> = (1..=regions).map(|r| format!("r{r:03}")).collect();
     // A region's size (scales openings, demand and supply) and pay level.
     let region_size: Vec<f64> = (0..regions).map(|_| random.between(0.4, 2.0)).collect();
@@ -391,7 +391,7 @@ pub fn generate(shape: Shape) -> Generated {
     let mut salary = header("group");
     for group in &group_list {
         for r in 0..cells {
-            let pay = if regional { region_pay[r] } else { 1.0 };
+            let pay = region_pay.get(r).copied().unwrap_or(1.0);
             for (t, label) in labels.iter().enumerate() {
                 let value = group.salary * pay * 1.02f64.powi(t as i32);
                 let _ = writeln!(salary, "{label},{}{},{value:.0}", region_cell(r), group.id);

@@ -154,6 +154,9 @@ impl Drop for TempFolder {
     }
 }
 
+/// A plan table, as `tables` builds it.
+type Table = fn(&crate::solution::Solution) -> Result<polars::prelude::DataFrame>;
+
 /// The child's side of one wfplan measurement: read, solve, write the plan's
 /// tables as CSV into `DIR/plan/`, note the peak memory, then export the MPS
 /// (`DIR/model.mps`, for HiGHS alone; not timed, not in the peak).
@@ -165,10 +168,7 @@ fn measure_wfplan(dir: &Path, options: &crate::solve::SolverOptions) -> Result<V
     let start = Instant::now();
     let plan = dir.join("plan");
     std::fs::create_dir_all(&plan)?;
-    let tables: [(
-        &str,
-        fn(&crate::solution::Solution) -> Result<polars::prelude::DataFrame>,
-    ); 6] = [
+    let tables: [(&str, Table); 6] = [
         ("stocks.csv", crate::tables::stocks_frame),
         ("flows.csv", crate::tables::flows_frame),
         ("deployment.csv", crate::tables::deployment_frame),
