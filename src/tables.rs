@@ -32,6 +32,30 @@ pub fn flows(solution: &Solution) -> Vec<Flow> {
     let vars = &solution.lp.vars;
     let value = |variable| solution.value_of(variable);
     let mut flows = Vec::new();
+    // The pipelines and moves touching each group, in model order: looking
+    // them up once instead of scanning every pipeline and move for every
+    // group and period (quadratic in the number of regions).
+    let mut pipelines_of: Vec<Vec<usize>> = vec![Vec::new(); model.groups.len()];
+    for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+        let mut touched: Vec<usize> = Vec::new();
+        if let crate::model::Destination::Group(group) = pipeline.to {
+            touched.push(group);
+        }
+        if let Some(group) = pipeline.from {
+            touched.push(group);
+        }
+        touched.dedup();
+        for group in touched {
+            pipelines_of[group].push(pipeline_index);
+        }
+    }
+    let mut moves_of: Vec<Vec<usize>> = vec![Vec::new(); model.groups.len()];
+    for (move_index, movement) in model.moves.iter().enumerate() {
+        moves_of[movement.to].push(move_index);
+        if movement.from != movement.to {
+            moves_of[movement.from].push(move_index);
+        }
+    }
     for (group_index, group) in model.groups.iter().enumerate() {
         for period in 0..model.periods.len() {
             let mut push = |flow: &'static str, channel: String, fte: f64| {
@@ -66,7 +90,8 @@ pub fn flows(solution: &Solution) -> Vec<Flow> {
                     -group.new_starter_attrition_rate[period] * hired,
                 );
             }
-            for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+            for &pipeline_index in &pipelines_of[group_index] {
+                let pipeline = &model.pipelines[pipeline_index];
                 if pipeline.to == crate::model::Destination::Group(group_index) {
                     let completed =
                         solution.evaluate(&completions(model, vars, pipeline_index, period));
@@ -80,7 +105,8 @@ pub fn flows(solution: &Solution) -> Vec<Flow> {
                     );
                 }
             }
-            for (move_index, movement) in model.moves.iter().enumerate() {
+            for &move_index in &moves_of[group_index] {
+                let movement = &model.moves[move_index];
                 let moved = value(vars.moves[move_index][period]);
                 if movement.to == group_index {
                     push(
