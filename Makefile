@@ -21,4 +21,4 @@ test:
 
 ## Benchmarks on synthetic models (release build).
 bench:
-	bash scripts/with-build-tools.sh cargo run --locked --release -- bench
+	bash scripts/with-build-tools.sh cargo run --locked --release -- bench --size small,medium --repeat 1 --solver-option solver=ipm

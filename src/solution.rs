@@ -65,6 +65,12 @@ pub struct Timings {
     /// Building this `Solution` from them (row activities, shadow prices,
     /// cash and penalty totals).
     pub plan: f64,
+    /// Reading the model file and its CSV series. Not part of a solve: set
+    /// by the command that loaded the model (0 until then).
+    pub load: f64,
+    /// Building the output files from the plan (tables, summary, charts),
+    /// before the folder is written. Set by the command (0 until then).
+    pub write: f64,
 }
 
 #[derive(Clone)]

@@ -387,6 +387,25 @@ impl Highs {
         }
     }
 
+    /// Replaces the instance's model with one read from a file (MPS or LP,
+    /// by extension), as HiGHS's own reader does: for timing HiGHS alone
+    /// (`bench`) on wfplan's exported programme.
+    pub fn read_model(&mut self, path: &std::path::Path) -> Result<(), String> {
+        let Some(text) = path.to_str() else {
+            return Err(format!("{}: the path is not UTF-8", path.display()));
+        };
+        let Ok(c_path) = CString::new(text) else {
+            return Err(format!("{}: the path holds a NUL byte", path.display()));
+        };
+        // SAFETY: the instance is live and c_path is NUL-terminated.
+        let status = unsafe { highs_sys::Highs_readModel(self.raw(), c_path.as_ptr()) };
+        if succeeded(status) {
+            Ok(())
+        } else {
+            Err(format!("HiGHS could not read {}", path.display()))
+        }
+    }
+
     /// Runs HiGHS (warm from the last basis when the model was modified in
     /// place) and returns the model status.
     pub fn run(&mut self) -> Status {

@@ -1,139 +1,445 @@
-//! Synthetic models for benchmarks: a regular system of staff groups, pools,
-//! pipelines, moves and services, sized by a few numbers, written as a model
-//! file so that benchmarks exercise parsing and validation too. Deterministic:
-//! the same sizes give the same model.
+//! Synthetic models for `wfplan generate` and `wfplan bench`: a regional
+//! workforce system of any size, written as a model file and CSV series so
+//! that benchmarks exercise parsing and validation too. Deterministic: the
+//! same shape and seed give byte-identical files (a splitmix64 sequence, so
+//! no RNG crate is needed).
+//!
+//! Shape of a generated model (G groups, S services, R regions, T periods):
+//! - Groups form professions ("ladders") of 1–4 grades. Each grade above the
+//!   first is trained from the grade below by a regional pipeline of 1–4
+//!   periods, supervised by the grade it trains into; a move runs down each
+//!   ladder (within a region, as every move is).
+//! - Pools: `grads`, national, fed by a national `degree` pipeline (1–4
+//!   periods) and a supply series; `local`, regional, with supply by region;
+//!   `agency`, regional and temporary, serving every service of its region.
+//!   Entry grades hire from `grads` and `local`, others from `local`.
+//! - Every group staffs 2–3 services (fewer only if S < 2); every service is
+//!   staffed by at least one group and has an `unmet_penalty`, so every
+//!   generated model is feasible.
+//! - Region-varying parameters: openings (a table by region), salaries,
+//!   demand and local/agency supply (CSV files with a `region` column).
+//! - Targets: each ladder's top grade grows 10% by the last period, held
+//!   `per_region = true` (soft, with a penalty); without regions the same
+//!   target on the national stock.
+//!
+//! With `regions = 0` the model has no `[[region]]` and its CSV files have no
+//! `region` column.
 
 use std::fmt::Write;
+use std::path::PathBuf;
 
-/// How large a synthetic model is.
-#[derive(Debug, Clone, Copy)]
-pub struct Size {
+mod chains;
+pub use chains::{model_text, Size};
+
+/// How large a synthetic model is, and its seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Regions (0: a model without regions).
+    pub regions: usize,
+    /// Staff groups (in each region).
     pub groups: usize,
-    pub periods: usize,
+    /// Services (in each region).
     pub services: usize,
-    pub pools: usize,
+    pub periods: usize,
+    pub seed: u64,
 }
 
-/// A small deterministic generator (xorshift), so no RNG crate is needed
-/// for reproducible figures.
-struct Sequence(u64);
+impl Shape {
+    /// Checks the sizes: at least one group, service and period, and no
+    /// more services than three per group (each group staffs at most 3).
+    pub fn check(&self) -> Result<(), String> {
+        if self.groups == 0 || self.services == 0 || self.periods == 0 {
+            return Err(format!(
+                "a model needs at least one group, one service and one period (asked for {} groups, {} services, {} periods)",
+                self.groups, self.services, self.periods
+            ));
+        }
+        if self.services > 3 * self.groups {
+            return Err(format!(
+                "{} services cannot all be staffed by {} groups of 2–3 services each: give at most {} services",
+                self.services,
+                self.groups,
+                3 * self.groups
+            ));
+        }
+        if self.regions > 999 || self.groups > 99_999 || self.periods > 1000 {
+            return Err("at most 999 regions, 99,999 groups and 1000 periods".to_string());
+        }
+        Ok(())
+    }
+}
 
-impl Sequence {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+/// A generated model: the model file's text and its data files, by path
+/// relative to the model's folder (`data/…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub model: String,
+    pub data: Vec<(PathBuf, String)>,
+}
+
+impl Generated {
+    /// Every file, the model (`model.toml`) first, by relative path.
+    pub fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = vec![(PathBuf::from(MODEL_FILE), self.model.clone().into_bytes())];
+        files.extend(
+            self.data
+                .iter()
+                .map(|(path, text)| (path.clone(), text.clone().into_bytes())),
+        );
+        files
+    }
+
+    /// Writes every file under `folder` (created if missing), no checks:
+    /// for temporary folders (`bench`, tests). `generate` writes through
+    /// `report::unit::OutputFolder` instead.
+    pub fn write_into(&self, folder: &std::path::Path) -> std::io::Result<()> {
+        for (relative, bytes) in self.files() {
+            let path = folder.join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// The model file's name in a generated folder.
+pub const MODEL_FILE: &str = "model.toml";
+
+/// splitmix64: a tiny, well-mixed generator; reproducible across platforms.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
     fn between(&mut self, low: f64, high: f64) -> f64 {
-        low + (high - low) * self.next()
+        low + (high - low) * self.unit()
+    }
+    /// Uniform in low..=high.
+    fn int(&mut self, low: usize, high: usize) -> usize {
+        low + (self.next_u64() % (high - low + 1) as u64) as usize
     }
 }
 
-/// The TOML text of a synthetic model. Groups form a chain of grades: each
-/// trains into the next through a one-year pipeline supervised by the
-/// destination, moves down the chain with 80% retention, and hires from one
-/// of the shared pools; each service is staffed by three neighbouring groups
-/// with an unmet penalty, and one temporary pool serves every service. A
-/// target asks the top grade to grow 20% by the last period.
-pub fn model_text(size: Size) -> String {
-    let Size {
+/// One generated group: its ladder and grade, and base figures.
+struct Group {
+    id: String,
+    /// Grade within its ladder (0 = entry).
+    grade: usize,
+    /// The group trained into this one's grade above, if any.
+    above: Option<usize>,
+    /// Base opening (scaled by each region's size).
+    opening: f64,
+    salary: f64,
+    /// Services it staffs, with efficiency.
+    services: Vec<(usize, f64)>,
+}
+
+/// Generates the model of `shape` (call [`Shape::check`] first; sizes below
+/// one are raised to one).
+pub fn generate(shape: Shape) -> Generated {
+    let Shape {
+        regions,
         groups,
-        periods,
         services,
-        pools,
-    } = size;
-    let groups = groups.max(2);
-    let pools = pools.max(1);
+        periods,
+        seed,
+    } = shape;
+    let groups = groups.max(1);
     let services = services.max(1);
     let periods = periods.max(1);
-    let mut random = Sequence(0x9E37_79B9_7F4A_7C15);
+    let mut random = SplitMix64(seed ^ 0x5EED_0F3A_9E2B_7D71);
+    let region_ids: Vec<String> = (1..=regions).map(|r| format!("r{r:03}")).collect();
+    // A region's size (scales openings, demand and supply) and pay level.
+    let region_size: Vec<f64> = (0..regions).map(|_| random.between(0.4, 2.0)).collect();
+    let region_pay: Vec<f64> = (0..regions).map(|_| random.between(0.92, 1.25)).collect();
+    let labels: Vec<String> = (0..periods).map(|t| format!("{}", 2026 + t)).collect();
+
+    // Ladders of 1–4 grades.
+    let mut group_list: Vec<Group> = Vec::with_capacity(groups);
+    while group_list.len() < groups {
+        let length = random.int(1, 4).min(groups - group_list.len());
+        let first = group_list.len();
+        for grade in 0..length {
+            let index = first + grade;
+            group_list.push(Group {
+                id: format!("g{index:02}"),
+                grade,
+                above: (grade + 1 < length).then_some(index + 1),
+                opening: (random.between(80.0, 600.0) / (1.0 + grade as f64 * 0.6)).round(),
+                salary: (random.between(28_000.0, 38_000.0) * (1.0 + 0.25 * grade as f64)).round(),
+                services: Vec::new(),
+            });
+        }
+    }
+    // Services: each group staffs 2–3 (at most `services`), taken in turn
+    // round the list so that every service is staffed.
+    let mut counts: Vec<usize> = (0..groups)
+        .map(|_| random.int(2, 3).min(services))
+        .collect();
+    let mut total: usize = counts.iter().sum();
+    for count in counts.iter_mut() {
+        if total >= services {
+            break;
+        }
+        if *count < 3.min(services) {
+            *count += 1;
+            total += 1;
+        }
+    }
+    let mut next = 0;
+    for (group, count) in group_list.iter_mut().zip(&counts) {
+        for _ in 0..*count {
+            group.services.push((
+                next % services,
+                (random.between(0.8, 1.0) * 100.0).round() / 100.0,
+            ));
+            next += 1;
+        }
+    }
+
+    let regional = regions > 0;
     let mut out = String::new();
-    let labels: Vec<String> = (0..periods).map(|t| format!("\"{}\"", 2025 + t)).collect();
+    let quoted: Vec<String> = labels.iter().map(|l| format!("\"{l}\"")).collect();
     let _ = writeln!(
         out,
-        "[model]\nname = \"Synthetic {groups} groups x {periods} periods\"\nperiods = [{}]\ndiscount_rate = 0.035\n",
-        labels.join(", ")
+        "# Generated by `wfplan generate --regions {regions} --groups {groups} --services {services} --periods {periods} --seed {seed}`.\n\n[model]\nname = \"Synthetic: {regions} regions, {groups} groups, {services} services, {periods} periods (seed {seed})\"\nperiods = [{}]\ndiscount_rate = 0.035\n",
+        quoted.join(", ")
     );
-    let mut openings = Vec::new();
-    for group in 0..groups {
-        let opening = random.between(200.0, 2000.0).round();
-        openings.push(opening);
+    for (r, id) in region_ids.iter().enumerate() {
         let _ = writeln!(
             out,
-            "[[group]]\nid = \"g{group}\"\nopening = {opening}\nattrition = {:.3}\nnew_starter_attrition = {:.3}\nsalary = {:.0}\nhire_cost = {:.0}\nhire_max = {:.0}\nfrom_pools = [\"pool{}\"]\nexit_cost = {:.0}\nsurplus_cost = {:.0}\nreduced_hours = {{ max = {:.0}, output = 0.5, cost = 500 }}\n",
-            random.between(0.05, 0.15),
-            random.between(0.1, 0.2),
-            random.between(30000.0, 60000.0),
+            "[[region]]\nid = \"{id}\"\nname = \"Region {}\"\n",
+            r + 1
+        );
+    }
+    // opening: a table by region (or one number).
+    let opening_of = |group: &Group, r: usize, random: &mut SplitMix64| -> f64 {
+        (group.opening * region_size[r] * random.between(0.85, 1.15)).round()
+    };
+    let mut openings: Vec<Vec<f64>> = Vec::with_capacity(groups);
+    for group in &group_list {
+        let by_region: Vec<f64> = if regional {
+            (0..regions)
+                .map(|r| opening_of(group, r, &mut random))
+                .collect()
+        } else {
+            vec![group.opening]
+        };
+        let opening = if regional {
+            let cells: Vec<String> = region_ids
+                .iter()
+                .zip(&by_region)
+                .map(|(id, v)| format!("{id} = {v}"))
+                .collect();
+            format!("{{ {} }}", cells.join(", "))
+        } else {
+            format!("{}", by_region[0])
+        };
+        let pools = if group.grade == 0 {
+            "[\"grads\", \"local\"]"
+        } else {
+            "[\"local\"]"
+        };
+        let base = group.opening;
+        let _ = writeln!(
+            out,
+            "[[group]]\nid = \"{}\"\nopening = {opening}\nattrition = {:.3}\nnew_starter_attrition = {:.3}\nsalary = \"data/salary.csv\"\nhire_cost = {:.0}\nhire_max = {:.0}\nfrom_pools = {pools}\nexit_cost = {:.0}\nsurplus_cost = {:.0}\nreduced_hours = {{ max = {:.0}, output = 0.5, cost = 500 }}\n",
+            group.id,
+            random.between(0.05, 0.14),
+            random.between(0.10, 0.20),
             random.between(2000.0, 6000.0),
-            opening * 0.2,
-            group % pools,
-            random.between(10000.0, 30000.0),
+            base * 0.5,
+            random.between(10_000.0, 30_000.0),
             random.between(0.0, 5000.0),
-            opening * 0.05,
+            (base * 0.05).max(1.0),
         );
+        openings.push(by_region);
     }
-    for pool in 0..pools {
-        let supply: Vec<String> = (0..periods)
-            .map(|_| format!("{:.0}", random.between(100.0, 1000.0)))
-            .collect();
-        let _ = writeln!(
-            out,
-            "[[pool]]\nid = \"pool{pool}\"\nsupply = [{}]\nhire_cost = {:.0}\n",
-            supply.join(", "),
-            random.between(0.0, 8000.0)
-        );
-    }
-    let service_ids: Vec<String> = (0..services).map(|s| format!("\"s{s}\"")).collect();
+    let min_opening = |g: usize| openings[g].iter().copied().fold(f64::INFINITY, f64::min);
+
+    // Pools.
+    let degree_duration = random.int(1, 4);
     let _ = writeln!(
         out,
-        "[[pool]]\nid = \"agency\"\nkind = \"temporary\"\nsupply = {:.0}\nrate = 95000\nserves = [{}]\n",
-        groups as f64 * 50.0,
-        service_ids.join(", ")
+        "[[pool]]\nid = \"grads\"\nname = \"Newly qualified (national)\"\nscope = \"national\"\nsupply = \"data/national_supply.csv\"\nhire_cost = {:.0}\n",
+        random.between(500.0, 3000.0)
     );
-    for group in 0..groups - 1 {
-        let _ = writeln!(
-            out,
-            "[[pipeline]]\nid = \"train{group}\"\nfrom = \"g{group}\"\nto = \"g{}\"\nduration = {}\ncompletion = 0.9\ncapacity = {:.0}\ncost = 15000\ntrainee_salary = 35000\nsupervision = {{ group = \"g{}\", fte_per_trainee = 0.2 }}\nin_training = [{:.0}]\n",
-            group + 1,
-            1 + group % 2,
-            openings[group] * 0.1,
-            group + 1,
-            openings[group] * 0.02,
-        );
-        let _ = writeln!(out, "[[move]]\nfrom = \"g{}\"\nto = \"g{group}\"\nretention = 0.8\ncost = 1000\nmax = {:.0}\n", group + 1, openings[group + 1] * 0.05);
-    }
-    let total: f64 = openings.iter().sum();
-    for service in 0..services {
-        let first = service * groups / services;
-        let staff: Vec<String> = (0..3)
-            .map(|k| (first + k).min(groups - 1))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .enumerate()
-            .map(|(k, g)| format!("g{g} = {:.2}", 1.0 - 0.15 * k as f64))
-            .collect();
-        let demand: Vec<String> = (0..periods)
-            .map(|t| {
-                format!(
-                    "{:.0}",
-                    total / services as f64 * 0.85 * (1.0 + 0.02 * t as f64)
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "[[service]]\nid = \"s{service}\"\ndemand = [{}]\nstaffed_by = {{ {} }}\nunmet_penalty = 150000\n",
-            demand.join(", "),
-            staff.join(", ")
-        );
-    }
-    let top = groups - 1;
     let _ = writeln!(
         out,
-        "[[target]]\nid = \"grow_top\"\nexpr = \"stock(g{top})\"\nmin = {:.0}\nat = [{}]\npenalty = 500000\n",
-        openings[top] * 1.2,
-        labels[periods - 1]
+        "[[pool]]\nid = \"local\"\nname = \"Local labour market\"\nsupply = \"data/pool_supply.csv\"\nhire_cost = {:.0}\n",
+        random.between(1000.0, 5000.0)
     );
-    out
+    let _ = writeln!(
+        out,
+        "[[pool]]\nid = \"agency\"\nname = \"Agency staff\"\nkind = \"temporary\"\nsupply = \"data/pool_supply.csv\"\nrate = {:.0}\nserves = [{}]\n",
+        random.between(80_000.0, 110_000.0),
+        (0..services)
+            .map(|s| format!("\"s{s:02}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    // Pipelines: the national degree, and one course per grade above entry.
+    let _ = writeln!(
+        out,
+        "[[pipeline]]\nid = \"degree\"\nscope = \"national\"\nto = \"grads\"\nduration = {degree_duration}\ncompletion = 0.85\ncapacity = {:.0}\ncost = 9000\ntrainee_salary = 0\n",
+        group_list.iter().filter(|g| g.grade == 0).map(|g| g.opening).sum::<f64>()
+            * regions.max(1) as f64
+            * 0.05
+    );
+    for group in &group_list {
+        let Some(above) = group.above else { continue };
+        let duration = random.int(1, 4);
+        let cohort = (min_opening(above) * 0.02).floor();
+        let cohorts: Vec<String> = (0..duration.min(2)).map(|_| format!("{cohort}")).collect();
+        let _ = writeln!(
+            out,
+            "[[pipeline]]\nid = \"train_{}\"\nfrom = \"{}\"\nto = \"{}\"\nduration = {duration}\ncompletion = {:.2}\ncapacity = {:.0}\ncost = {:.0}\ntrainee_salary = {:.0}\nsupervision = {{ group = \"{}\", fte_per_trainee = {:.2} }}\nin_training = [{}]\n",
+            group_list[above].id,
+            group.id,
+            group_list[above].id,
+            random.between(0.8, 0.95),
+            (group_list[above].opening * 0.15).max(1.0),
+            random.between(5000.0, 20_000.0),
+            group.salary * 0.9,
+            group_list[above].id,
+            random.between(0.1, 0.3),
+            cohorts.join(", ")
+        );
+        let _ = writeln!(
+            out,
+            "[[move]]\nfrom = \"{}\"\nto = \"{}\"\nretention = 0.8\ncost = 1000\nmax = {:.0}\n",
+            group_list[above].id,
+            group.id,
+            (group_list[above].opening * 0.05).max(1.0)
+        );
+    }
+
+    // Services.
+    let mut staffing: Vec<Vec<(usize, f64)>> = vec![Vec::new(); services];
+    for (g, group) in group_list.iter().enumerate() {
+        for &(s, efficiency) in &group.services {
+            staffing[s].push((g, efficiency));
+        }
+    }
+    // Demand base by service and region: the staff who can do it, shared.
+    let cells = regions.max(1);
+    let mut demand_base = vec![vec![0.0; cells]; services];
+    for (g, group) in group_list.iter().enumerate() {
+        for &(s, _) in &group.services {
+            for (r, base) in demand_base[s].iter_mut().enumerate() {
+                *base += openings[g][r] / group.services.len() as f64;
+            }
+        }
+    }
+    for (s, staff) in staffing.iter().enumerate() {
+        let staffed: Vec<String> = staff
+            .iter()
+            .map(|(g, e)| format!("{} = {e}", group_list[*g].id))
+            .collect();
+        let _ = writeln!(
+            out,
+            "[[service]]\nid = \"s{s:02}\"\ndemand = \"data/demand.csv\"\nstaffed_by = {{ {} }}\nunmet_penalty = {:.0}\n",
+            staffed.join(", "),
+            random.between(120_000.0, 180_000.0)
+        );
+    }
+
+    // Targets: each ladder's top grade (of two or more grades) grows 10%.
+    for (g, group) in group_list.iter().enumerate() {
+        if group.grade == 0 || group.above.is_some() {
+            continue;
+        }
+        let (bound, per_region) = if regional {
+            (min_opening(g) * 1.1, "per_region = true\n")
+        } else {
+            (openings[g][0] * 1.1, "")
+        };
+        let _ = writeln!(
+            out,
+            "[[target]]\nid = \"grow_{}\"\nexpr = \"stock({})\"\nmin = {:.0}\nat = [\"{}\"]\n{per_region}penalty = 400000\n",
+            group.id,
+            group.id,
+            bound.ceil(),
+            labels[periods - 1]
+        );
+    }
+
+    // Data files.
+    let header = |entity: &str| {
+        if regional {
+            format!("period,region,{entity},value\n")
+        } else {
+            format!("period,{entity},value\n")
+        }
+    };
+    let region_cell = |r: usize| {
+        if regional {
+            format!("{},", region_ids[r])
+        } else {
+            String::new()
+        }
+    };
+    let mut salary = header("group");
+    for group in &group_list {
+        for r in 0..cells {
+            let pay = region_pay.get(r).copied().unwrap_or(1.0);
+            for (t, label) in labels.iter().enumerate() {
+                let value = group.salary * pay * 1.02f64.powi(t as i32);
+                let _ = writeln!(salary, "{label},{}{},{value:.0}", region_cell(r), group.id);
+            }
+        }
+    }
+    let mut demand = header("service");
+    for (s, bases) in demand_base.iter().enumerate() {
+        for (r, base) in bases.iter().enumerate() {
+            let growth = random.between(0.0, 0.03);
+            let level = random.between(0.85, 1.05);
+            for (t, label) in labels.iter().enumerate() {
+                let value = base * level * (1.0 + growth).powi(t as i32);
+                let _ = writeln!(demand, "{label},{}s{s:02},{value:.1}", region_cell(r));
+            }
+        }
+    }
+    let mut pool_supply = header("pool");
+    for (pool, share) in [("local", 0.08), ("agency", 0.03)] {
+        for r in 0..cells {
+            let staff: f64 = openings.iter().map(|o| o[r]).sum();
+            for label in &labels {
+                let value = staff * share * random.between(0.8, 1.2);
+                let _ = writeln!(pool_supply, "{label},{}{pool},{value:.0}", region_cell(r));
+            }
+        }
+    }
+    let entry_staff: f64 = group_list
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.grade == 0)
+        .map(|(g, _)| openings[g].iter().sum::<f64>())
+        .sum();
+    let mut national_supply = "period,pool,value\n".to_string();
+    for label in &labels {
+        let value = entry_staff * random.between(0.03, 0.06);
+        let _ = writeln!(national_supply, "{label},grads,{value:.0}");
+    }
+    Generated {
+        model: out,
+        data: vec![
+            (PathBuf::from("data/demand.csv"), demand),
+            (PathBuf::from("data/salary.csv"), salary),
+            (PathBuf::from("data/pool_supply.csv"), pool_supply),
+            (PathBuf::from("data/national_supply.csv"), national_supply),
+        ],
+    }
 }

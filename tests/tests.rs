@@ -2,6 +2,7 @@
 
 mod cli;
 mod export;
+mod generate;
 mod hostile_input;
 mod impact;
 mod input_errors;

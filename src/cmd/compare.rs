@@ -74,8 +74,12 @@ pub fn run(args: &Args) -> Result<()> {
             ))
         }
     };
+    let read_start = std::time::Instant::now();
     let base_model = crate::spec::load(&args.model, scenario(&args.base), &args.sets)?;
+    let base_read = read_start.elapsed().as_secs_f64();
+    let read_start = std::time::Instant::now();
     let policy_model = crate::spec::load(&args.model, scenario(&args.policy), &args.sets)?;
+    let policy_read = read_start.elapsed().as_secs_f64();
     let mut inputs = base_model.inputs.clone();
     for input in &policy_model.inputs {
         if !inputs.contains(input) {
@@ -83,10 +87,12 @@ pub fn run(args: &Args) -> Result<()> {
         }
     }
     let folder = OutputFolder::claim(&out_dir, &inputs)?;
-    let base = crate::solve::solve_with(&base_model, &options)
+    let mut base = crate::solve::solve_with(&base_model, &options)
         .with_context(|| format!("solving the base scenario '{}'", args.base))?;
-    let policy = crate::solve::solve_with(&policy_model, &options)
+    base.timings.load = base_read;
+    let mut policy = crate::solve::solve_with(&policy_model, &options)
         .with_context(|| format!("solving the policy scenario '{}'", args.policy))?;
+    policy.timings.load = policy_read;
     let impact = crate::compare::compare(
         &base,
         &policy,
@@ -95,8 +101,12 @@ pub fn run(args: &Args) -> Result<()> {
         args.group.as_deref(),
     )?;
     // Everything is built in memory, then written as one unit.
+    let write_start = std::time::Instant::now();
     let mut files = report::solve_outputs(&base_dir, &base)?;
+    base.timings.write = write_start.elapsed().as_secs_f64();
+    let write_start = std::time::Instant::now();
     files.extend(report::solve_outputs(&policy_dir, &policy)?);
+    policy.timings.write = write_start.elapsed().as_secs_f64();
     files.extend(report::impact::impact_files(Path::new(""), &impact)?);
     files.push((
         PathBuf::from(unit::TIMINGS),

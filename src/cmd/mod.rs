@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod compare;
 pub mod export;
+pub mod generate;
 pub mod solve;
 pub mod sweep;
 pub mod validate;
@@ -151,6 +152,8 @@ pub enum Command {
     Export(export::Args),
     /// Solve the model at every point of a curve or grid of --set values; write sweep.csv
     Sweep(sweep::Args),
+    /// Write a synthetic regional model and its CSV data, of any size
+    Generate(generate::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -161,5 +164,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Sweep(args) => sweep::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }

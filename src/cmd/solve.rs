@@ -26,7 +26,9 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<()> {
     let options = args.solver.options()?;
+    let read_start = std::time::Instant::now();
     let model = args.model.load()?;
+    let read_seconds = read_start.elapsed().as_secs_f64();
     // Claimed before solving: a second run into the same folder fails at
     // once, and a folder that may not be replaced is refused before the work.
     let folder = match &args.out {
@@ -36,12 +38,15 @@ pub fn run(args: &Args) -> Result<()> {
     for warning in crate::model::warnings(&model) {
         terminal::eprint_line(&format!("warning: {warning}"));
     }
-    let solution = crate::solve::solve_with(&model, &options)?;
+    let mut solution = crate::solve::solve_with(&model, &options)?;
+    solution.timings.load = read_seconds;
     let written = match folder {
         None => None,
         Some(folder) => {
             let label = args.model.scenario.as_deref().unwrap_or("base");
+            let write_start = std::time::Instant::now();
             let mut files = report::solve_outputs(Path::new(""), &solution)?;
+            solution.timings.write = write_start.elapsed().as_secs_f64();
             files.push((
                 PathBuf::from(unit::TIMINGS),
                 report::timings_json(&[(label, &solution)])?,
