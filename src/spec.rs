@@ -6,7 +6,7 @@
 //! Errors name the file, the entity and the field, e.g.
 //! `models/x.toml: group 'staff_nurse', field 'attrition': expected a number…`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -724,6 +724,7 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
         model_file: &file,
         periods: &periods,
         inputs: Vec::new(),
+        tables: HashMap::new(),
     };
     for group in &mut spec.groups {
         let label = format!("group '{}'", group.id);
@@ -840,6 +841,9 @@ struct SeriesReader<'a> {
     periods: &'a [String],
     /// Every CSV file read, so that outputs never overwrite one.
     inputs: Vec<PathBuf>,
+    /// Each CSV file parsed once, however many entities read from it (a
+    /// national model names `salary.csv` once per group).
+    tables: HashMap<PathBuf, CsvText>,
 }
 
 impl SeriesReader<'_> {
@@ -950,13 +954,20 @@ impl SeriesReader<'_> {
         let csv_path = self
             .locate(relative)
             .with_context(|| format!("{}: {label}, field '{field}'", self.model_file.display()))?;
-        let series = read_csv_series(&csv_path, kind, id, self.periods).with_context(|| {
+        let context = || {
             format!(
                 "{}: {label}, field '{field}': reading {}",
                 self.model_file.display(),
                 csv_path.display()
             )
-        })?;
+        };
+        if !self.tables.contains_key(&csv_path) {
+            let text = CsvText::read(&csv_path, kind).with_context(context)?;
+            self.tables.insert(csv_path.clone(), text);
+        }
+        let series = self.tables[&csv_path]
+            .series(kind, id, self.periods)
+            .with_context(context)?;
         if !self.inputs.contains(&csv_path) {
             self.inputs.push(csv_path);
         }
@@ -1009,136 +1020,190 @@ pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) ->
 /// As `read_series_csv`, and also `period,region,<kind>,value`: one series
 /// per region (every region listed must give every period once).
 pub fn read_csv_series(path: &Path, kind: &str, id: &str, periods: &[String]) -> Result<CsvSeries> {
-    use polars::prelude::*;
-    let frame = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0)) // read every column as text; we parse numbers ourselves
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|reader| reader.finish())
-        // The reader's own message may quote the file; name only what is expected.
-        .map_err(|_| {
-            anyhow!("not a readable CSV file: expected a header row `period,{kind},value` (or `period,value`) and one row per period")
-        })?;
-    let names: Vec<String> = frame
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
-    // Errors about the header never echo it (the path may be any file):
-    // they say what was expected, and suggest a column only when one is
-    // close to an expected name.
-    let column = |name: &str| -> Result<Vec<Option<String>>> {
-        let series = frame.column(name).map_err(|_| {
+    CsvText::read(path, kind)?.series(kind, id, periods)
+}
+
+/// A CSV file read once as text (every cell a string; numbers are parsed
+/// where a series uses them), with its rows indexed by the value of each
+/// entity column asked for.
+#[derive(Debug, Clone)]
+pub struct CsvText {
+    names: Vec<String>,
+    columns: Vec<Vec<Option<String>>>,
+    height: usize,
+    /// entity column → id → rows, in file order (built on first use).
+    index: std::cell::RefCell<HashMap<String, HashMap<String, Vec<usize>>>>,
+}
+
+impl CsvText {
+    /// Reads the file with polars. `kind` only shapes the message if the
+    /// file is not a readable CSV.
+    pub fn read(path: &Path, kind: &str) -> Result<CsvText> {
+        use polars::prelude::*;
+        let frame = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0)) // read every column as text; we parse numbers ourselves
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|reader| reader.finish())
+            // The reader's own message may quote the file; name only what is expected.
+            .map_err(|_| {
+                anyhow!("not a readable CSV file: expected a header row `period,{kind},value` (or `period,value`) and one row per period")
+            })?;
+        let names: Vec<String> = frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        let mut columns = Vec::with_capacity(names.len());
+        for name in &names {
+            let text = frame
+                .column(name)
+                .and_then(|series| series.str().cloned())
+                .map_err(|_| anyhow!("not a readable CSV file: a column is not text"))?;
+            columns.push(text.iter().map(|cell| cell.map(str::to_string)).collect());
+        }
+        Ok(CsvText {
+            names,
+            columns,
+            height: frame.height(),
+            index: Default::default(),
+        })
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    /// A column by name. Errors about the header never echo it (the path
+    /// may be any file): they say what was expected, and suggest a column
+    /// only when one is close to an expected name.
+    fn column(&self, name: &str, kind: &str) -> Result<&[Option<String>]> {
+        let position = self.names.iter().position(|n| n == name).ok_or_else(|| {
             anyhow!(
                 "expected a header row `period,{kind},value` (or `period,value`), but there is no column '{name}'{}",
-                did_you_mean(name, names.iter().map(String::as_str))
+                did_you_mean(name, self.names.iter().map(String::as_str))
             )
         })?;
-        let text = series
-            .str()
-            .map_err(|error| anyhow!("column '{name}': {error}"))?;
-        Ok(text.iter().map(|cell| cell.map(str::to_string)).collect())
-    };
-    let period_column = column("period")?;
-    let value_column = column("value")?;
-    let region_column = if names.iter().any(|n| n == "region") {
-        Some(column("region")?)
-    } else {
-        None
-    };
-    let plain_columns = names.len() - usize::from(region_column.is_some());
-    let entity_column = if names.iter().any(|n| n == kind) {
-        Some(column(kind)?)
-    } else if plain_columns == 2 {
-        None
-    } else {
-        bail!(
-            "expected a header row `period,{kind},value` (or `period,value`, or `period,region,{kind},value`), found {} columns and none named '{kind}'",
-            names.len()
-        );
-    };
-    // region ("" without a region column) → values by period
-    let mut by_region: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
-    if region_column.is_none() {
-        by_region.insert(String::new(), vec![None; periods.len()]);
+        Ok(&self.columns[position])
     }
-    let mut seen_entities = std::collections::BTreeSet::new();
-    for row in 0..frame.height() {
-        let line = row + 2;
-        if let Some(entities) = &entity_column {
-            let entity = entities[row].clone().unwrap_or_default();
-            let matches = entity == id;
-            seen_entities.insert(entity);
-            if !matches {
-                continue;
+
+    /// The rows whose `kind` column holds `id`, in file order, and every id
+    /// the column holds (for a suggestion).
+    fn rows_of(&self, kind: &str, id: &str) -> Result<(Vec<usize>, Vec<String>)> {
+        let mut index = self.index.borrow_mut();
+        if !index.contains_key(kind) {
+            let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+            for (row, cell) in self.column(kind, kind)?.iter().enumerate() {
+                by_id
+                    .entry(cell.clone().unwrap_or_default())
+                    .or_default()
+                    .push(row);
             }
+            index.insert(kind.to_string(), by_id);
         }
-        let period = period_column[row].clone().unwrap_or_default();
-        let Some(position) = periods.iter().position(|p| *p == period.trim()) else {
+        let by_id = &index[kind];
+        let mut ids: Vec<String> = by_id.keys().cloned().collect();
+        ids.sort();
+        Ok((by_id.get(id).cloned().unwrap_or_default(), ids))
+    }
+
+    /// The series of entity `id`: one, or one per region.
+    pub fn series(&self, kind: &str, id: &str, periods: &[String]) -> Result<CsvSeries> {
+        let period_column = self.column("period", kind)?;
+        let value_column = self.column("value", kind)?;
+        let region_column = if self.has("region") {
+            Some(self.column("region", kind)?)
+        } else {
+            None
+        };
+        let plain_columns = self.names.len() - usize::from(region_column.is_some());
+        let rows: Vec<usize> = if self.has(kind) {
+            let (rows, ids) = self.rows_of(kind, id)?;
+            if rows.is_empty() {
+                bail!(
+                    "no rows for {kind} '{id}'{}",
+                    did_you_mean(id, ids.iter().map(String::as_str))
+                );
+            }
+            rows
+        } else if plain_columns == 2 {
+            (0..self.height).collect()
+        } else {
             bail!(
-                "line {line}: period '{period}' is not one of the model's periods ({})",
-                periods.join(", ")
+                "expected a header row `period,{kind},value` (or `period,value`, or `period,region,{kind},value`), found {} columns and none named '{kind}'",
+                self.names.len()
             );
         };
-        let raw = value_column[row].clone().unwrap_or_default();
-        let value: f64 = raw
-            .trim()
-            .parse()
-            .map_err(|_| anyhow!("line {line}: value '{raw}' is not a number"))?;
-        let region = match &region_column {
-            Some(regions) => {
-                let region = regions[row].clone().unwrap_or_default().trim().to_string();
-                if region.is_empty() {
-                    bail!("line {line}: the region cell is empty");
+        // region ("" without a region column) → values by period
+        let mut by_region: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
+        if region_column.is_none() {
+            by_region.insert(String::new(), vec![None; periods.len()]);
+        }
+        for row in rows {
+            let line = row + 2;
+            let period = period_column[row].clone().unwrap_or_default();
+            let Some(position) = periods.iter().position(|p| *p == period.trim()) else {
+                bail!(
+                    "line {line}: period '{period}' is not one of the model's periods ({})",
+                    periods.join(", ")
+                );
+            };
+            let raw = value_column[row].clone().unwrap_or_default();
+            let value: f64 = raw
+                .trim()
+                .parse()
+                .map_err(|_| anyhow!("line {line}: value '{raw}' is not a number"))?;
+            let region = match region_column {
+                Some(regions) => {
+                    let region = regions[row].clone().unwrap_or_default().trim().to_string();
+                    if region.is_empty() {
+                        bail!("line {line}: the region cell is empty");
+                    }
+                    region
                 }
-                region
+                None => String::new(),
+            };
+            let values = by_region
+                .entry(region.clone())
+                .or_insert_with(|| vec![None; periods.len()]);
+            if values[position].is_some() {
+                if region.is_empty() {
+                    bail!("line {line}: period '{period}' appears twice for '{id}'");
+                }
+                bail!(
+                    "line {line}: period '{period}' appears twice for '{id}' in region '{region}'"
+                );
             }
-            None => String::new(),
-        };
-        let values = by_region
-            .entry(region.clone())
-            .or_insert_with(|| vec![None; periods.len()]);
-        if values[position].is_some() {
-            if region.is_empty() {
-                bail!("line {line}: period '{period}' appears twice for '{id}'");
-            }
-            bail!("line {line}: period '{period}' appears twice for '{id}' in region '{region}'");
+            values[position] = Some(value);
         }
-        values[position] = Some(value);
-    }
-    if entity_column.is_some() && !seen_entities.contains(id) {
-        bail!(
-            "no rows for {kind} '{id}'{}",
-            did_you_mean(id, seen_entities.iter().map(String::as_str))
-        );
-    }
-    let mut aligned = BTreeMap::new();
-    for (region, values) in by_region {
-        let missing: Vec<&str> = periods
-            .iter()
-            .zip(&values)
-            .filter(|(_, value)| value.is_none())
-            .map(|(period, _)| period.as_str())
-            .collect();
-        if !missing.is_empty() {
-            if region.is_empty() {
-                bail!("missing period(s) {} for '{id}'", missing.join(", "));
+        let mut aligned = BTreeMap::new();
+        for (region, values) in by_region {
+            let missing: Vec<&str> = periods
+                .iter()
+                .zip(&values)
+                .filter(|(_, value)| value.is_none())
+                .map(|(period, _)| period.as_str())
+                .collect();
+            if !missing.is_empty() {
+                if region.is_empty() {
+                    bail!("missing period(s) {} for '{id}'", missing.join(", "));
+                }
+                bail!(
+                    "missing period(s) {} for '{id}' in region '{region}'",
+                    missing.join(", ")
+                );
             }
-            bail!(
-                "missing period(s) {} for '{id}' in region '{region}'",
-                missing.join(", ")
-            );
+            let series: Vec<f64> = values
+                .into_iter()
+                .map(|value| value.unwrap_or_default())
+                .collect();
+            aligned.insert(region, series);
         }
-        let series: Vec<f64> = values
-            .into_iter()
-            .map(|value| value.unwrap_or_default())
-            .collect();
-        aligned.insert(region, series);
+        if region_column.is_none() {
+            return Ok(CsvSeries::One(aligned.remove("").unwrap_or_default()));
+        }
+        Ok(CsvSeries::ByRegion(aligned))
     }
-    if region_column.is_none() {
-        return Ok(CsvSeries::One(aligned.remove("").unwrap_or_default()));
-    }
-    Ok(CsvSeries::ByRegion(aligned))
 }
 
 /// The header a matrix by pair of regions has, for messages.
