@@ -1178,12 +1178,7 @@ impl CsvText {
         }
         let mut aligned = BTreeMap::new();
         for (region, values) in by_region {
-            let missing: Vec<&str> = periods
-                .iter()
-                .zip(&values)
-                .filter(|(_, value)| value.is_none())
-                .map(|(period, _)| period.as_str())
-                .collect();
+            let missing = missing_periods(periods, &values);
             if !missing.is_empty() {
                 if region.is_empty() {
                     bail!("missing period(s) {} for '{id}'", missing.join(", "));
@@ -1204,6 +1199,16 @@ impl CsvText {
         }
         Ok(CsvSeries::ByRegion(aligned))
     }
+}
+
+/// The periods a series read from a CSV file has no value for.
+fn missing_periods<'a>(periods: &'a [String], values: &[Option<f64>]) -> Vec<&'a str> {
+    periods
+        .iter()
+        .zip(values)
+        .filter(|(_, value)| value.is_none())
+        .map(|(period, _)| period.as_str())
+        .collect()
 }
 
 /// The header a matrix by pair of regions has, for messages.
@@ -1325,12 +1330,7 @@ pub fn read_pair_csv(
     }
     let mut aligned = BTreeMap::new();
     for (pair, values) in by_pair {
-        let missing: Vec<&str> = periods
-            .iter()
-            .zip(&values)
-            .filter(|(_, value)| value.is_none())
-            .map(|(period, _)| period.as_str())
-            .collect();
+        let missing = missing_periods(periods, &values);
         if !missing.is_empty() {
             bail!(
                 "missing period(s) {} for the pair '{pair}'",
