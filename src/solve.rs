@@ -85,8 +85,19 @@ pub fn sparse_lp(lp: &Lp, objective: &Expression, extra_rows: &[Row]) -> SparseL
 
 /// Runs HiGHS; when it can only say "unbounded or infeasible" (usually
 /// presolve's verdict), runs again without presolve to say which.
+///
+/// A cold run of a large programme uses the interior point method (see
+/// `SolverOptions::interior_point_columns`); the runs after it start warm
+/// from its crossover basis with HiGHS's default (simplex).
 pub(crate) fn run_resolving(highs: &mut Highs, options: &SolverOptions) -> Status {
-    let status = highs.run();
+    let status = if options.interior_point_for(highs) {
+        let _ = highs.set_option("solver", "ipm");
+        let status = highs.run();
+        let _ = highs.set_option("solver", "choose");
+        status
+    } else {
+        highs.run()
+    };
     if status != Status::UnboundedOrInfeasible {
         return status;
     }

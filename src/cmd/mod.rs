@@ -85,6 +85,7 @@ impl SolverArgs {
             time_limit: self.time_limit,
             threads: self.threads as usize,
             highs: Vec::new(),
+            ..crate::solve::SolverOptions::default()
         };
         for text in &self.solver_options {
             options.push_option(text)?;
