@@ -920,19 +920,10 @@ impl SeriesReader<'_> {
         let Param::File(relative) = param else {
             return self.resolve(param, "move", id, label, field);
         };
-        let csv_path = self
-            .locate(relative)
-            .with_context(|| format!("{}: {label}, field '{field}'", self.model_file.display()))?;
-        let by_pair = read_pair_csv(&csv_path, id, self.periods).with_context(|| {
-            format!(
-                "{}: {label}, field '{field}': reading {}",
-                self.model_file.display(),
-                csv_path.display()
-            )
+        let periods = self.periods;
+        let by_pair = self.with_table(relative, label, field, PAIR_HEADER, |text| {
+            text.pairs(id, periods)
         })?;
-        if !self.inputs.contains(&csv_path) {
-            self.inputs.push(csv_path);
-        }
         *param = Param::ByRegion(
             by_pair
                 .into_iter()
@@ -951,27 +942,42 @@ impl SeriesReader<'_> {
         label: &str,
         field: &str,
     ) -> Result<CsvSeries> {
+        let periods = self.periods;
+        self.with_table(relative, label, field, &series_read_header(kind), |text| {
+            text.series(kind, id, periods)
+        })
+    }
+
+    /// Finds a CSV reference, parses it once however many entities read it
+    /// (cached by path), records it as an input, and hands it to `take`;
+    /// errors name the model file, the entity, the field and the CSV file.
+    /// `expected` describes the header wanted, for a file that does not
+    /// read as CSV.
+    fn with_table<T>(
+        &mut self,
+        relative: &str,
+        label: &str,
+        field: &str,
+        expected: &str,
+        take: impl FnOnce(&CsvText) -> Result<T>,
+    ) -> Result<T> {
         let csv_path = self
             .locate(relative)
             .with_context(|| format!("{}: {label}, field '{field}'", self.model_file.display()))?;
-        let context = || {
-            format!(
-                "{}: {label}, field '{field}': reading {}",
-                self.model_file.display(),
-                csv_path.display()
-            )
-        };
+        let context = format!(
+            "{}: {label}, field '{field}': reading {}",
+            self.model_file.display(),
+            csv_path.display()
+        );
         if !self.tables.contains_key(&csv_path) {
-            let text = CsvText::read(&csv_path, kind).with_context(context)?;
+            let text = CsvText::read(&csv_path, expected).context(context.clone())?;
             self.tables.insert(csv_path.clone(), text);
         }
-        let series = self.tables[&csv_path]
-            .series(kind, id, self.periods)
-            .with_context(context)?;
+        let value = take(&self.tables[&csv_path]).context(context)?;
         if !self.inputs.contains(&csv_path) {
             self.inputs.push(csv_path);
         }
-        Ok(series)
+        Ok(value)
     }
 
     /// A CSV path is taken relative to the model file's folder, then to its
@@ -1005,22 +1011,14 @@ pub enum CsvSeries {
     ByRegion(BTreeMap<String, Vec<f64>>),
 }
 
-/// Reads a long-format series `period,<kind>,value` (or `period,value`) with
-/// polars, keeps the rows of entity `id`, and aligns them to the periods.
-/// A file with a `region` column is refused: see `read_csv_series`.
-pub fn read_series_csv(path: &Path, kind: &str, id: &str, periods: &[String]) -> Result<Vec<f64>> {
-    match read_csv_series(path, kind, id, periods)? {
-        CsvSeries::One(series) => Ok(series),
-        CsvSeries::ByRegion(_) => {
-            bail!("the file has a region column: it gives a value by region, expected one series")
-        }
-    }
+/// The header a series file has, for messages.
+fn series_header(kind: &str) -> String {
+    format!("`period,{kind},value` (or `period,value`)")
 }
 
-/// As `read_series_csv`, and also `period,region,<kind>,value`: one series
-/// per region (every region listed must give every period once).
-pub fn read_csv_series(path: &Path, kind: &str, id: &str, periods: &[String]) -> Result<CsvSeries> {
-    CsvText::read(path, kind)?.series(kind, id, periods)
+/// As `series_header`, with the rows, for a file that does not read as CSV.
+fn series_read_header(kind: &str) -> String {
+    format!("{} and one row per period", series_header(kind))
 }
 
 /// A CSV file read once as text (every cell a string; numbers are parsed
@@ -1036,9 +1034,10 @@ pub struct CsvText {
 }
 
 impl CsvText {
-    /// Reads the file with polars. `kind` only shapes the message if the
-    /// file is not a readable CSV.
-    pub fn read(path: &Path, kind: &str) -> Result<CsvText> {
+    /// Reads the file with polars. `expected` describes the header (and
+    /// rows) the caller wants, for the message if the file is not a
+    /// readable CSV.
+    pub fn read(path: &Path, expected: &str) -> Result<CsvText> {
         use polars::prelude::*;
         let frame = CsvReadOptions::default()
             .with_has_header(true)
@@ -1046,9 +1045,7 @@ impl CsvText {
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(|reader| reader.finish())
             // The reader's own message may quote the file; name only what is expected.
-            .map_err(|_| {
-                anyhow!("not a readable CSV file: expected a header row `period,{kind},value` (or `period,value`) and one row per period")
-            })?;
+            .map_err(|_| anyhow!("not a readable CSV file: expected a header row {expected}"))?;
         let names: Vec<String> = frame
             .get_column_names()
             .iter()
@@ -1074,26 +1071,27 @@ impl CsvText {
         self.names.iter().any(|n| n == name)
     }
 
-    /// A column by name. Errors about the header never echo it (the path
-    /// may be any file): they say what was expected, and suggest a column
-    /// only when one is close to an expected name.
-    fn column(&self, name: &str, kind: &str) -> Result<&[Option<String>]> {
+    /// A column by name; `header` describes the header expected. Errors
+    /// about the header never echo it (the path may be any file): they say
+    /// what was expected, and suggest a column only when one is close to an
+    /// expected name.
+    fn column(&self, name: &str, header: &str) -> Result<&[Option<String>]> {
         let position = self.names.iter().position(|n| n == name).ok_or_else(|| {
             anyhow!(
-                "expected a header row `period,{kind},value` (or `period,value`), but there is no column '{name}'{}",
+                "expected a header row {header}, but there is no column '{name}'{}",
                 did_you_mean(name, self.names.iter().map(String::as_str))
             )
         })?;
         Ok(&self.columns[position])
     }
 
-    /// The rows whose `kind` column holds `id`, in file order, and every id
-    /// the column holds (for a suggestion).
-    fn rows_of(&self, kind: &str, id: &str) -> Result<(Vec<usize>, Vec<String>)> {
+    /// The rows whose `kind` column holds `id`, in file order; an error
+    /// suggesting the nearest id the column holds when there are none.
+    fn rows_of(&self, kind: &str, id: &str) -> Result<Vec<usize>> {
         let mut index = self.index.borrow_mut();
         if !index.contains_key(kind) {
             let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
-            for (row, cell) in self.column(kind, kind)?.iter().enumerate() {
+            for (row, cell) in self.column(kind, &series_header(kind))?.iter().enumerate() {
                 by_id
                     .entry(cell.clone().unwrap_or_default())
                     .or_default()
@@ -1102,30 +1100,35 @@ impl CsvText {
             index.insert(kind.to_string(), by_id);
         }
         let by_id = &index[kind];
-        let mut ids: Vec<String> = by_id.keys().cloned().collect();
-        ids.sort();
-        Ok((by_id.get(id).cloned().unwrap_or_default(), ids))
+        match by_id.get(id) {
+            Some(rows) => Ok(rows.clone()),
+            None => {
+                let mut ids: Vec<&str> = by_id.keys().map(String::as_str).collect();
+                ids.sort_unstable();
+                bail!(
+                    "no rows for {kind} '{id}'{}",
+                    did_you_mean(id, ids.into_iter())
+                )
+            }
+        }
     }
 
-    /// The series of entity `id`: one, or one per region.
+    /// The series of entity `id`, aligned to the periods: one from a long
+    /// format `period,<kind>,value` (or `period,value`), or one per region
+    /// from `period,region,<kind>,value` (every region listed must give
+    /// every period once).
     pub fn series(&self, kind: &str, id: &str, periods: &[String]) -> Result<CsvSeries> {
-        let period_column = self.column("period", kind)?;
-        let value_column = self.column("value", kind)?;
+        let header = series_header(kind);
+        let period_column = self.column("period", &header)?;
+        let value_column = self.column("value", &header)?;
         let region_column = if self.has("region") {
-            Some(self.column("region", kind)?)
+            Some(self.column("region", &header)?)
         } else {
             None
         };
         let plain_columns = self.names.len() - usize::from(region_column.is_some());
         let rows: Vec<usize> = if self.has(kind) {
-            let (rows, ids) = self.rows_of(kind, id)?;
-            if rows.is_empty() {
-                bail!(
-                    "no rows for {kind} '{id}'{}",
-                    did_you_mean(id, ids.iter().map(String::as_str))
-                );
-            }
-            rows
+            self.rows_of(kind, id)?
         } else if plain_columns == 2 {
             (0..self.height).collect()
         } else {
@@ -1215,132 +1218,107 @@ fn missing_periods<'a>(periods: &'a [String], values: &[Option<f64>]) -> Vec<&'a
 const PAIR_HEADER: &str =
     "`from_region,to_region,value` (one value per pair) or `period,from_region,to_region,value` (one per pair and period), optionally with a `move` column";
 
-/// Reads a matrix by pair of regions for a move between regions: columns
-/// `from_region,to_region,value` (a constant per pair) or
-/// `period,from_region,to_region,value`, and optionally `move` (rows of
-/// other moves are ignored). Gives `from->to` → series; every pair listed
-/// must give every period once. Pairs left out are not in the result (the
-/// model reads them as "no move").
-pub fn read_pair_csv(
-    path: &Path,
-    id: &str,
-    periods: &[String],
-) -> Result<BTreeMap<String, Vec<f64>>> {
-    use polars::prelude::*;
-    let frame = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|reader| reader.finish())
-        .map_err(|_| anyhow!("not a readable CSV file: expected a header row {PAIR_HEADER}"))?;
-    let names: Vec<String> = frame
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
-    // As in `read_csv_series`, the header is never echoed.
-    let column = |name: &str| -> Result<Vec<Option<String>>> {
-        let series = frame.column(name).map_err(|_| {
-            anyhow!(
-                "expected a header row {PAIR_HEADER} (a matrix by pair of regions), but there is no column '{name}'{}",
-                did_you_mean(name, names.iter().map(String::as_str))
-            )
-        })?;
-        let text = series
-            .str()
-            .map_err(|error| anyhow!("column '{name}': {error}"))?;
-        Ok(text.iter().map(|cell| cell.map(str::to_string)).collect())
-    };
-    let from_column = column("from_region")?;
-    let to_column = column("to_region")?;
-    let value_column = column("value")?;
-    let has = |name: &str| names.iter().any(|n| n == name);
-    let period_column = if has("period") {
-        Some(column("period")?)
-    } else {
-        None
-    };
-    let move_column = if has("move") {
-        Some(column("move")?)
-    } else {
-        None
-    };
-    let expected = 3 + usize::from(period_column.is_some()) + usize::from(move_column.is_some());
-    if names.len() != expected {
-        bail!(
-            "expected a header row {PAIR_HEADER}, found {} columns",
-            names.len()
-        );
-    }
-    let cell = |column: &[Option<String>], row: usize| {
-        column[row].clone().unwrap_or_default().trim().to_string()
-    };
-    let mut by_pair: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
-    let mut seen_moves = std::collections::BTreeSet::new();
-    for row in 0..frame.height() {
-        let line = row + 2;
-        if let Some(moves) = &move_column {
-            let movement = cell(moves, row);
-            let matches = movement == id;
-            seen_moves.insert(movement);
-            if !matches {
-                continue;
-            }
-        }
-        let from = cell(&from_column, row);
-        let to = cell(&to_column, row);
-        if from.is_empty() || to.is_empty() {
-            bail!("line {line}: the from_region or to_region cell is empty");
-        }
-        let pair = format!("{from}->{to}");
-        let raw = cell(&value_column, row);
-        let value: f64 = raw
-            .parse()
-            .map_err(|_| anyhow!("line {line}: value '{raw}' is not a number"))?;
-        let values = by_pair
-            .entry(pair.clone())
-            .or_insert_with(|| vec![None; periods.len()]);
-        match &period_column {
-            Some(period_cells) => {
-                let period = cell(period_cells, row);
-                let Some(position) = periods.iter().position(|p| *p == period) else {
-                    bail!(
-                        "line {line}: period '{period}' is not one of the model's periods ({})",
-                        periods.join(", ")
-                    );
-                };
-                if values[position].is_some() {
-                    bail!("line {line}: period '{period}' appears twice for the pair '{pair}'");
-                }
-                values[position] = Some(value);
-            }
-            None => {
-                if values.iter().any(Option::is_some) {
-                    bail!("line {line}: the pair '{pair}' appears twice (without a period column each pair has one row)");
-                }
-                values.iter_mut().for_each(|v| *v = Some(value));
-            }
-        }
-    }
-    if move_column.is_some() && !seen_moves.contains(id) {
-        bail!(
-            "no rows for move '{id}'{}",
-            did_you_mean(id, seen_moves.iter().map(String::as_str))
-        );
-    }
-    let mut aligned = BTreeMap::new();
-    for (pair, values) in by_pair {
-        let missing = missing_periods(periods, &values);
-        if !missing.is_empty() {
+impl CsvText {
+    /// A matrix by pair of regions for move `id` (a move between regions):
+    /// columns `from_region,to_region,value` (a constant per pair) or
+    /// `period,from_region,to_region,value`, and optionally `move` (rows of
+    /// other moves are ignored). Gives `from->to` → series; every pair
+    /// listed must give every period once. Pairs left out are not in the
+    /// result (the model reads them as "no move").
+    pub fn pairs(&self, id: &str, periods: &[String]) -> Result<BTreeMap<String, Vec<f64>>> {
+        // As for a series, the header is never echoed.
+        let header = format!("{PAIR_HEADER} (a matrix by pair of regions)");
+        let from_column = self.column("from_region", &header)?;
+        let to_column = self.column("to_region", &header)?;
+        let value_column = self.column("value", &header)?;
+        let period_column = if self.has("period") {
+            Some(self.column("period", &header)?)
+        } else {
+            None
+        };
+        let move_column = if self.has("move") {
+            Some(self.column("move", &header)?)
+        } else {
+            None
+        };
+        let expected =
+            3 + usize::from(period_column.is_some()) + usize::from(move_column.is_some());
+        if self.names.len() != expected {
             bail!(
-                "missing period(s) {} for the pair '{pair}'",
-                missing.join(", ")
+                "expected a header row {PAIR_HEADER}, found {} columns",
+                self.names.len()
             );
         }
-        aligned.insert(
-            pair,
-            values.into_iter().map(Option::unwrap_or_default).collect(),
-        );
+        let cell = |column: &[Option<String>], row: usize| {
+            column[row].clone().unwrap_or_default().trim().to_string()
+        };
+        let mut by_pair: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
+        let mut seen_moves = std::collections::BTreeSet::new();
+        for row in 0..self.height {
+            let line = row + 2;
+            if let Some(moves) = &move_column {
+                let movement = cell(moves, row);
+                let matches = movement == id;
+                seen_moves.insert(movement);
+                if !matches {
+                    continue;
+                }
+            }
+            let from = cell(from_column, row);
+            let to = cell(to_column, row);
+            if from.is_empty() || to.is_empty() {
+                bail!("line {line}: the from_region or to_region cell is empty");
+            }
+            let pair = format!("{from}->{to}");
+            let raw = cell(value_column, row);
+            let value: f64 = raw
+                .parse()
+                .map_err(|_| anyhow!("line {line}: value '{raw}' is not a number"))?;
+            let values = by_pair
+                .entry(pair.clone())
+                .or_insert_with(|| vec![None; periods.len()]);
+            match &period_column {
+                Some(period_cells) => {
+                    let period = cell(period_cells, row);
+                    let Some(position) = periods.iter().position(|p| *p == period) else {
+                        bail!(
+                            "line {line}: period '{period}' is not one of the model's periods ({})",
+                            periods.join(", ")
+                        );
+                    };
+                    if values[position].is_some() {
+                        bail!("line {line}: period '{period}' appears twice for the pair '{pair}'");
+                    }
+                    values[position] = Some(value);
+                }
+                None => {
+                    if values.iter().any(Option::is_some) {
+                        bail!("line {line}: the pair '{pair}' appears twice (without a period column each pair has one row)");
+                    }
+                    values.iter_mut().for_each(|v| *v = Some(value));
+                }
+            }
+        }
+        if move_column.is_some() && !seen_moves.contains(id) {
+            bail!(
+                "no rows for move '{id}'{}",
+                did_you_mean(id, seen_moves.iter().map(String::as_str))
+            );
+        }
+        let mut aligned = BTreeMap::new();
+        for (pair, values) in by_pair {
+            let missing = missing_periods(periods, &values);
+            if !missing.is_empty() {
+                bail!(
+                    "missing period(s) {} for the pair '{pair}'",
+                    missing.join(", ")
+                );
+            }
+            aligned.insert(
+                pair,
+                values.into_iter().map(Option::unwrap_or_default).collect(),
+            );
+        }
+        Ok(aligned)
     }
-    Ok(aligned)
 }
