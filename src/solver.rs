@@ -492,16 +492,7 @@ impl Highs {
 
     /// Simplex iterations of the last run (0 when it needed none).
     pub fn simplex_iterations(&self) -> i64 {
-        let name = c"simplex_iteration_count";
-        let mut count: HighsInt = 0;
-        // SAFETY: the instance is live, name is NUL-terminated and count is a valid out-pointer.
-        let status =
-            unsafe { highs_sys::Highs_getIntInfoValue(self.raw(), name.as_ptr(), &mut count) };
-        if succeeded(status) {
-            i64::from(count)
-        } else {
-            0
-        }
+        self.int_info(c"simplex_iteration_count")
     }
 
     /// Column values and row duals (∂objective/∂row bound) of the last run.
