@@ -422,17 +422,10 @@ fn channel_label(solution: &Solution, flow: &Flow) -> String {
     };
     let pipeline = model.pipelines.iter().find(|p| p.id == flow.channel);
     let pipeline_name = pipeline.map_or(flow.channel.clone(), |p| p.name.clone());
-    // A move between regions books its channel as `id@from_region->to_region`.
-    let movement = model.moves.iter().find(|m| match m.between {
-        Some((from, to)) => {
-            flow.channel
-                == format!(
-                    "{}@{}->{}",
-                    m.id, model.regions[from].id, model.regions[to].id
-                )
-        }
-        None => m.id == flow.channel,
-    });
+    // The move whose channel (as `lp::flows` names it) is the flow's.
+    let movement = (0..model.moves.len())
+        .find(|&index| crate::lp::flows::Channel::Move(index).id(model) == flow.channel)
+        .map(|index| &model.moves[index]);
     let region_of = |m: &crate::model::Move, end: usize| match m.between {
         Some(pair) => {
             let region = if end == 0 { pair.0 } else { pair.1 };
