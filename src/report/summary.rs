@@ -231,17 +231,28 @@ pub fn terminal_summary(solution: &Solution) -> String {
         }
         (opening, total)
     };
-    let table_rows = |rows: Vec<(String, f64, Vec<f64>)>| -> Vec<Vec<String>> {
-        rows.into_iter()
+    // A table of staff in post (opening, then each period), the largest
+    // rows by final stock first, cut at MAX_GROUP_ROWS.
+    let staff_table = |out: &mut String, title: &str, rows: Vec<(String, f64, Vec<f64>)>| {
+        let mut header = vec![title.to_string(), "opening".to_string()];
+        header.extend(model.periods.iter().cloned());
+        let (rows, more) = largest(rows, MAX_GROUP_ROWS, |(_, _, v)| {
+            v.last().copied().unwrap_or(0.0)
+        });
+        let rows: Vec<Vec<String>> = rows
+            .into_iter()
             .map(|(label, opening, values)| {
                 let mut row = vec![label, format_number(opening)];
                 row.extend(values.into_iter().map(format_number));
                 row
             })
-            .collect()
+            .collect();
+        out.push_str(&text_table(&header, &rows));
+        if more > 0 {
+            let _ = writeln!(out, "… and {more} more (see stocks.csv)");
+        }
+        out.push('\n');
     };
-    let mut header = vec!["Staff in post (FTE)".to_string(), "opening".to_string()];
-    header.extend(model.periods.iter().cloned());
     let rows: Vec<(String, f64, Vec<f64>)> = ids
         .iter()
         .map(|id| {
@@ -250,17 +261,8 @@ pub fn terminal_summary(solution: &Solution) -> String {
             (id.to_string(), opening, values)
         })
         .collect();
-    let (rows, more) = largest(rows, MAX_GROUP_ROWS, |(_, _, v)| {
-        v.last().copied().unwrap_or(0.0)
-    });
-    out.push_str(&text_table(&header, &table_rows(rows)));
-    if more > 0 {
-        let _ = writeln!(out, "… and {more} more (see stocks.csv)");
-    }
-    out.push('\n');
+    staff_table(&mut out, "Staff in post (FTE)", rows);
     if model.has_regions() {
-        let mut header = vec!["Staff by region (FTE)".to_string(), "opening".to_string()];
-        header.extend(model.periods.iter().cloned());
         let rows: Vec<(String, f64, Vec<f64>)> = (0..model.regions.len())
             .map(|r| {
                 let (opening, values) = sum_stocks(
@@ -269,14 +271,7 @@ pub fn terminal_summary(solution: &Solution) -> String {
                 (model.regions[r].id.clone(), opening, values)
             })
             .collect();
-        let (rows, more) = largest(rows, MAX_GROUP_ROWS, |(_, _, v)| {
-            v.last().copied().unwrap_or(0.0)
-        });
-        out.push_str(&text_table(&header, &table_rows(rows)));
-        if more > 0 {
-            let _ = writeln!(out, "… and {more} more (see stocks.csv)");
-        }
-        out.push('\n');
+        staff_table(&mut out, "Staff by region (FTE)", rows);
     }
 
     // Services by id (summed over regions): demand, delivered and unmet.
