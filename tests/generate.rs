@@ -5,19 +5,10 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use wfplan::synthetic::{generate, Shape, MODEL_FILE};
 
 use crate::util::*;
-
-fn wfplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wfplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the wfplan binary runs")
-}
 
 #[track_caller]
 fn wfplan_ok(args: &[&str]) -> String {

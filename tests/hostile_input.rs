@@ -7,11 +7,10 @@
 //! (naming the file, the entity and the field) or work as documented.
 
 use std::path::Path;
-use std::process::Command;
 
 use wfplan::spec::{load, load_str};
 
-use crate::util::fixture_path;
+use crate::util::{assert_mentions, fixture_path, wfplan};
 
 const FILE: &str = "models/hostile.toml";
 
@@ -64,16 +63,6 @@ fn error_of(text: &str, scenario: Option<&str>, sets: &[&str]) -> String {
     match load_str(text, Path::new(FILE), scenario, &sets) {
         Ok(_) => panic!("expected an error, but the model loaded:\n{text}"),
         Err(error) => format!("{error:#}"),
-    }
-}
-
-#[track_caller]
-fn assert_mentions(message: &str, parts: &[&str]) {
-    for part in parts {
-        assert!(
-            message.contains(part),
-            "the message should mention {part:?}\n  got: {message}"
-        );
     }
 }
 
@@ -501,14 +490,6 @@ fn a_csv_error_names_the_file_and_header_but_never_echoes_its_contents() {
 // ---------------------------------------------------------------------------
 // validate, as a user runs it
 // ---------------------------------------------------------------------------
-
-fn wfplan(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_wfplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the wfplan binary runs")
-}
 
 #[test]
 fn validate_lists_the_scenarios_and_prints_each_warning_once() {

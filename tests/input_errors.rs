@@ -11,6 +11,8 @@ use std::path::Path;
 
 use wfplan::spec::{load, load_str};
 
+use crate::util::assert_mentions;
+
 /// The name the in-memory model is loaded under; every message must carry it.
 const FILE: &str = "models/broken.toml";
 
@@ -93,19 +95,6 @@ fn load_error_with(text: &str, scenario: Option<&str>, sets: &[&str]) -> String 
         Ok(_) => panic!("expected an error, but the model loaded:\n{text}"),
         Err(error) => format!("{error:#}"),
     }
-}
-
-/// Asserts that the message contains every part.
-#[track_caller]
-fn assert_mentions(message: &str, parts: &[&str]) {
-    let missing: Vec<&&str> = parts
-        .iter()
-        .filter(|part| !message.contains(**part))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "the error message should mention {missing:?}\n  got: {message}"
-    );
 }
 
 #[test]

@@ -444,15 +444,6 @@ fn load_error(edits: &[(&str, &str)]) -> String {
     }
 }
 
-#[track_caller]
-fn assert_mentions(message: &str, parts: &[&str]) {
-    let missing: Vec<&&str> = parts.iter().filter(|p| !message.contains(**p)).collect();
-    assert!(
-        missing.is_empty(),
-        "the error should mention {missing:?}\n  got: {message}"
-    );
-}
-
 #[test]
 fn an_unknown_region_in_a_table_is_named() {
     let message = load_error(&[(

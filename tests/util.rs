@@ -167,3 +167,26 @@ pub fn numbers_in(text: &str) -> Vec<f64> {
         .filter_map(|s| s.trim_matches('.').parse::<f64>().ok())
         .collect()
 }
+
+/// Asserts that the message contains every part (an error's file, entity,
+/// field and what was expected), listing those it misses.
+#[track_caller]
+pub fn assert_mentions(message: &str, parts: &[&str]) {
+    let missing: Vec<&&str> = parts
+        .iter()
+        .filter(|part| !message.contains(**part))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the message should mention {missing:?}\n  got: {message}"
+    );
+}
+
+/// Runs the built `wfplan` binary with `args` in the project folder.
+pub fn wfplan(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_wfplan"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the wfplan binary runs")
+}
