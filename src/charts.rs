@@ -211,6 +211,77 @@ pub fn grouped_bars(
     render(&spec, (WIDTH, HEIGHT)).with_context(|| format!("grouped bar chart {title:?}"))
 }
 
+/// One panel of a fan chart: quantile bands of a quantity over periods
+/// (e.g. one staff group's stock over the samples of a simulation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FanPanel {
+    /// Panel heading (e.g. a staff group); empty for a one-panel chart.
+    pub title: String,
+    /// The outer band, lower and upper edge (e.g. P5 and P95).
+    pub outer: (Vec<f64>, Vec<f64>),
+    /// The inner band (e.g. P25 and P75).
+    pub inner: (Vec<f64>, Vec<f64>),
+    /// The middle line (e.g. the median).
+    pub middle: Vec<f64>,
+    /// A reference line (e.g. the central plan), if any.
+    pub reference: Option<Vec<f64>>,
+}
+
+/// What the bands and lines of a fan chart stand for, for its legend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FanLabels {
+    pub outer: String,
+    pub inner: String,
+    pub middle: String,
+    pub reference: String,
+}
+
+/// Fan chart: per panel, two shaded quantile bands (outer lighter), the
+/// middle line and an optional reference line, over periods; panels in a
+/// grid as small multiples, each with its own y range.
+pub fn fan_chart(
+    title: &str,
+    x_labels: &[String],
+    y_label: &str,
+    labels: &FanLabels,
+    panels: &[FanPanel],
+) -> Result<Chart> {
+    for panel in panels {
+        let mut lines = vec![
+            ("outer lower", &panel.outer.0),
+            ("outer upper", &panel.outer.1),
+            ("inner lower", &panel.inner.0),
+            ("inner upper", &panel.inner.1),
+            ("middle", &panel.middle),
+        ];
+        if let Some(reference) = &panel.reference {
+            lines.push(("reference", reference));
+        }
+        let series: Vec<Series> = lines
+            .into_iter()
+            .map(|(label, values)| Series {
+                label: label.to_string(),
+                values: values.clone(),
+            })
+            .collect();
+        check_series(x_labels.len(), &series, Some(&panel.title))?;
+    }
+    let (_, rows) = grid_shape(panels.len());
+    let height = if panels.len() <= 1 {
+        HEIGHT
+    } else {
+        (130 + rows.min(100) as u32 * 290).clamp(HEIGHT, MAX_HEIGHT)
+    };
+    let spec = Spec::Fan {
+        title,
+        x_labels,
+        y_label,
+        labels,
+        panels,
+    };
+    render(&spec, (WIDTH, height)).with_context(|| format!("fan chart {title:?}"))
+}
+
 // ---------------------------------------------------------------------------
 // Rendering plumbing
 // ---------------------------------------------------------------------------
@@ -246,6 +317,13 @@ enum Spec<'a> {
         x_labels: &'a [String],
         y_label: &'a str,
         series: &'a [Series],
+    },
+    Fan {
+        title: &'a str,
+        x_labels: &'a [String],
+        y_label: &'a str,
+        labels: &'a FanLabels,
+        panels: &'a [FanPanel],
     },
 }
 
@@ -468,6 +546,40 @@ where
             let legend = legend_for(series.iter().map(|s| s.label.as_str()), Swatch::Box);
             let body = frame(root, title, &legend)?;
             draw_grouped(&body, x_labels, y_label, series)
+        }
+        Spec::Fan {
+            title,
+            x_labels,
+            y_label,
+            labels,
+            panels,
+        } => {
+            let mut legend = vec![
+                LegendItem {
+                    label: labels.outer.clone(),
+                    color: FAN_OUTER,
+                    swatch: Swatch::Box,
+                },
+                LegendItem {
+                    label: labels.inner.clone(),
+                    color: FAN_INNER,
+                    swatch: Swatch::Box,
+                },
+                LegendItem {
+                    label: labels.middle.clone(),
+                    color: FAN_MIDDLE,
+                    swatch: Swatch::Line,
+                },
+            ];
+            if panels.iter().any(|p| p.reference.is_some()) {
+                legend.push(LegendItem {
+                    label: labels.reference.clone(),
+                    color: PALETTE[1],
+                    swatch: Swatch::Line,
+                });
+            }
+            let body = frame(root, title, &legend)?;
+            draw_fans(&body, x_labels, y_label, panels)
         }
     }
 }
@@ -1389,6 +1501,165 @@ where
             )
     });
     chart.draw_series(labels).plot("drawing value labels")?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Fan charts
+// ---------------------------------------------------------------------------
+
+/// The bands and the middle line of a fan chart: shades of the palette's
+/// blue, blended with white beforehand so PNG and SVG show the same colours.
+const FAN_OUTER: RGBColor = RGBColor(204, 227, 240);
+const FAN_INNER: RGBColor = RGBColor(128, 185, 217);
+const FAN_MIDDLE: RGBColor = RGBColor(0, 80, 130);
+
+fn draw_fans<DB>(
+    body: &DrawingArea<DB, Shift>,
+    x_labels: &[String],
+    y_label: &str,
+    panels: &[FanPanel],
+) -> Result<()>
+where
+    DB: Backend,
+    DB::ErrorType: 'static,
+{
+    if panels.is_empty() {
+        return note(body, "No data");
+    }
+    if panels.len() == 1 {
+        return draw_fan_panel(body, None, x_labels, y_label, &panels[0], true);
+    }
+    let (cols, rows) = grid_shape(panels.len());
+    let cells = body.split_evenly((rows, cols));
+    for (panel, cell) in panels.iter().zip(cells.iter()) {
+        let cell = cell.margin(4, 8, 4, 4);
+        draw_fan_panel(&cell, Some(&panel.title), x_labels, y_label, panel, false)
+            .with_context(|| format!("panel {:?}", panel.title))?;
+    }
+    Ok(())
+}
+
+/// One fan: the bands as polygons (upper edge left to right, lower edge
+/// back), then the middle and reference lines.
+fn draw_fan_panel<DB>(
+    area: &DrawingArea<DB, Shift>,
+    caption: Option<&str>,
+    x_labels: &[String],
+    y_label: &str,
+    panel: &FanPanel,
+    large: bool,
+) -> Result<()>
+where
+    DB: Backend,
+    DB::ErrorType: 'static,
+{
+    let mut all = vec![
+        Series {
+            label: String::new(),
+            values: panel.outer.0.clone(),
+        },
+        Series {
+            label: String::new(),
+            values: panel.outer.1.clone(),
+        },
+        Series {
+            label: String::new(),
+            values: panel.middle.clone(),
+        },
+    ];
+    if let Some(reference) = &panel.reference {
+        all.push(Series {
+            label: String::new(),
+            values: reference.clone(),
+        });
+    }
+    let n = x_labels.len();
+    let range = line_range(&all);
+    let (y0, y1) = range.unwrap_or((0.0, 1.0));
+    let ticks = nice_ticks(y0, y1, if large { 10 } else { 6 });
+    let y_area = y_area_width(area, &ticks)?;
+    let (area_w, _) = area.dim_in_pixel();
+    let right = if large { 30 } else { 22 };
+    let plot_w = area_w as i32 - y_area as i32 - right;
+    let xa = x_axis(area, x_labels, plot_w, false)?;
+    let (x0, x1) = if n <= 1 {
+        (-0.5, 0.5)
+    } else {
+        (0.0, (n - 1) as f64)
+    };
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin_top(if large { 6 } else { 4 })
+        .margin_right(right)
+        .x_label_area_size(xa.area_h)
+        .y_label_area_size(y_area);
+    let caption = match caption {
+        Some(c) => Some(fit_text(area, c, &bold(PANEL_TITLE_SIZE), area_w - 10)?),
+        None => None,
+    };
+    if let Some(c) = &caption {
+        builder.caption(c, bold(PANEL_TITLE_SIZE));
+    }
+    let mut chart = builder
+        .build_cartesian_2d(
+            KeyedAxis::new(x0, x1, xa.keys.clone()),
+            KeyedAxis::new(y0, y1, ticks.values.clone()),
+        )
+        .plot("building fan chart axes")?;
+    let decimals = ticks.decimals;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(GRID)
+        .axis_style(AXIS)
+        .label_style(font(LABEL_SIZE))
+        .axis_desc_style(font(DESC_SIZE))
+        .y_desc(y_label)
+        .x_label_formatter(&|x| label_at(x_labels, *x))
+        .y_label_offset(DB::nudge(LABEL_SIZE))
+        .y_label_formatter(&|y| fmt_num(*y, decimals))
+        .draw()
+        .plot("drawing fan chart axes")?;
+    if range.is_none() {
+        return note(&chart.plotting_area().strip_coord_spec(), "No data");
+    }
+    for ((lower, upper), color) in [(&panel.outer, FAN_OUTER), (&panel.inner, FAN_INNER)] {
+        // A band over the periods where both edges are known.
+        let known: Vec<usize> = (0..n)
+            .filter(|i| lower[*i].is_finite() && upper[*i].is_finite())
+            .collect();
+        if known.len() < 2 {
+            continue;
+        }
+        let mut points: Vec<(f64, f64)> = known.iter().map(|i| (*i as f64, upper[*i])).collect();
+        points.extend(known.iter().rev().map(|i| (*i as f64, lower[*i])));
+        chart
+            .draw_series(std::iter::once(Polygon::new(points, color.filled())))
+            .plot("drawing fan band")?;
+    }
+    let mut lines = vec![(&panel.middle, FAN_MIDDLE)];
+    if let Some(reference) = &panel.reference {
+        lines.push((reference, PALETTE[1]));
+    }
+    for (values, color) in lines {
+        let points: Vec<(f64, f64)> = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(i, v)| (i as f64, *v))
+            .collect();
+        let style = color.stroke_width(if large { 3 } else { 2 });
+        if points.len() == 1 {
+            chart
+                .draw_series(points.iter().map(|p| Circle::new(*p, 4, color.filled())))
+                .plot("drawing isolated point")?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(points, style))
+                .plot("drawing fan line")?;
+        }
+    }
     Ok(())
 }
 

@@ -413,7 +413,7 @@ pub struct Spec {
 pub const ENTITY_KINDS: [&str; 7] = [
     "group", "pool", "pipeline", "move", "service", "target", "limit",
 ];
-const TOP_LEVEL_KEYS: [&str; 11] = [
+const TOP_LEVEL_KEYS: [&str; 12] = [
     "model",
     "region",
     "group",
@@ -425,6 +425,8 @@ const TOP_LEVEL_KEYS: [&str; 11] = [
     "limit",
     "scenario",
     "objective",
+    // Read by `simulate` (crate::simulate), ignored by every other command.
+    "uncertain",
 ];
 
 /// Reads a model file, applies a scenario and `--set PATH=VALUE` overrides,
@@ -444,6 +446,31 @@ pub fn load_str(text: &str, path: &Path, scenario: Option<&str>, sets: &[String]
 
 /// Parses, applies overrides and reads CSV series, without validating.
 pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String]) -> Result<Spec> {
+    read_spec_with(text, path, scenario, sets, &[])
+}
+
+/// As `load_str`, with `values` (path, TOML value) applied after `--set`:
+/// the values a `simulate` sample draws (an error names the path as
+/// `uncertain PATH`).
+pub fn load_str_with(
+    text: &str,
+    path: &Path,
+    scenario: Option<&str>,
+    sets: &[String],
+    values: &[(String, toml::Value)],
+) -> Result<Model> {
+    let spec = read_spec_with(text, path, scenario, sets, values)?;
+    model::build(&spec)
+}
+
+/// As `read_spec`, with `values` applied after `--set` (see `load_str_with`).
+pub fn read_spec_with(
+    text: &str,
+    path: &Path,
+    scenario: Option<&str>,
+    sets: &[String],
+    values: &[(String, toml::Value)],
+) -> Result<Spec> {
     let file = path.display().to_string();
     let mut table: toml::Table = text
         .parse()
@@ -499,6 +526,10 @@ pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String
             parse_set_argument(setting).with_context(|| format!("--set {setting}"))?;
         apply_setting(&mut table, &setting_path, value)
             .with_context(|| format!("{file}: --set {setting}"))?;
+    }
+    for (setting_path, value) in values {
+        apply_setting(&mut table, setting_path, value.clone())
+            .with_context(|| format!("{file}: uncertain {setting_path}"))?;
     }
 
     let model_section: ModelSection = match table.get("model") {

@@ -454,7 +454,7 @@ pub fn run(
 }
 
 /// A rayon pool of `jobs` threads (at least 1).
-fn worker_pool(jobs: usize) -> Result<rayon::ThreadPool> {
+pub(crate) fn worker_pool(jobs: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()
@@ -485,38 +485,11 @@ impl<'a> Worker<'a> {
             return lexicographic_point(model, self.options);
         }
         let sparse = sparse_lp(&lp, &lp.objectives[0], &[]);
-        let (mut highs, start) = match self.held.take() {
-            Some((mut highs, previous)) if self.warm => {
-                let start = if same_matrix(&previous, &sparse) {
-                    change_in_place(&mut highs, &previous, &sparse);
-                    "in place"
-                } else if previous.num_cols() == sparse.num_cols()
-                    && previous.num_rows() == sparse.num_rows()
-                {
-                    let basis = highs.basis();
-                    match highs.pass_lp(&sparse) {
-                        Ok(()) => match basis {
-                            Some(basis) if highs.set_basis(&basis) => "basis",
-                            _ => "cold",
-                        },
-                        Err(message) => return failed(model, message),
-                    }
-                } else {
-                    match fresh(self.options, &sparse) {
-                        Ok(fresh) => {
-                            highs = fresh;
-                            "cold"
-                        }
-                        Err(message) => return failed(model, message),
-                    }
-                };
-                (highs, start)
-            }
-            _ => match fresh(self.options, &sparse) {
-                Ok(highs) => (highs, "cold"),
+        let (mut highs, start) =
+            match start_instance(self.held.take(), self.warm, self.options, &sparse) {
+                Ok(started) => started,
                 Err(message) => return failed(model, message),
-            },
-        };
+            };
         let status = run_resolving(&mut highs, self.options);
         let iterations = highs.simplex_iterations();
         let mut result = match status {
@@ -534,6 +507,39 @@ impl<'a> Worker<'a> {
         result.simplex_iterations = Some(iterations);
         result.start = start;
         result
+    }
+}
+
+/// The instance that solves `sparse` next, and how it starts: `held` (the
+/// previous point's instance and programme) with bounds and costs changed
+/// in place when only they differ, or handed `sparse` with its previous
+/// basis when the dimensions are the same; otherwise (or not `warm`) a
+/// fresh instance, `cold`. Also used by `simulate`'s workers.
+pub(crate) fn start_instance(
+    held: Option<(Highs, SparseLp)>,
+    warm: bool,
+    options: &SolverOptions,
+    sparse: &SparseLp,
+) -> Result<(Highs, &'static str), String> {
+    match held {
+        Some((mut highs, previous)) if warm => {
+            if same_matrix(&previous, sparse) {
+                change_in_place(&mut highs, &previous, sparse);
+                Ok((highs, "in place"))
+            } else if previous.num_cols() == sparse.num_cols()
+                && previous.num_rows() == sparse.num_rows()
+            {
+                let basis = highs.basis();
+                highs.pass_lp(sparse)?;
+                match basis {
+                    Some(basis) if highs.set_basis(&basis) => Ok((highs, "basis")),
+                    _ => Ok((highs, "cold")),
+                }
+            } else {
+                Ok((fresh(options, sparse)?, "cold"))
+            }
+        }
+        _ => Ok((fresh(options, sparse)?, "cold")),
     }
 }
 
@@ -617,7 +623,7 @@ fn lexicographic_point(model: &Model, options: &SolverOptions) -> PointResult {
 }
 
 /// The row of a point without an optimum.
-fn not_optimal_point(
+pub(crate) fn not_optimal_point(
     model: &Model,
     lp: &Lp,
     status: Status,
@@ -648,7 +654,7 @@ fn not_optimal_point(
 }
 
 /// "must give way: A; B" from the elastic re-solve, on one line.
-fn infeasible_line(infeasible: &solve::Infeasible) -> String {
+pub(crate) fn infeasible_line(infeasible: &solve::Infeasible) -> String {
     if infeasible.relaxations.is_empty() {
         return "infeasible; no single target, limit or demand explains it".to_string();
     }
@@ -668,7 +674,7 @@ fn infeasible_line(infeasible: &solve::Infeasible) -> String {
 }
 
 /// Newlines and tabs folded into spaces.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -5,6 +5,8 @@ pub mod bench;
 pub mod compare;
 pub mod export;
 pub mod generate;
+pub mod progress;
+pub mod simulate;
 pub mod solve;
 pub mod sweep;
 pub mod validate;
@@ -25,7 +27,7 @@ use clap::{Parser, Subcommand};
     version,
     about,
     long_about = None,
-    after_help = "Examples:\n  wfplan validate models/england_community_nursing.toml\n  wfplan solve models/england_community_nursing.toml --scenario pledge --out results/pledge\n  wfplan solve models/england_community_nursing.toml --scenario pledge --set group.health_visitor.attrition=0.12\n  wfplan compare models/england_community_nursing.toml --base no_pledge --policy pledge\n  wfplan export models/england_community_nursing.toml --format mps --out pledge.mps\n  wfplan sweep models/england_community_nursing.toml --scenario pledge --vary target.hv_pledge.min=8000:14000:1000\n\nThe model file format is described in README.md and docs/DESIGN.md.\n\nExit status:\n  0  success\n  1  any other error (a model file that does not validate, an output folder refused, ...)\n  2  usage error (unknown command or option, missing argument, bad --solver-option)\n  3  the model is infeasible (the explanation says what must give way)\n  4  the model is unbounded\n  5  the solver stopped without an optimum (time or iteration limit, numerical trouble)"
+    after_help = "Examples:\n  wfplan validate models/england_community_nursing.toml\n  wfplan solve models/england_community_nursing.toml --scenario pledge --out results/pledge\n  wfplan solve models/england_community_nursing.toml --scenario pledge --set group.health_visitor.attrition=0.12\n  wfplan compare models/england_community_nursing.toml --base no_pledge --policy pledge\n  wfplan export models/england_community_nursing.toml --format mps --out pledge.mps\n  wfplan sweep models/england_community_nursing.toml --scenario pledge --vary target.hv_pledge.min=8000:14000:1000\n  wfplan simulate models/england_community_nursing.toml --samples 500 --seed 1 --plan fixed\n\nThe model file format is described in README.md and docs/DESIGN.md.\n\nExit status:\n  0  success\n  1  any other error (a model file that does not validate, an output folder refused, ...)\n  2  usage error (unknown command or option, missing argument, bad --solver-option)\n  3  the model is infeasible (the explanation says what must give way)\n  4  the model is unbounded\n  5  the solver stopped without an optimum (time or iteration limit, numerical trouble)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -155,6 +157,8 @@ pub enum Command {
     Sweep(sweep::Args),
     /// Write a synthetic regional model and its CSV data, of any size
     Generate(generate::Args),
+    /// Solve the model for many draws of its uncertain parameters; write quantiles, fan charts and a report
+    Simulate(simulate::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -166,5 +170,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Bench(args) => bench::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }

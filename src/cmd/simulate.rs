@@ -1,0 +1,398 @@
+//! `wfplan simulate MODEL [--samples N] [--seed S] [--plan reoptimise|fixed]
+//! [--uncertain PATH=DIST]... [--correlate A,B=RHO]... [--jobs N] [--out DIR]
+//! [--quiet | --json]`: the model solved for many draws of its uncertain
+//! parameters (see `crate::simulate`), written as samples.csv,
+//! quantiles.csv, conditions.csv, fan charts and a report.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+
+use super::progress::Progress;
+use super::{ModelArgs, OutputArgs, SolverArgs};
+use crate::compare::money;
+use crate::report::{unit, OutputFolder, RunRecord};
+use crate::simulate::output::{self, ConditionOdds, Quantity};
+use crate::simulate::{
+    self, uncertain, FixedPlan, Layout, Plan, RunOptions, SampleResult, Simulation,
+};
+use crate::terminal;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Number of samples drawn
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 1000)]
+    pub samples: usize,
+    /// Seed of the draws: the same seed gives the same samples and results,
+    /// whatever --jobs
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// reoptimise: solve each sample (the best plan had we known);
+    /// fixed: keep the central plan's hires, intakes, moves and exits and
+    /// re-solve only deployment, temporary staff and unmet demand
+    #[arg(long, value_name = "PLAN", default_value = "reoptimise", value_parser = ["reoptimise", "reoptimize", "fixed"])]
+    pub plan: String,
+    /// An uncertain parameter, besides the model's [[uncertain]] entries:
+    /// PATH=normal:MEAN:SD, lognormal:MEAN:SD, triangular:MIN:MODE:MAX,
+    /// uniform:MIN:MAX or values:V1,V2,...; PATH*=... scales the parameter
+    /// by the draw, PATH+=... adds the draw to it (repeatable; replaces a
+    /// model entry on the same path)
+    #[arg(long = "uncertain", value_name = "PATH=DIST")]
+    pub uncertain: Vec<String>,
+    /// Correlate two uncertain parameters (ids or paths): A,B=RHO
+    /// (repeatable; a Gaussian copula)
+    #[arg(long = "correlate", value_name = "A,B=RHO")]
+    pub correlate: Vec<String>,
+    /// Samples solved in parallel (default: all cores); the results do not
+    /// depend on it
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Solve every sample from scratch instead of warm-starting from the
+    /// previous one (slower; for comparison)
+    #[arg(long)]
+    pub cold: bool,
+    /// Write the results into this folder (default
+    /// reports/<model>/simulate-[<scenario>-]<plan>/), replaced as a whole if
+    /// it is a wfplan output
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let options = args.solver.options()?;
+    let plan = Plan::parse(&args.plan)?;
+    let uncertain = args
+        .uncertain
+        .iter()
+        .map(|text| uncertain::parse_uncertain(text))
+        .collect::<Result<Vec<_>>>()?;
+    let correlations = args
+        .correlate
+        .iter()
+        .map(|text| uncertain::parse_correlate(text))
+        .collect::<Result<Vec<_>>>()?;
+    let text = simulate::read_model_text(&args.model.model)?;
+    let simulation = Simulation::from_text(
+        text,
+        &args.model.model,
+        args.model.scenario.as_deref(),
+        &args.model.sets,
+        uncertain,
+        correlations,
+        args.samples,
+        args.seed,
+        plan,
+    )?;
+    let out_dir = match &args.out {
+        Some(dir) => dir.clone(),
+        None => simulate::default_out(&args.model.model, args.model.scenario.as_deref(), plan)?,
+    };
+    let jobs = match args.jobs {
+        Some(jobs) => jobs as usize,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let validate_start = Instant::now();
+    let central_model = simulation.central()?;
+    let layout = Layout::new(&central_model);
+    simulation.validate(jobs)?;
+    let validate_seconds = validate_start.elapsed().as_secs_f64();
+    let folder = OutputFolder::claim(&out_dir, &central_model.inputs)?;
+    for warning in crate::model::warnings(&central_model) {
+        terminal::eprint_line(&format!("warning: {warning}"));
+    }
+
+    let central_start = Instant::now();
+    let central = simulate::solve_central(&simulation, &central_model, &layout, &options)?;
+    let central_seconds = central_start.elapsed().as_secs_f64();
+    let fixed = match plan {
+        Plan::Fixed => central.solution.as_ref().map(FixedPlan::new),
+        Plan::Reoptimise => None,
+    };
+    if let Some(error) = &central.error {
+        terminal::eprint_line(&format!(
+            "warning: the central model has no optimal plan, so the report has no central values: {error}"
+        ));
+    }
+
+    let progress = Progress::new(simulation.samples, args.output.quiet, "simulate", "samples");
+    let solve_start = Instant::now();
+    let results = simulate::run(
+        &simulation,
+        &layout,
+        fixed.as_ref(),
+        &options,
+        RunOptions {
+            jobs,
+            warm: !args.cold,
+        },
+        &|count| progress.done(count),
+    );
+    progress.finish();
+    let results = results?;
+    let solve_seconds = solve_start.elapsed().as_secs_f64();
+
+    let write_start = Instant::now();
+    let quantities = output::quantities(&layout, &results, central.result.as_ref());
+    let odds = output::condition_odds(&layout, &results, central.result.as_ref());
+    let charts = output::charts(&simulation, &layout, &quantities)?;
+    let document = output::document(
+        &simulation,
+        &layout,
+        &results,
+        &quantities,
+        &odds,
+        central.error.as_deref(),
+        &charts,
+    );
+    let mut files = vec![
+        (
+            PathBuf::from("samples.csv"),
+            crate::tables::to_csv(&mut output::samples_table(&simulation, &layout, &results)?)?,
+        ),
+        (
+            PathBuf::from("quantiles.csv"),
+            crate::tables::to_csv(&mut output::quantiles_table(&quantities)?)?,
+        ),
+        (
+            PathBuf::from("conditions.csv"),
+            crate::tables::to_csv(&mut output::conditions_table(&odds)?)?,
+        ),
+    ];
+    for (stem, chart) in &charts {
+        files.push((
+            Path::new("charts").join(format!("{stem}.png")),
+            chart.png.clone(),
+        ));
+        files.push((
+            Path::new("charts").join(format!("{stem}.svg")),
+            chart.svg.clone().into_bytes(),
+        ));
+    }
+    files.push((
+        PathBuf::from("report.md"),
+        document.to_markdown().into_bytes(),
+    ));
+    let html = document.to_html(|stem| {
+        charts
+            .iter()
+            .find(|(s, _)| s == stem)
+            .map(|(_, c)| c.clone())
+    });
+    files.push((PathBuf::from("report.html"), html.into_bytes()));
+    let write_seconds = write_start.elapsed().as_secs_f64();
+    let timings = serde_json::json!({
+        "samples": simulation.samples,
+        "jobs": jobs,
+        "plan": plan.as_str(),
+        "validate_seconds": validate_seconds,
+        "central_seconds": central_seconds,
+        "solve_seconds": solve_seconds,
+        "samples_per_minute": simulation.samples as f64 / solve_seconds.max(1e-9) * 60.0,
+        "write_seconds": write_seconds,
+    });
+    files.push((
+        PathBuf::from(unit::TIMINGS),
+        (serde_json::to_string_pretty(&timings)? + "\n").into_bytes(),
+    ));
+    let mut recorded = args.solver.recorded();
+    recorded.push(("samples".to_string(), Some(simulation.samples.to_string())));
+    recorded.push(("seed".to_string(), Some(simulation.seed.to_string())));
+    recorded.push(("plan".to_string(), Some(plan.as_str().to_string())));
+    for text in &args.uncertain {
+        recorded.push(("uncertain".to_string(), Some(text.clone())));
+    }
+    for text in &args.correlate {
+        recorded.push(("correlate".to_string(), Some(text.clone())));
+    }
+    if args.cold {
+        recorded.push(("cold".to_string(), None));
+    }
+    let record = RunRecord {
+        command: "simulate".to_string(),
+        model: args.model.model.display().to_string(),
+        scenarios: vec![("scenario".to_string(), args.model.scenario.clone())],
+        sets: args.model.sets.clone(),
+        options: recorded,
+        inputs: central_model.inputs.clone(),
+    };
+    folder.write(&files, &record)?;
+
+    if args.output.quiet {
+        return Ok(());
+    }
+    let headline = output::headline(&simulation, &layout, &results, &quantities, &odds);
+    if args.output.json {
+        let value = json_summary(
+            &simulation,
+            &layout,
+            &results,
+            &quantities,
+            &odds,
+            &headline,
+            &out_dir,
+        );
+        return terminal::write_stdout((serde_json::to_string_pretty(&value)? + "\n").as_bytes());
+    }
+    terminal::print_text(&text_summary(
+        &simulation,
+        &layout,
+        &results,
+        &quantities,
+        &headline,
+        &out_dir,
+    ))
+}
+
+/// Markdown's `**bold**` and `` `code` `` marks taken out, for the terminal.
+fn plain(text: &str) -> String {
+    text.replace("**", "").replace('`', "")
+}
+
+fn text_summary(
+    simulation: &Simulation,
+    layout: &Layout,
+    results: &[SampleResult],
+    quantities: &[Quantity],
+    headline: &[String],
+    out_dir: &Path,
+) -> String {
+    let counts = output::status_counts(results)
+        .into_iter()
+        .map(|(status, count)| format!("{count} {status}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut text = format!(
+        "{}: {} samples, seed {}, plan {} ({counts})\n",
+        layout.name,
+        results.len(),
+        simulation.seed,
+        simulation.plan.as_str()
+    );
+    for parameter in &simulation.parameters.list {
+        text.push_str(&format!("  {}\n", parameter.describe()));
+    }
+    let header: Vec<String> = ["", "P5", "P50", "P95", "central plan"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let currency = &layout.currency;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let find = |measure: &str, id: &str, period: &str| {
+        quantities
+            .iter()
+            .find(|q| q.measure == measure && q.id == id && q.period == period && q.samples > 0)
+    };
+    for (label, measure) in [
+        ("cash, nominal", "cash"),
+        ("cash, discounted", "cash_discounted"),
+        ("penalty, discounted", "penalty_discounted"),
+    ] {
+        if let Some(q) = find(measure, "", "total") {
+            rows.push(vec![
+                label.to_string(),
+                money(q.quantiles[0], currency),
+                money(q.quantiles[2], currency),
+                money(q.quantiles[4], currency),
+                q.central.map(|c| money(c, currency)).unwrap_or_default(),
+            ]);
+        }
+    }
+    let period = &layout.periods[layout.stock_period];
+    for (id, _) in layout.groups.iter().take(crate::report::summary::MAX_GROUP_ROWS) {
+        if let Some(q) = find("stock", id, period) {
+            rows.push(vec![
+                format!("stock {id} {period}"),
+                simulate::fte(q.quantiles[0]),
+                simulate::fte(q.quantiles[2]),
+                simulate::fte(q.quantiles[4]),
+                q.central.map(simulate::fte).unwrap_or_default(),
+            ]);
+        }
+    }
+    for (id, _) in layout.services.iter().take(crate::report::summary::MAX_SERVICE_ROWS) {
+        if let Some(q) = find("unmet", id, "total").filter(|q| q.quantiles[4] > 0.0) {
+            rows.push(vec![
+                format!("unmet {id} (FTE-years)"),
+                simulate::fte(q.quantiles[0]),
+                simulate::fte(q.quantiles[2]),
+                simulate::fte(q.quantiles[4]),
+                q.central.map(simulate::fte).unwrap_or_default(),
+            ]);
+        }
+    }
+    text.push_str(&crate::report::summary::text_table(&header, &rows));
+    for line in headline {
+        text.push_str(&plain(line));
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "wrote samples.csv, quantiles.csv, conditions.csv, report.html and fan charts to {}\n",
+        out_dir.display()
+    ));
+    text
+}
+
+fn json_summary(
+    simulation: &Simulation,
+    layout: &Layout,
+    results: &[SampleResult],
+    quantities: &[Quantity],
+    odds: &[ConditionOdds],
+    headline: &[String],
+    out_dir: &Path,
+) -> serde_json::Value {
+    let total = |measure: &str| -> serde_json::Value {
+        quantities
+            .iter()
+            .find(|q| q.measure == measure && q.period == "total" && q.id.is_empty())
+            .map(|q| {
+                serde_json::json!({
+                    "p5": q.quantiles[0].is_finite().then_some(q.quantiles[0]),
+                    "p50": q.quantiles[2].is_finite().then_some(q.quantiles[2]),
+                    "p95": q.quantiles[4].is_finite().then_some(q.quantiles[4]),
+                    "central": q.central,
+                    "samples": q.samples,
+                })
+            })
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let statuses: serde_json::Map<String, serde_json::Value> = output::status_counts(results)
+        .into_iter()
+        .map(|(status, count)| (status, serde_json::json!(count)))
+        .collect();
+    let conditions: Vec<serde_json::Value> = odds
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "kind": o.kind,
+                "id": o.id,
+                "hard": o.hard,
+                "probability": o.probability(),
+                "samples_met": o.met,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "model": layout.name,
+        "samples": results.len(),
+        "seed": simulation.seed,
+        "plan": simulation.plan.as_str(),
+        "currency": layout.currency,
+        "statuses": statuses,
+        "cash_nominal": total("cash"),
+        "cash_discounted": total("cash_discounted"),
+        "penalty_discounted": total("penalty_discounted"),
+        "objective": total("objective"),
+        "conditions": conditions,
+        "headline": headline.iter().map(|line| plain(line)).collect::<Vec<_>>(),
+        "out": out_dir.display().to_string(),
+        "report": out_dir.join("report.html").display().to_string(),
+    })
+}
