@@ -38,7 +38,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{anyhow, bail, Context, Result};
 use good_lp::Expression;
-use rayon::prelude::*;
 
 use crate::lp::{self, Family, Lp};
 use crate::model::{CostCategory, Model};
@@ -273,13 +272,12 @@ impl Simulation {
     /// sample's.
     pub fn validate(&self, jobs: usize) -> Result<()> {
         self.check_parameters()?;
-        let errors: Vec<Option<anyhow::Error>> = sweep::worker_pool(jobs)?.install(|| {
-            (0..self.samples)
-                .into_par_iter()
+        let errors = in_runs(self.samples, jobs, |range| {
+            range
                 .map(|index| self.load(index).err())
-                .collect()
-        });
-        match errors.into_iter().flatten().next() {
+                .collect::<Vec<_>>()
+        })?;
+        match errors.into_iter().flatten().flatten().next() {
             Some(error) => Err(error),
             None => Ok(()),
         }
@@ -531,42 +529,92 @@ pub fn run(
     if simulation.plan == Plan::Fixed && fixed.is_none() {
         bail!("internal error: a fixed simulation without the central plan");
     }
-    let samples = simulation.samples;
-    let chunk = sweep::chunk_len(samples);
-    let chunks: Vec<std::ops::Range<usize>> = (0..samples)
-        .step_by(chunk)
-        .map(|start| start..(start + chunk).min(samples))
-        .collect();
-    let pool = sweep::worker_pool(run_options.jobs)?;
     let finished = AtomicUsize::new(0);
-    let results: Vec<Result<Vec<SampleResult>>> = pool.install(|| {
-        chunks
-            .par_iter()
-            .map(|range| {
-                let mut worker = Worker {
-                    options,
-                    warm: run_options.warm,
-                    held: None,
-                    fixed,
-                    layout,
-                };
-                range
-                    .clone()
-                    .map(|index| {
-                        let model = simulation.load(index)?;
-                        let result = worker.solve(&model);
-                        done(finished.fetch_add(1, Ordering::Relaxed) + 1);
-                        Ok(result)
-                    })
-                    .collect()
+    let results = in_runs(simulation.samples, run_options.jobs, |range| {
+        let mut worker = Worker {
+            options,
+            warm: run_options.warm,
+            held: None,
+            fixed,
+            layout,
+        };
+        range
+            .map(|index| {
+                let model = simulation.load(index)?;
+                let result = worker.solve(&model);
+                done(finished.fetch_add(1, Ordering::Relaxed) + 1);
+                Ok(result)
             })
-            .collect()
-    });
-    let mut all = Vec::with_capacity(samples);
-    for chunk in results {
-        all.extend(chunk?);
+            .collect::<Result<Vec<SampleResult>>>()
+    })?;
+    let mut all = Vec::with_capacity(simulation.samples);
+    for run in results {
+        all.extend(run?);
     }
     Ok(all)
+}
+
+/// Stack of a simulation's worker threads: HiGHS and the model loader
+/// in a debug build need more than a default thread's 2 MiB.
+const WORKER_STACK: usize = 64 << 20;
+
+/// Splits samples 0..count into runs of `sweep::chunk_len(count)`
+/// consecutive samples (a function of the count only) and calls `each` on
+/// every run, on `jobs` threads that take the next run as they finish one;
+/// the results in run order.
+///
+/// Plain scoped threads rather than a rayon pool: loading a model reads
+/// its CSV files through polars, which runs on its own rayon pool, and a
+/// rayon worker waiting for another pool runs more of its own jobs
+/// meanwhile — one sample inside another, deep enough to overflow a
+/// worker's stack after a few dozen.
+fn in_runs<T: Send>(
+    count: usize,
+    jobs: usize,
+    each: impl Fn(std::ops::Range<usize>) -> T + Sync,
+) -> Result<Vec<T>> {
+    let length = sweep::chunk_len(count);
+    let runs: Vec<std::ops::Range<usize>> = (0..count)
+        .step_by(length)
+        .map(|start| start..(start + length).min(count))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<T>>> =
+        runs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| -> Result<()> {
+        let mut handles = Vec::new();
+        for _ in 0..jobs.clamp(1, runs.len().max(1)) {
+            let handle = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, || loop {
+                    let run = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(range) = runs.get(run) else {
+                        break;
+                    };
+                    let value = each(range.clone());
+                    if let Ok(mut slot) = slots[run].lock() {
+                        *slot = Some(value);
+                    }
+                })
+                .context("cannot start the simulation's worker threads")?;
+            handles.push(handle);
+        }
+        for handle in handles {
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Ok(())
+    })?;
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .ok_or_else(|| anyhow!("internal error: a run of samples was not solved"))
+        })
+        .collect()
 }
 
 /// A HiGHS instance carried from one sample to the next.

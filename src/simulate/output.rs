@@ -67,7 +67,6 @@ pub fn quantities(
     central: Option<&SampleResult>,
 ) -> Vec<Quantity> {
     let planned: Vec<&SampleResult> = results.iter().filter(|r| r.has_plan()).collect();
-    let central_measures = central.and_then(|c| c.measures.as_ref());
     let mut out = Vec::new();
     let mut push = |measure: &str,
                     id: &str,
@@ -94,7 +93,6 @@ pub fn quantities(
             samples: values.len(),
         });
     };
-    let _ = central_measures;
     for (period_index, period) in layout.periods.iter().enumerate() {
         for (group, (id, _)) in layout.groups.iter().enumerate() {
             push("stock", id, period, &|r| {
@@ -458,13 +456,29 @@ pub fn charts(
             )?,
         ));
     }
-    let cash = fan_panel(quantities, layout, "cash", "", String::new(), true);
+    // Cash in millions when it runs into millions, so the axis reads.
+    let mut cash = fan_panel(quantities, layout, "cash", "", String::new(), true);
+    let largest = cash.outer.1.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let (divisor, unit) = if largest >= 1e7 {
+        (1e6, format!("{} million", layout.currency))
+    } else {
+        (1.0, layout.currency.clone())
+    };
+    let scaled = |values: &mut Vec<f64>| values.iter_mut().for_each(|v| *v /= divisor);
+    scaled(&mut cash.outer.0);
+    scaled(&mut cash.outer.1);
+    scaled(&mut cash.inner.0);
+    scaled(&mut cash.inner.1);
+    scaled(&mut cash.middle);
+    if let Some(reference) = &mut cash.reference {
+        scaled(reference);
+    }
     out.push((
         "cash_fan".to_string(),
         charts::fan_chart(
-            &format!("Cash cost per period ({}, nominal)", layout.currency),
+            &format!("Cash cost per period ({unit}, nominal)"),
             &layout.periods,
-            &layout.currency,
+            &unit,
             &labels,
             &[cash],
         )?,
@@ -501,6 +515,11 @@ pub fn headline(
     let currency = &layout.currency;
     let first = layout.periods.first().cloned().unwrap_or_default();
     let last = layout.periods.last().cloned().unwrap_or_default();
+    let horizon = if first == last {
+        format!("in {first}")
+    } else {
+        format!("over {first}–{last}")
+    };
     let planned = results.iter().filter(|r| r.has_plan()).count();
     let mut lines = Vec::new();
     let what = match simulation.plan {
@@ -509,7 +528,7 @@ pub fn headline(
     };
     if let Some(cash) = find(quantities, "cash", "", "total").filter(|q| q.samples > 0) {
         let mut line = format!(
-            "90% interval for {what} over {first}–{last}: **{}** (nominal; P5–P95 of {} samples with a plan), median {}",
+            "90% interval for {what} {horizon}: **{}** (nominal; P5–P95 of {} samples with a plan), median {}",
             money_range(cash.quantiles[0], cash.quantiles[4], currency),
             planned,
             money(cash.quantiles[2], currency)
@@ -553,7 +572,7 @@ pub fn headline(
     for (id, name) in &layout.services {
         if let Some(unmet) = find(quantities, "unmet", id, "total").filter(|q| q.quantiles[4] > 0.0) {
             lines.push(format!(
-                "{}: 90% interval of demand not met over {first}–{last}: {}–{} FTE-years (median {}).",
+                "{}: 90% interval of demand not met {horizon}: {}–{} FTE-years (median {}).",
                 literal(name),
                 fte(unmet.quantiles[0]),
                 fte(unmet.quantiles[4]),
