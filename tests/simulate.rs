@@ -128,8 +128,18 @@ fn cost_linear_in_a_uniform_demand_has_the_quantiles_derived_by_hand() {
         let demand = number(row, "demand");
         assert!((800.0..=1200.0).contains(&demand), "{row:?}");
         // Each sample exactly: the plan for its own demand.
-        assert_close_what("objective", number(row, "objective"), reoptimised_cost(demand), REL_TOL);
-        assert_close_what("cash", number(row, "cash"), reoptimised_cost(demand), REL_TOL);
+        assert_close_what(
+            "objective",
+            number(row, "objective"),
+            reoptimised_cost(demand),
+            REL_TOL,
+        );
+        assert_close_what(
+            "cash",
+            number(row, "cash"),
+            reoptimised_cost(demand),
+            REL_TOL,
+        );
         assert_close_what("stock", number(row, "stock[nurse,2025]"), demand, REL_TOL);
         demands.push(demand);
     }
@@ -145,7 +155,13 @@ fn cost_linear_in_a_uniform_demand_has_the_quantiles_derived_by_hand() {
         .iter()
         .find(|row| row["measure"] == "objective" && row["period"] == "total")
         .expect("the objective's quantiles");
-    for (q, column) in [(0.05, "p5"), (0.25, "p25"), (0.5, "p50"), (0.75, "p75"), (0.95, "p95")] {
+    for (q, column) in [
+        (0.05, "p5"),
+        (0.25, "p25"),
+        (0.5, "p50"),
+        (0.75, "p75"),
+        (0.95, "p95"),
+    ] {
         let expected = reoptimised_cost(800.0 + 400.0 * q);
         let tolerance = 4.0 * 120.0 * 400.0 * (q * (1.0 - q) / SAMPLES as f64).sqrt();
         let got = number(objective, column);
@@ -154,14 +170,22 @@ fn cost_linear_in_a_uniform_demand_has_the_quantiles_derived_by_hand() {
             "{column} of the objective: expected {expected} ± {tolerance}, got {got}"
         );
     }
-    assert_close_what("central objective", number(objective, "central"), 111_000.0, REL_TOL);
+    assert_close_what(
+        "central objective",
+        number(objective, "central"),
+        111_000.0,
+        REL_TOL,
+    );
     assert_eq!(objective["samples"], "400");
     // The report quotes the 90% interval of the cash cost.
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert_mentions(&report, &["90% interval for the cash cost", "£"]);
     for stem in ["stock_fan", "cash_fan"] {
         for extension in ["png", "svg"] {
-            assert!(out.join("charts").join(format!("{stem}.{extension}")).is_file());
+            assert!(out
+                .join("charts")
+                .join(format!("{stem}.{extension}"))
+                .is_file());
         }
     }
 }
@@ -207,9 +231,19 @@ fn fixed_plan_costs_what_the_hand_derivation_says_and_never_less() {
         let demand = number(f, "demand");
         assert_eq!(demand, number(r, "demand"), "same seed, same draws");
         assert_eq!(f["status"], "optimal");
-        assert_close_what("fixed objective", number(f, "objective"), fixed_cost(demand), REL_TOL);
+        assert_close_what(
+            "fixed objective",
+            number(f, "objective"),
+            fixed_cost(demand),
+            REL_TOL,
+        );
         // The decisions are the central plan's: 1,000 in post whatever D.
-        assert_close_what("fixed stock", number(f, "stock[nurse,2025]"), 1000.0, REL_TOL);
+        assert_close_what(
+            "fixed stock",
+            number(f, "stock[nurse,2025]"),
+            1000.0,
+            REL_TOL,
+        );
         assert!(number(f, "objective") >= number(r, "objective") - 1e-6 * number(r, "objective"));
     }
 }
@@ -242,7 +276,10 @@ fn run_library(text: &str, plan: Plan, seed: u64, samples: usize) -> Vec<SampleR
         &layout,
         fixed.as_ref(),
         &options,
-        RunOptions { jobs: 1, warm: true },
+        RunOptions {
+            jobs: 1,
+            warm: true,
+        },
         &|_| {},
     )
     .unwrap_or_else(|e| panic!("{e:#}"))
@@ -295,9 +332,17 @@ fn a_target_the_fixed_plan_misses_is_reported_per_sample_with_its_shortfall() {
         wfplan_ok(
             dir.path(),
             &[
-                "simulate", model, "--samples", "80", "--plan", plan, "--quiet",
-                "--uncertain", "service.care.demand=values:1000",
-                "--out", out.to_str().unwrap(),
+                "simulate",
+                model,
+                "--samples",
+                "80",
+                "--plan",
+                plan,
+                "--quiet",
+                "--uncertain",
+                "service.care.demand=values:1000",
+                "--out",
+                out.to_str().unwrap(),
             ],
         );
         let samples = read_table(&out.join("samples.csv"));
@@ -326,7 +371,12 @@ fn a_target_the_fixed_plan_misses_is_reported_per_sample_with_its_shortfall() {
         }
         let conditions = read_table(&out.join("conditions.csv"));
         let target = conditions.iter().find(|r| r["id"] == "in_post").unwrap();
-        assert_close_what("probability", number(target, "probability"), met as f64 / 80.0, 1e-12);
+        assert_close_what(
+            "probability",
+            number(target, "probability"),
+            met as f64 / 80.0,
+            1e-12,
+        );
         if plan == "fixed" {
             // About half the draws are above 0.1 (80 samples: 4 standard errors is 0.22).
             assert!((met as f64 / 80.0 - 0.5).abs() < 0.23, "{met} of 80 met");
@@ -352,10 +402,19 @@ fn a_fixed_plan_that_overdraws_a_pool_is_infeasible_in_that_sample_and_says_why(
     wfplan_ok(
         dir.path(),
         &[
-            "simulate", model.to_str().unwrap(), "--samples", "40", "--plan", "fixed", "--quiet",
-            "--uncertain", "service.care.demand=values:1000",
-            "--uncertain", "pool.graduates.supply=uniform:500:700",
-            "--out", out.to_str().unwrap(),
+            "simulate",
+            model.to_str().unwrap(),
+            "--samples",
+            "40",
+            "--plan",
+            "fixed",
+            "--quiet",
+            "--uncertain",
+            "service.care.demand=values:1000",
+            "--uncertain",
+            "pool.graduates.supply=uniform:500:700",
+            "--out",
+            out.to_str().unwrap(),
         ],
     );
     let samples = read_table(&out.join("samples.csv"));
@@ -372,19 +431,37 @@ fn a_fixed_plan_that_overdraws_a_pool_is_infeasible_in_that_sample_and_says_why(
             assert_close_what("objective", number(row, "objective"), 111_000.0, REL_TOL);
         }
     }
-    assert!(infeasible > 0, "some of 40 draws fall below 550 (a quarter expected)");
+    assert!(
+        infeasible > 0,
+        "some of 40 draws fall below 550 (a quarter expected)"
+    );
 }
 
 #[test]
 fn the_same_seed_writes_byte_identical_tables_whatever_the_jobs() {
     // 60 samples run in 12 runs of 5, so two workers interleave them.
-    let args = ["--samples", "60", "--seed", "11", "--uncertain", "group.nurse.attrition=triangular:0.05:0.1:0.2"];
+    let args = [
+        "--samples",
+        "60",
+        "--seed",
+        "11",
+        "--uncertain",
+        "group.nurse.attrition=triangular:0.05:0.1:0.2",
+    ];
     let (_a, one) = simulate_fixture(&[&args[..], &["--jobs", "1"]].concat());
     let (_b, two) = simulate_fixture(&[&args[..], &["--jobs", "2"]].concat());
-    for file in ["samples.csv", "quantiles.csv", "conditions.csv", "report.md"] {
+    for file in [
+        "samples.csv",
+        "quantiles.csv",
+        "conditions.csv",
+        "report.md",
+    ] {
         let first = std::fs::read(one.join(file)).unwrap();
         let second = std::fs::read(two.join(file)).unwrap();
-        assert!(first == second, "{file} differs between --jobs 1 and --jobs 2");
+        assert!(
+            first == second,
+            "{file} differs between --jobs 1 and --jobs 2"
+        );
     }
     // Another seed draws other values.
     let (_c, other) = simulate_fixture(&[&args[..2], &["--seed", "12"], &args[4..]].concat());
@@ -446,38 +523,78 @@ fn bad_uncertain_input_is_refused_before_solving_with_what_is_wrong() {
     assert_mentions(&err, &["no group 'nures'", "did you mean 'nurse'"]);
     // Impossible parameters.
     let err = run(&["--uncertain", "group.nurse.attrition=normal:0.1:-0.01"]);
-    assert_mentions(&err, &["standard deviation (sd) must be 0 or more", "-0.01"]);
+    assert_mentions(
+        &err,
+        &["standard deviation (sd) must be 0 or more", "-0.01"],
+    );
     let err = run(&["--uncertain", "group.nurse.attrition=uniform:0.2:0.1"]);
     assert_mentions(&err, &["min (0.2) is above max (0.1)"]);
-    let err = run(&["--uncertain", "group.nurse.attrition=triangular:0.1:0.3:0.2"]);
+    let err = run(&[
+        "--uncertain",
+        "group.nurse.attrition=triangular:0.1:0.3:0.2",
+    ]);
     assert_mentions(&err, &["mode (0.3) must lie in [min, max] = [0.1, 0.2]"]);
     let err = run(&["--uncertain", "group.nurse.attrition=normal:0.1"]);
-    assert_mentions(&err, &["normal distribution takes 2 numbers", "normal:MEAN:SD"]);
+    assert_mentions(
+        &err,
+        &["normal distribution takes 2 numbers", "normal:MEAN:SD"],
+    );
     let err = run(&["--uncertain", "group.nurse.attrition=gaussian:0.1:0.01"]);
     assert_mentions(&err, &["no distribution 'gaussian'"]);
     // A bounded range that takes a rate out of [0, 1]: refused whatever the seed.
     let err = run(&["--uncertain", "group.nurse.attrition=uniform:0.5:1.2"]);
-    assert_mentions(&err, &["its range reaches group.nurse.attrition = 1.2", "expected a rate in [0, 1]"]);
+    assert_mentions(
+        &err,
+        &[
+            "its range reaches group.nurse.attrition = 1.2",
+            "expected a rate in [0, 1]",
+        ],
+    );
     // A normal draw that leaves [0, 1]: refused, naming the sample and the draw.
     let err = run(&["--uncertain", "group.nurse.attrition=normal:0.9:0.2"]);
-    assert_mentions(&err, &["sample ", " of 50 (seed 1) draws", "group.nurse.attrition = 1.", "expected a rate in [0, 1]", "refused, not truncated"]);
+    assert_mentions(
+        &err,
+        &[
+            "sample ",
+            " of 50 (seed 1) draws",
+            "group.nurse.attrition = 1.",
+            "expected a rate in [0, 1]",
+            "refused, not truncated",
+        ],
+    );
     // Scaling a parameter the model does not give.
     let err = run(&["--uncertain", "group.nurse.hire_max*=normal:1:0.1"]);
     assert_mentions(&err, &["group 'nurse' has no hire_max to scale"]);
     // Correlations.
     let err = run(&["--correlate", "demand,supply=0.5"]);
-    assert_mentions(&err, &["--correlate demand,supply=0.5", "no uncertain parameter 'supply'"]);
+    assert_mentions(
+        &err,
+        &[
+            "--correlate demand,supply=0.5",
+            "no uncertain parameter 'supply'",
+        ],
+    );
     let err = run(&["--correlate", "demand,demand=0.5"]);
     assert_mentions(&err, &["correlation with itself"]);
     let err = run(&[
-        "--uncertain", "group.nurse.attrition=uniform:0.05:0.15",
-        "--uncertain", "group.nurse.salary=uniform:90:110",
-        "--correlate", "demand,group.nurse.attrition=0.9",
-        "--correlate", "demand,group.nurse.salary=0.9",
-        "--correlate", "group.nurse.attrition,group.nurse.salary=-0.9",
+        "--uncertain",
+        "group.nurse.attrition=uniform:0.05:0.15",
+        "--uncertain",
+        "group.nurse.salary=uniform:90:110",
+        "--correlate",
+        "demand,group.nurse.attrition=0.9",
+        "--correlate",
+        "demand,group.nurse.salary=0.9",
+        "--correlate",
+        "group.nurse.attrition,group.nurse.salary=-0.9",
     ]);
     assert_mentions(&err, &["not positive semi-definite"]);
-    let err = run(&["--correlate", "demand,x=1.5", "--uncertain", "group.nurse.attrition=values:0.1"]);
+    let err = run(&[
+        "--correlate",
+        "demand,x=1.5",
+        "--uncertain",
+        "group.nurse.attrition=values:0.1",
+    ]);
     assert_mentions(&err, &["no uncertain parameter 'x'"]);
     // Samples.
     let err = run(&["--samples", "0"]);
@@ -490,10 +607,29 @@ fn bad_uncertain_input_is_refused_before_solving_with_what_is_wrong() {
 #[test]
 fn bad_uncertain_entries_in_the_model_name_the_entry_and_the_field() {
     let cases: [(&str, &[&str]); 4] = [
-        ("sd = 5", &["uncertain 'demand'", "field 'sd' is not a parameter of a uniform distribution"]),
-        ("distribution = \"unifrom\"", &["uncertain 'demand'", "no distribution 'unifrom'", "did you mean 'uniform'"]),
-        ("spread = 3", &["uncertain 'demand'", "unknown field `spread`"]),
-        ("correlation = { demand = 0.5 }", &["correlation with itself"]),
+        (
+            "sd = 5",
+            &[
+                "uncertain 'demand'",
+                "field 'sd' is not a parameter of a uniform distribution",
+            ],
+        ),
+        (
+            "distribution = \"unifrom\"",
+            &[
+                "uncertain 'demand'",
+                "no distribution 'unifrom'",
+                "did you mean 'uniform'",
+            ],
+        ),
+        (
+            "spread = 3",
+            &["uncertain 'demand'", "unknown field `spread`"],
+        ),
+        (
+            "correlation = { demand = 0.5 }",
+            &["correlation with itself"],
+        ),
     ];
     for (line, expected) in cases {
         let text = fixture_text(FIXTURE) + line + "\n";
@@ -507,12 +643,23 @@ fn bad_uncertain_entries_in_the_model_name_the_entry_and_the_field() {
         std::fs::write(&model, &text).unwrap();
         let err = wfplan_fails(
             dir.path(),
-            &["simulate", model.to_str().unwrap(), "--samples", "5", "--out", "out"],
+            &[
+                "simulate",
+                model.to_str().unwrap(),
+                "--samples",
+                "5",
+                "--out",
+                "out",
+            ],
         );
         assert_mentions(&err, expected);
         assert_mentions(&err, &["model.toml"]);
     }
     // Every other command reads the model as before, [[uncertain]] and all.
     let output = wfplan(&["solve", fixture_path(FIXTURE).to_str().unwrap(), "--quiet"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -305,7 +305,11 @@ fn text_summary(
         }
     }
     let period = &layout.periods[layout.stock_period];
-    for (id, _) in layout.groups.iter().take(crate::report::summary::MAX_GROUP_ROWS) {
+    for (id, _) in layout
+        .groups
+        .iter()
+        .take(crate::report::summary::MAX_GROUP_ROWS)
+    {
         if let Some(q) = find("stock", id, period) {
             rows.push(vec![
                 format!("stock {id} {period}"),
@@ -316,7 +320,11 @@ fn text_summary(
             ]);
         }
     }
-    for (id, _) in layout.services.iter().take(crate::report::summary::MAX_SERVICE_ROWS) {
+    for (id, _) in layout
+        .services
+        .iter()
+        .take(crate::report::summary::MAX_SERVICE_ROWS)
+    {
         if let Some(q) = find("unmet", id, "total").filter(|q| q.quantiles[4] > 0.0) {
             rows.push(vec![
                 format!("unmet {id} (FTE-years)"),

@@ -122,9 +122,10 @@ impl Simulation {
         for parameter in &parameters.list {
             if let Ok((path, _)) = crate::spec::parse_set_argument(&format!("{}=0", parameter.path))
             {
-                if sets.iter().any(|set| {
-                    crate::spec::parse_set_argument(set).is_ok_and(|(p, _)| p == path)
-                }) {
+                if sets
+                    .iter()
+                    .any(|set| crate::spec::parse_set_argument(set).is_ok_and(|(p, _)| p == path))
+                {
                     bail!(
                         "{}: the path {path} is also given with --set; drop one of them",
                         parameter.source
@@ -506,7 +507,8 @@ pub fn solve_central(
             })
         }
         Err(error) if simulation.plan == Plan::Fixed => {
-            Err(error.context("the central plan, whose decisions --plan fixed keeps, has no optimum"))
+            Err(error
+                .context("the central plan, whose decisions --plan fixed keeps, has no optimum"))
         }
         Err(error) => Ok(Central {
             solution: None,
@@ -857,7 +859,9 @@ fn impossible_rows(lp: &Lp) -> Vec<String> {
     let mut found = Vec::new();
     for row in &lp.rows {
         let (mut low, mut high) = (0.0, 0.0);
-        for (variable, coefficient) in good_lp::IntoAffineExpression::linear_coefficients(&row.expression) {
+        for (variable, coefficient) in
+            good_lp::IntoAffineExpression::linear_coefficients(&row.expression)
+        {
             let column = &lp.columns[lp.index_of(variable)];
             let (a, b) = (coefficient * column.lower, coefficient * column.upper);
             low += a.min(b);
@@ -908,7 +912,8 @@ fn relaxed_targets(model: &Model, lp: &Lp, options: &SolverOptions) -> Option<So
             vec![(-1.0, row.upper)]
         };
         for (direction, bound) in directions {
-            let column = elastic.add_column(format!("missed[{name},{direction}]"), 0.0, f64::INFINITY);
+            let column =
+                elastic.add_column(format!("missed[{name},{direction}]"), 0.0, f64::INFINITY);
             elastic.rows[index].expression += direction * column;
             violation += column * (1.0 / bound.abs().max(1.0));
             any = true;

@@ -68,31 +68,29 @@ pub fn quantities(
 ) -> Vec<Quantity> {
     let planned: Vec<&SampleResult> = results.iter().filter(|r| r.has_plan()).collect();
     let mut out = Vec::new();
-    let mut push = |measure: &str,
-                    id: &str,
-                    period: &str,
-                    pick: &dyn Fn(&SampleResult) -> Option<f64>| {
-        let mut values: Vec<f64> = planned.iter().filter_map(|r| pick(r)).collect();
-        values.sort_by(f64::total_cmp);
-        let mut quantiles = [f64::NAN; 5];
-        for (slot, (q, _)) in quantiles.iter_mut().zip(QUANTILES) {
-            *slot = quantile(&values, q);
-        }
-        let mean = if values.is_empty() {
-            f64::NAN
-        } else {
-            values.iter().sum::<f64>() / values.len() as f64
+    let mut push =
+        |measure: &str, id: &str, period: &str, pick: &dyn Fn(&SampleResult) -> Option<f64>| {
+            let mut values: Vec<f64> = planned.iter().filter_map(|r| pick(r)).collect();
+            values.sort_by(f64::total_cmp);
+            let mut quantiles = [f64::NAN; 5];
+            for (slot, (q, _)) in quantiles.iter_mut().zip(QUANTILES) {
+                *slot = quantile(&values, q);
+            }
+            let mean = if values.is_empty() {
+                f64::NAN
+            } else {
+                values.iter().sum::<f64>() / values.len() as f64
+            };
+            out.push(Quantity {
+                measure: measure.to_string(),
+                id: id.to_string(),
+                period: period.to_string(),
+                quantiles,
+                mean,
+                central: central.and_then(pick),
+                samples: values.len(),
+            });
         };
-        out.push(Quantity {
-            measure: measure.to_string(),
-            id: id.to_string(),
-            period: period.to_string(),
-            quantiles,
-            mean,
-            central: central.and_then(pick),
-            samples: values.len(),
-        });
-    };
     for (period_index, period) in layout.periods.iter().enumerate() {
         for (group, (id, _)) in layout.groups.iter().enumerate() {
             push("stock", id, period, &|r| {
@@ -124,7 +122,12 @@ pub fn quantities(
 }
 
 /// Finds a quantity.
-fn find<'a>(quantities: &'a [Quantity], measure: &str, id: &str, period: &str) -> Option<&'a Quantity> {
+fn find<'a>(
+    quantities: &'a [Quantity],
+    measure: &str,
+    id: &str,
+    period: &str,
+) -> Option<&'a Quantity> {
     quantities
         .iter()
         .find(|q| q.measure == measure && q.id == id && q.period == period)
@@ -184,7 +187,11 @@ pub fn samples_table(
             format!("unmet[{id}]").as_str().into(),
             results
                 .iter()
-                .map(|r| r.measures.as_ref().map(|m| m.unmet[service].iter().sum::<f64>()))
+                .map(|r| {
+                    r.measures
+                        .as_ref()
+                        .map(|m| m.unmet[service].iter().sum::<f64>())
+                })
                 .collect::<Vec<_>>(),
         ));
     }
@@ -222,7 +229,10 @@ pub fn quantiles_table(quantities: &[Quantity]) -> Result<DataFrame> {
     let mut columns: Vec<Column> = vec![
         Column::new(
             "measure".into(),
-            quantities.iter().map(|q| q.measure.clone()).collect::<Vec<_>>(),
+            quantities
+                .iter()
+                .map(|q| q.measure.clone())
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "id".into(),
@@ -230,7 +240,10 @@ pub fn quantiles_table(quantities: &[Quantity]) -> Result<DataFrame> {
         ),
         Column::new(
             "period".into(),
-            quantities.iter().map(|q| q.period.clone()).collect::<Vec<_>>(),
+            quantities
+                .iter()
+                .map(|q| q.period.clone())
+                .collect::<Vec<_>>(),
         ),
     ];
     for (position, (_, name)) in QUANTILES.iter().enumerate() {
@@ -244,7 +257,10 @@ pub fn quantiles_table(quantities: &[Quantity]) -> Result<DataFrame> {
     }
     columns.push(Column::new(
         "mean".into(),
-        quantities.iter().map(|q| finite(q.mean)).collect::<Vec<_>>(),
+        quantities
+            .iter()
+            .map(|q| finite(q.mean))
+            .collect::<Vec<_>>(),
     ));
     columns.push(Column::new(
         "central".into(),
@@ -252,7 +268,10 @@ pub fn quantiles_table(quantities: &[Quantity]) -> Result<DataFrame> {
     ));
     columns.push(Column::new(
         "samples".into(),
-        quantities.iter().map(|q| q.samples as u64).collect::<Vec<_>>(),
+        quantities
+            .iter()
+            .map(|q| q.samples as u64)
+            .collect::<Vec<_>>(),
     ));
     Ok(DataFrame::new(quantities.len(), columns)?)
 }
@@ -312,10 +331,22 @@ pub fn conditions_table(odds: &[ConditionOdds]) -> Result<DataFrame> {
     Ok(DataFrame::new(
         odds.len(),
         vec![
-            Column::new("kind".into(), odds.iter().map(|o| o.kind.clone()).collect::<Vec<_>>()),
-            Column::new("id".into(), odds.iter().map(|o| o.id.clone()).collect::<Vec<_>>()),
-            Column::new("name".into(), odds.iter().map(|o| o.name.clone()).collect::<Vec<_>>()),
-            Column::new("hard".into(), odds.iter().map(|o| o.hard).collect::<Vec<_>>()),
+            Column::new(
+                "kind".into(),
+                odds.iter().map(|o| o.kind.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "id".into(),
+                odds.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "name".into(),
+                odds.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "hard".into(),
+                odds.iter().map(|o| o.hard).collect::<Vec<_>>(),
+            ),
             Column::new(
                 "probability".into(),
                 odds.iter().map(|o| o.probability()).collect::<Vec<_>>(),
@@ -340,7 +371,10 @@ pub fn conditions_table(odds: &[ConditionOdds]) -> Result<DataFrame> {
 pub fn status_counts(results: &[SampleResult]) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for result in results {
-        match counts.iter_mut().find(|(status, _)| *status == result.status) {
+        match counts
+            .iter_mut()
+            .find(|(status, _)| *status == result.status)
+        {
             Some((_, count)) => *count += 1,
             None => counts.push((result.status.clone(), 1)),
         }
@@ -458,7 +492,13 @@ pub fn charts(
     }
     // Cash in millions when it runs into millions, so the axis reads.
     let mut cash = fan_panel(quantities, layout, "cash", "", String::new(), true);
-    let largest = cash.outer.1.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let largest = cash
+        .outer
+        .1
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
     let (divisor, unit) = if largest >= 1e7 {
         (1e6, format!("{} million", layout.currency))
     } else {
@@ -570,7 +610,8 @@ pub fn headline(
         ));
     }
     for (id, name) in &layout.services {
-        if let Some(unmet) = find(quantities, "unmet", id, "total").filter(|q| q.quantiles[4] > 0.0) {
+        if let Some(unmet) = find(quantities, "unmet", id, "total").filter(|q| q.quantiles[4] > 0.0)
+        {
             lines.push(format!(
                 "{}: 90% interval of demand not met {horizon}: {}–{} FTE-years (median {}).",
                 literal(name),
@@ -697,7 +738,10 @@ pub fn document(
     ]
     .into_iter()
     .filter_map(|(label, measure)| {
-        money_row(label, find(quantities, measure, "", "total").filter(|q| q.samples > 0))
+        money_row(
+            label,
+            find(quantities, measure, "", "total").filter(|q| q.samples > 0),
+        )
     })
     .collect();
     document.table(header("cost"), rows);
@@ -731,7 +775,7 @@ pub fn document(
     );
 
     let period = &layout.periods[layout.stock_period];
-    document.heading(2, &format!("Staff in post in {period} (FTE)"));
+    document.heading(2, format!("Staff in post in {period} (FTE)"));
     let rows: Vec<Vec<String>> = layout
         .groups
         .iter()

@@ -53,11 +53,24 @@ impl Apply {
 /// A probability distribution of one uncertain parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Distribution {
-    Normal { mean: f64, sd: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
     /// Of the variable itself: mean and standard deviation, both > 0.
-    LogNormal { mean: f64, sd: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Uniform { min: f64, max: f64 },
+    LogNormal {
+        mean: f64,
+        sd: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
     /// Equally likely values.
     Values(Vec<f64>),
 }
@@ -67,7 +80,9 @@ impl Distribution {
     pub fn describe(&self) -> String {
         let n = number_text;
         match self {
-            Distribution::Normal { mean, sd } => format!("normal(mean {}, sd {})", n(*mean), n(*sd)),
+            Distribution::Normal { mean, sd } => {
+                format!("normal(mean {}, sd {})", n(*mean), n(*sd))
+            }
             Distribution::LogNormal { mean, sd } => {
                 format!("lognormal(mean {}, sd {})", n(*mean), n(*sd))
             }
@@ -348,16 +363,22 @@ pub fn from_model(text: &str, file: &str) -> Result<(Vec<Uncertain>, Vec<Correla
             Some(id) => format!("uncertain '{id}'"),
             None => format!("uncertain #{}", index + 1),
         };
-        let spec: UncertainSpec = serde_path_to_error::deserialize(entry.clone()).map_err(|error| {
-            let field = error.path().to_string();
-            let inner = error.into_inner().to_string();
-            let inner = inner.lines().next().unwrap_or_default().trim_end().to_string();
-            if field == "." || field.is_empty() {
-                anyhow!("{file}: {label}: {inner}")
-            } else {
-                anyhow!("{file}: {label}, field '{field}': {inner}")
-            }
-        })?;
+        let spec: UncertainSpec =
+            serde_path_to_error::deserialize(entry.clone()).map_err(|error| {
+                let field = error.path().to_string();
+                let inner = error.into_inner().to_string();
+                let inner = inner
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end()
+                    .to_string();
+                if field == "." || field.is_empty() {
+                    anyhow!("{file}: {label}: {inner}")
+                } else {
+                    anyhow!("{file}: {label}, field '{field}': {inner}")
+                }
+            })?;
         let fail = |message: String| anyhow!("{file}: {label}: {message}");
         let apply = match spec.apply.as_deref() {
             None | Some("set") => Apply::Set,

@@ -49,7 +49,9 @@ pub fn resolved_value(spec: &Spec, path: &str) -> Result<toml::Value> {
         );
     };
     let field = &rest[id.len() + 1..];
-    let missing = || anyhow!("{kind} '{id}' has no {field} to scale or shift; give it a value in the model, or use apply = \"set\"");
+    let missing = || {
+        anyhow!("{kind} '{id}' has no {field} to scale or shift; give it a value in the model, or use apply = \"set\"")
+    };
     let param = |value: &Option<Param>| value.as_ref().map(param_value).ok_or_else(missing);
     let not_numeric = || {
         anyhow!("{kind} '{id}', field '{field}': not a number that can be scaled or shifted; use apply = \"set\", or a numeric field")
@@ -78,9 +80,9 @@ pub fn resolved_value(spec: &Spec, path: &str) -> Result<toml::Value> {
                     .as_ref()
                     .map(|r| param_value(&r.max))
                     .ok_or_else(missing)?,
-                "reduced_hours.cost" => param(
-                    &group.reduced_hours.as_ref().and_then(|r| r.cost.clone()),
-                )?,
+                "reduced_hours.cost" => {
+                    param(&group.reduced_hours.as_ref().and_then(|r| r.cost.clone()))?
+                }
                 "reduced_hours.output" => group
                     .reduced_hours
                     .as_ref()
