@@ -663,3 +663,93 @@ fn bad_uncertain_entries_in_the_model_name_the_entry_and_the_field() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn base_scenario_under_the_same_draws_gives_the_extra_cash_sample_by_sample() {
+    // Scenario `dearer` pays 110 instead of 100 per FTE: its best plan is
+    // the same (hire D − 450; 110 + 20 < 300), costing 130 · D − 9,000, so
+    // its extra cash over the model as written is 10 · D in every sample,
+    // and the quantiles of the extra cash are 10 · (800 + 400 q).
+    let text = fixture_text(FIXTURE)
+        + "\n[[scenario]]\nid = \"dearer\"\nset = { \"group.nurse.salary\" = 110 }\n";
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.toml");
+    std::fs::write(&model, &text).unwrap();
+    let out = dir.path().join("out");
+    let output = wfplan_ok(
+        dir.path(),
+        &[
+            "simulate",
+            model.to_str().unwrap(),
+            "--scenario",
+            "dearer",
+            "--base",
+            "base",
+            "--samples",
+            "200",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_mentions(
+        &stdout,
+        &["90% interval for the cash cost of dearer against base"],
+    );
+    let samples = read_table(&out.join("samples.csv"));
+    for row in &samples {
+        let demand = number(row, "demand");
+        assert_eq!(row["base_status"], "optimal");
+        assert_close_what(
+            "base objective",
+            number(row, "base_objective"),
+            reoptimised_cost(demand),
+            REL_TOL,
+        );
+        assert_close_what(
+            "extra cash",
+            number(row, "extra_cash_nominal"),
+            10.0 * demand,
+            REL_TOL,
+        );
+    }
+    let quantiles = read_table(&out.join("quantiles.csv"));
+    let extra = quantiles
+        .iter()
+        .find(|row| row["measure"] == "extra_cash" && row["period"] == "total")
+        .expect("the extra cash's quantiles");
+    assert_close_what(
+        "central extra cash",
+        number(extra, "central"),
+        10_000.0,
+        REL_TOL,
+    );
+    for (q, column) in [(0.05f64, "p5"), (0.5, "p50"), (0.95, "p95")] {
+        let expected = 10.0 * (800.0 + 400.0 * q);
+        let tolerance = 4.0 * 10.0 * 400.0 * (q * (1.0 - q) / 200.0).sqrt();
+        let got = number(extra, column);
+        assert!(
+            (got - expected).abs() <= tolerance,
+            "{column}: expected {expected} ± {tolerance}, got {got}"
+        );
+    }
+    assert!(out.join("charts/extra_cash_fan.svg").is_file());
+    // The base may not be the scenario simulated.
+    let err = wfplan_fails(
+        dir.path(),
+        &[
+            "simulate",
+            model.to_str().unwrap(),
+            "--scenario",
+            "dearer",
+            "--base",
+            "dearer",
+            "--out",
+            "other",
+        ],
+    );
+    assert_mentions(
+        &err,
+        &["--base dearer", "the base is the scenario simulated"],
+    );
+}

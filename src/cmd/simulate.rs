@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 
 use super::progress::Progress;
 use super::{ModelArgs, OutputArgs, SolverArgs};
@@ -35,6 +35,11 @@ pub struct Args {
     /// re-solve only deployment, temporary staff and unmet demand
     #[arg(long, value_name = "PLAN", default_value = "reoptimise", value_parser = ["reoptimise", "reoptimize", "fixed"])]
     pub plan: String,
+    /// Also solve every sample under this scenario, with the same draws, and
+    /// report the extra cash of the simulated scenario over it ("base": the
+    /// model as written)
+    #[arg(long, value_name = "S")]
+    pub base: Option<String>,
     /// An uncertain parameter, besides the model's [[uncertain]] entries:
     /// PATH=normal:MEAN:SD, lognormal:MEAN:SD, triangular:MIN:MODE:MAX,
     /// uniform:MIN:MAX or values:V1,V2,...; PATH*=... scales the parameter
@@ -79,6 +84,33 @@ pub fn run(args: &Args) -> Result<()> {
         .map(|text| uncertain::parse_correlate(text))
         .collect::<Result<Vec<_>>>()?;
     let text = simulate::read_model_text(&args.model.model)?;
+    let base_scenario = match args.base.as_deref() {
+        None => None,
+        Some(crate::spec::BASE_SCENARIO) => Some(None),
+        Some(scenario) => Some(Some(scenario.to_string())),
+    };
+    if let Some(base) = &base_scenario {
+        if *base == args.model.scenario {
+            bail!(
+                "--base {}: the base is the scenario simulated; give another scenario (\"base\" is the model as written)",
+                args.base.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    let base_simulation = match &base_scenario {
+        Some(scenario) => Some(Simulation::from_text(
+            text.clone(),
+            &args.model.model,
+            scenario.as_deref(),
+            &args.model.sets,
+            uncertain.clone(),
+            correlations.clone(),
+            args.samples,
+            args.seed,
+            plan,
+        )?),
+        None => None,
+    };
     let simulation = Simulation::from_text(
         text,
         &args.model.model,
@@ -102,8 +134,22 @@ pub fn run(args: &Args) -> Result<()> {
     let central_model = simulation.central()?;
     let layout = Layout::new(&central_model);
     simulation.validate(jobs)?;
+    let mut inputs = central_model.inputs.clone();
+    let base_central_model = match &base_simulation {
+        Some(base) => {
+            let model = base.central()?;
+            base.validate(jobs)?;
+            for input in &model.inputs {
+                if !inputs.contains(input) {
+                    inputs.push(input.clone());
+                }
+            }
+            Some(model)
+        }
+        None => None,
+    };
     let validate_seconds = validate_start.elapsed().as_secs_f64();
-    let folder = OutputFolder::claim(&out_dir, &central_model.inputs)?;
+    let folder = OutputFolder::claim(&out_dir, &inputs)?;
     for warning in crate::model::warnings(&central_model) {
         terminal::eprint_line(&format!("warning: {warning}"));
     }
@@ -136,12 +182,55 @@ pub fn run(args: &Args) -> Result<()> {
     );
     progress.finish();
     let results = results?;
+    // The base under the same draws, each with its own central plan.
+    let base_run = match (&base_simulation, &base_central_model) {
+        (Some(base), Some(model)) => {
+            let base_layout = Layout::new(model);
+            let central = simulate::solve_central(base, model, &base_layout, &options)
+                .context("the base scenario (--base)")?;
+            let fixed = match plan {
+                Plan::Fixed => central.solution.as_ref().map(FixedPlan::new),
+                Plan::Reoptimise => None,
+            };
+            let progress = Progress::new(
+                base.samples,
+                args.output.quiet,
+                "simulate --base",
+                "samples",
+            );
+            let results = simulate::run(
+                base,
+                &base_layout,
+                fixed.as_ref(),
+                &options,
+                RunOptions {
+                    jobs,
+                    warm: !args.cold,
+                },
+                &|count| progress.done(count),
+            );
+            progress.finish();
+            Some((results?, central.result))
+        }
+        _ => None,
+    };
     let solve_seconds = solve_start.elapsed().as_secs_f64();
+    let against = base_run.as_ref().map(|(results, central)| output::Against {
+        base: args.base.clone().unwrap_or_default(),
+        policy: args
+            .model
+            .scenario
+            .clone()
+            .unwrap_or_else(|| crate::spec::BASE_SCENARIO.to_string()),
+        results,
+        central: central.as_ref(),
+    });
+    let against = against.as_ref();
 
     let write_start = Instant::now();
-    let quantities = output::quantities(&layout, &results, central.result.as_ref());
+    let quantities = output::quantities(&layout, &results, central.result.as_ref(), against);
     let odds = output::condition_odds(&layout, &results, central.result.as_ref());
-    let charts = output::charts(&simulation, &layout, &quantities)?;
+    let charts = output::charts(&simulation, &layout, &quantities, against)?;
     let document = output::document(
         &simulation,
         &layout,
@@ -150,11 +239,17 @@ pub fn run(args: &Args) -> Result<()> {
         &odds,
         central.error.as_deref(),
         &charts,
+        against,
     );
     let mut files = vec![
         (
             PathBuf::from("samples.csv"),
-            crate::tables::to_csv(&mut output::samples_table(&simulation, &layout, &results)?)?,
+            crate::tables::to_csv(&mut output::samples_table(
+                &simulation,
+                &layout,
+                &results,
+                against,
+            )?)?,
         ),
         (
             PathBuf::from("quantiles.csv"),
@@ -211,6 +306,9 @@ pub fn run(args: &Args) -> Result<()> {
     for text in &args.correlate {
         recorded.push(("correlate".to_string(), Some(text.clone())));
     }
+    if let Some(base) = &args.base {
+        recorded.push(("base".to_string(), Some(base.clone())));
+    }
     if args.cold {
         recorded.push(("cold".to_string(), None));
     }
@@ -220,14 +318,14 @@ pub fn run(args: &Args) -> Result<()> {
         scenarios: vec![("scenario".to_string(), args.model.scenario.clone())],
         sets: args.model.sets.clone(),
         options: recorded,
-        inputs: central_model.inputs.clone(),
+        inputs,
     };
     folder.write(&files, &record)?;
 
     if args.output.quiet {
         return Ok(());
     }
-    let headline = output::headline(&simulation, &layout, &results, &quantities, &odds);
+    let headline = output::headline(&simulation, &layout, &results, &quantities, &odds, against);
     if args.output.json {
         let value = json_summary(
             &simulation,
@@ -293,6 +391,8 @@ fn text_summary(
         ("cash, nominal", "cash"),
         ("cash, discounted", "cash_discounted"),
         ("penalty, discounted", "penalty_discounted"),
+        ("extra cash over base, nominal", "extra_cash"),
+        ("extra cash over base, discounted", "extra_cash_discounted"),
     ] {
         if let Some(q) = find(measure, "", "total") {
             rows.push(vec![
@@ -398,6 +498,8 @@ fn json_summary(
         "cash_discounted": total("cash_discounted"),
         "penalty_discounted": total("penalty_discounted"),
         "objective": total("objective"),
+        "extra_cash_nominal": total("extra_cash"),
+        "extra_cash_discounted": total("extra_cash_discounted"),
         "conditions": conditions,
         "headline": headline.iter().map(|line| plain(line)).collect::<Vec<_>>(),
         "out": out_dir.display().to_string(),

@@ -57,14 +57,104 @@ pub struct Quantity {
     pub samples: usize,
 }
 
+/// A base scenario solved under the same draws as the simulated one
+/// (`--base`): the extra cash of the simulated scenario, sample by sample.
+pub struct Against<'a> {
+    /// The base scenario's id (`base`: the model as written).
+    pub base: String,
+    /// The simulated scenario's id (`base` without `--scenario`).
+    pub policy: String,
+    /// The base's result for each sample, in sample order.
+    pub results: &'a [SampleResult],
+    /// The base's central plan.
+    pub central: Option<&'a SampleResult>,
+}
+
+impl Against<'_> {
+    /// Policy minus base, per period (nominal cash), when both have a plan.
+    fn extra_cash(policy: &SampleResult, base: &SampleResult, period: usize) -> Option<f64> {
+        Some(policy.measures.as_ref()?.cash[period] - base.measures.as_ref()?.cash[period])
+    }
+
+    fn difference(
+        policy: &SampleResult,
+        base: &SampleResult,
+        pick: fn(&SampleResult) -> Option<f64>,
+    ) -> Option<f64> {
+        Some(pick(policy)? - pick(base)?)
+    }
+}
+
+/// Summary statistics of `values` (sorted here).
+fn summarise(mut values: Vec<f64>) -> ([f64; 5], f64, usize) {
+    values.sort_by(f64::total_cmp);
+    let mut quantiles = [f64::NAN; 5];
+    for (slot, (q, _)) in quantiles.iter_mut().zip(QUANTILES) {
+        *slot = quantile(&values, q);
+    }
+    let mean = if values.is_empty() {
+        f64::NAN
+    } else {
+        values.iter().sum::<f64>() / values.len() as f64
+    };
+    (quantiles, mean, values.len())
+}
+
+/// The extra cash of the simulated scenario over the base: per period
+/// (`extra_cash`, nominal) and over the horizon (`extra_cash` nominal,
+/// `extra_cash_discounted`), over the samples where both have a plan.
+fn extra_quantities(
+    layout: &Layout,
+    results: &[SampleResult],
+    central: Option<&SampleResult>,
+    against: &Against,
+) -> Vec<Quantity> {
+    let mut out = Vec::new();
+    let mut push = |period: &str,
+                    measure: &str,
+                    pick: &dyn Fn(&SampleResult, &SampleResult) -> Option<f64>| {
+        let values: Vec<f64> = results
+            .iter()
+            .zip(against.results)
+            .filter_map(|(policy, base)| pick(policy, base))
+            .collect();
+        let (quantiles, mean, samples) = summarise(values);
+        out.push(Quantity {
+            measure: measure.to_string(),
+            id: String::new(),
+            period: period.to_string(),
+            quantiles,
+            mean,
+            central: central
+                .zip(against.central)
+                .and_then(|(policy, base)| pick(policy, base)),
+            samples,
+        });
+    };
+    for (index, period) in layout.periods.iter().enumerate() {
+        push(period, "extra_cash", &|p, b| {
+            Against::extra_cash(p, b, index)
+        });
+    }
+    push("total", "extra_cash", &|p, b| {
+        Against::difference(p, b, |r| r.cash_nominal)
+    });
+    push("total", "extra_cash_discounted", &|p, b| {
+        Against::difference(p, b, |r| r.cash)
+    });
+    out
+}
+
 /// Every quantity of the simulation, in table order: per period the stock
 /// of each group, the unmet demand of each service, nominal cash and
 /// penalty; then over the horizon unmet demand by service, nominal cash,
-/// discounted cash, discounted penalty and the objective.
+/// discounted cash, discounted penalty and the objective; with a base
+/// scenario, the extra cash over it (see `extra_quantities`).
 pub fn quantities(
     layout: &Layout,
     results: &[SampleResult],
     central: Option<&SampleResult>,
+    against: Option<&Against>,
 ) -> Vec<Quantity> {
     let planned: Vec<&SampleResult> = results.iter().filter(|r| r.has_plan()).collect();
     let mut out = Vec::new();
@@ -118,6 +208,9 @@ pub fn quantities(
     push("cash_discounted", "", "total", &|r| r.cash);
     push("penalty_discounted", "", "total", &|r| r.penalty);
     push("objective", "", "total", &|r| r.objective);
+    if let Some(against) = against {
+        out.extend(extra_quantities(layout, results, central, against));
+    }
     out
 }
 
@@ -144,6 +237,7 @@ pub fn samples_table(
     simulation: &Simulation,
     layout: &Layout,
     results: &[SampleResult],
+    against: Option<&Against>,
 ) -> Result<DataFrame> {
     let count = results.len();
     let mut columns: Vec<Column> = Vec::new();
@@ -181,6 +275,33 @@ pub fn samples_table(
             name.into(),
             results.iter().map(pick).collect::<Vec<_>>(),
         ));
+    }
+    if let Some(against) = against {
+        let base = against.results;
+        columns.push(Column::new(
+            "base_status".into(),
+            base.iter().map(|r| r.status.clone()).collect::<Vec<_>>(),
+        ));
+        for (name, pick) in totals {
+            columns.push(Column::new(
+                format!("base_{name}").as_str().into(),
+                base.iter().map(pick).collect::<Vec<_>>(),
+            ));
+        }
+        let differences: [(&str, Pick); 2] = [
+            ("extra_cash", |r| r.cash),
+            ("extra_cash_nominal", |r| r.cash_nominal),
+        ];
+        for (name, pick) in differences {
+            columns.push(Column::new(
+                name.into(),
+                results
+                    .iter()
+                    .zip(base)
+                    .map(|(p, b)| Against::difference(p, b, pick))
+                    .collect::<Vec<_>>(),
+            ));
+        }
     }
     for (service, (id, _)) in layout.services.iter().enumerate() {
         columns.push(Column::new(
@@ -437,6 +558,7 @@ pub fn charts(
     simulation: &Simulation,
     layout: &Layout,
     quantities: &[Quantity],
+    against: Option<&Against>,
 ) -> Result<Vec<(String, Chart)>> {
     let labels = fan_labels(simulation.plan);
     let weight = |measure: &str, id: &str| -> f64 {
@@ -490,15 +612,44 @@ pub fn charts(
             )?,
         ));
     }
-    // Cash in millions when it runs into millions, so the axis reads.
-    let mut cash = fan_panel(quantities, layout, "cash", "", String::new(), true);
+    let mut cash_fans = vec![("cash_fan", "cash", "Cash cost per period".to_string())];
+    if let Some(against) = against {
+        cash_fans.push((
+            "extra_cash_fan",
+            "extra_cash",
+            format!(
+                "Extra cash of '{}' over '{}' per period",
+                against.policy, against.base
+            ),
+        ));
+    }
+    for (stem, measure, title) in cash_fans {
+        out.push((
+            stem.to_string(),
+            cash_fan(quantities, layout, &labels, measure, &title)?,
+        ));
+    }
+    Ok(out)
+}
+
+/// A one-panel fan of cash per period, in millions when it runs into
+/// millions so that the axis reads.
+fn cash_fan(
+    quantities: &[Quantity],
+    layout: &Layout,
+    labels: &FanLabels,
+    measure: &str,
+    title: &str,
+) -> Result<Chart> {
+    let mut cash = fan_panel(quantities, layout, measure, "", String::new(), true);
     let largest = cash
         .outer
-        .1
+        .0
         .iter()
+        .chain(&cash.outer.1)
         .copied()
         .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
+        .fold(0.0, |most: f64, v| most.max(v.abs()));
     let (divisor, unit) = if largest >= 1e7 {
         (1e6, format!("{} million", layout.currency))
     } else {
@@ -513,17 +664,13 @@ pub fn charts(
     if let Some(reference) = &mut cash.reference {
         scaled(reference);
     }
-    out.push((
-        "cash_fan".to_string(),
-        charts::fan_chart(
-            &format!("Cash cost per period ({unit}, nominal)"),
-            &layout.periods,
-            &unit,
-            &labels,
-            &[cash],
-        )?,
-    ));
-    Ok(out)
+    charts::fan_chart(
+        &format!("{title} ({unit}, nominal)"),
+        &layout.periods,
+        &unit,
+        labels,
+        &[cash],
+    )
 }
 
 /// "£1.23bn–£1.31bn".
@@ -551,6 +698,7 @@ pub fn headline(
     results: &[SampleResult],
     quantities: &[Quantity],
     odds: &[ConditionOdds],
+    against: Option<&Against>,
 ) -> Vec<String> {
     let currency = &layout.currency;
     let first = layout.periods.first().cloned().unwrap_or_default();
@@ -562,6 +710,39 @@ pub fn headline(
     };
     let planned = results.iter().filter(|r| r.has_plan()).count();
     let mut lines = Vec::new();
+    if let Some(against) = against {
+        if let Some(extra) = find(quantities, "extra_cash", "", "total").filter(|q| q.samples > 0) {
+            let plans = match simulation.plan {
+                Plan::Reoptimise => "the best plans for each sample",
+                Plan::Fixed => "each scenario's central plan, re-deployed in each sample",
+            };
+            let mut line = format!(
+                "90% interval for the cash cost of `{}` against `{}` {horizon}: **{}** (nominal; {plans}; P5–P95 of {} samples where both have a plan), median {}",
+                literal(&against.policy),
+                literal(&against.base),
+                money_range(extra.quantiles[0], extra.quantiles[4], currency),
+                extra.samples,
+                money(extra.quantiles[2], currency)
+            );
+            if let Some(central) = extra.central {
+                line.push_str(&format!(
+                    "; under central assumptions {}",
+                    money(central, currency)
+                ));
+            }
+            line.push('.');
+            lines.push(line);
+        }
+        if let Some(extra) =
+            find(quantities, "extra_cash_discounted", "", "total").filter(|q| q.samples > 0)
+        {
+            lines.push(format!(
+                "Discounted, that extra cash is {} (median {}).",
+                money_range(extra.quantiles[0], extra.quantiles[4], currency),
+                money(extra.quantiles[2], currency)
+            ));
+        }
+    }
     let what = match simulation.plan {
         Plan::Reoptimise => "the cash cost of the best plan for each sample",
         Plan::Fixed => "the cash cost of the central plan, re-deployed in each sample",
@@ -633,6 +814,7 @@ pub fn document(
     odds: &[ConditionOdds],
     central_error: Option<&str>,
     charts: &[(String, Chart)],
+    against: Option<&Against>,
 ) -> Document {
     let currency = &layout.currency;
     let mut document = Document::new(format!("Uncertainty: {}", layout.name));
@@ -655,8 +837,22 @@ pub fn document(
         results.len(),
         simulation.seed
     ));
+    if let Some(against) = against {
+        let counts = status_counts(against.results)
+            .into_iter()
+            .map(|(status, count)| format!("{count} {status}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        document.paragraph(format!(
+            "Each sample was also solved under `{}` with the same draws ({counts}), so that the extra cash of `{}` over it is measured sample by sample.",
+            literal(&against.base),
+            literal(&against.policy)
+        ));
+    }
     document.heading(2, "In one paragraph");
-    document.bullets(headline(simulation, layout, results, quantities, odds));
+    document.bullets(headline(
+        simulation, layout, results, quantities, odds, against,
+    ));
     if let Some(error) = central_error {
         document.paragraph(format!(
             "The central model itself has no optimal plan: {}",
@@ -737,6 +933,13 @@ pub fn document(
         ("objective", "objective"),
     ]
     .into_iter()
+    .chain(against.map(|_| ("extra cash over the base (nominal)", "extra_cash")))
+    .chain(against.map(|_| {
+        (
+            "extra cash over the base (discounted)",
+            "extra_cash_discounted",
+        )
+    }))
     .filter_map(|(label, measure)| {
         money_row(
             label,
@@ -817,6 +1020,7 @@ pub fn document(
         let caption = match stem.as_str() {
             "stock_fan" => "Staff in post by group",
             "unmet_fan" => "Unmet demand by service",
+            "extra_cash_fan" => "Extra cash over the base scenario per period (nominal)",
             _ => "Cash cost per period (nominal)",
         };
         document.chart(stem.clone(), caption);
