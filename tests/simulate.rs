@@ -753,3 +753,31 @@ fn base_scenario_under_the_same_draws_gives_the_extra_cash_sample_by_sample() {
         &["--base dearer", "the base is the scenario simulated"],
     );
 }
+
+#[test]
+fn validate_lists_and_checks_the_uncertain_entries() {
+    let output = wfplan(&["validate", fixture_path(FIXTURE).to_str().unwrap()]);
+    assert!(output.status.success());
+    assert_mentions(
+        &String::from_utf8_lossy(&output.stdout),
+        &[
+            "1 uncertain parameters (for simulate)",
+            "demand: service.care.demand = uniform(min 800, max 1200)",
+        ],
+    );
+    // A range that takes a rate out of [0, 1] fails validate too.
+    let text = fixture_text(FIXTURE)
+        + "\n[[uncertain]]\npath = \"group.nurse.attrition\"\ndistribution = \"uniform\"\nmin = 0.5\nmax = 1.5\n";
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.toml");
+    std::fs::write(&model, &text).unwrap();
+    let err = wfplan_fails(dir.path(), &["validate", model.to_str().unwrap()]);
+    assert_mentions(
+        &err,
+        &[
+            "uncertain 'group.nurse.attrition'",
+            "its range reaches group.nurse.attrition = 1.5",
+            "expected a rate in [0, 1]",
+        ],
+    );
+}

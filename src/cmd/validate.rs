@@ -15,11 +15,45 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<()> {
     let model = args.model.load()?;
     let lp = crate::lp::build(&model);
-    crate::terminal::print_text(&describe(&model, lp.columns.len(), lp.rows.len()))?;
+    let mut text = describe(&model, lp.columns.len(), lp.rows.len());
+    text.push_str(&describe_uncertain(&args.model)?);
+    crate::terminal::print_text(&text)?;
     for warning in crate::model::warnings(&model) {
         crate::terminal::eprint_line(&format!("warning: {warning}"));
     }
     Ok(())
+}
+
+/// The model's `[[uncertain]]` entries, checked as `simulate` checks them
+/// before drawing (each at its centre and the ends of a bounded range),
+/// one line each; "" when there are none.
+fn describe_uncertain(args: &ModelArgs) -> Result<String> {
+    use crate::simulate::{uncertain, Plan, Simulation};
+    let text = crate::simulate::read_model_text(&args.model)?;
+    let file = args.model.display().to_string();
+    if uncertain::from_model(&text, &file)?.0.is_empty() {
+        return Ok(String::new());
+    }
+    let simulation = Simulation::from_text(
+        text,
+        &args.model,
+        args.scenario.as_deref(),
+        &args.sets,
+        Vec::new(),
+        Vec::new(),
+        1,
+        1,
+        Plan::Reoptimise,
+    )?;
+    simulation.check_parameters()?;
+    let mut out = format!(
+        "  {} uncertain parameters (for simulate):\n",
+        simulation.parameters.len()
+    );
+    for parameter in &simulation.parameters.list {
+        let _ = writeln!(out, "    {}: {}", parameter.id, parameter.describe());
+    }
+    Ok(out)
 }
 
 /// A plain description of a valid model.

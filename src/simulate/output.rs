@@ -806,6 +806,7 @@ pub fn headline(
 }
 
 /// report.md / report.html.
+#[allow(clippy::too_many_arguments)]
 pub fn document(
     simulation: &Simulation,
     layout: &Layout,
