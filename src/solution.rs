@@ -221,9 +221,16 @@ impl Solution {
         self.row(name).map(|row| row.shadow_price)
     }
 
-    /// Nominal cash in one category and period.
+    /// Cost in one category and period, in real terms (the prices the
+    /// model's money is written in; see `finance`).
     pub fn cost(&self, category: CostCategory, period: usize) -> f64 {
         clean(self.evaluate(&cost_at(&self.model, &self.lp.vars, category, period)))
+    }
+
+    /// Cash (outturn prices) in one category and period: `cost` times the
+    /// price index of the period.
+    pub fn cash_cost(&self, category: CostCategory, period: usize) -> f64 {
+        self.model.finance.cash(self.cost(category, period), period)
     }
 
     /// Nominal penalty of unmet demand in a period.

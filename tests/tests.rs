@@ -2,6 +2,7 @@
 
 mod cli;
 mod export;
+mod finance;
 mod generate;
 mod hostile_input;
 mod impact;
@@ -18,3 +19,4 @@ mod solver;
 mod sweep;
 mod util;
 mod warnings;
+mod workbook;
