@@ -434,3 +434,128 @@ fn csv_cells(text: &str) -> Vec<String> {
     }
     cells
 }
+
+/// Inflation read from a CSV series like any other, over the years from a
+/// price base before the periods: the price index of each period is the
+/// product of the growth since the price base.
+#[test]
+fn inflation_is_a_series_over_the_index_years() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(folder.path().join("models")).unwrap();
+    std::fs::create_dir_all(folder.path().join("data")).unwrap();
+    std::fs::write(
+        folder.path().join("data/inflation.csv"),
+        "period,value\n2024/25,0.0\n2025/26,0.02\n2026/27,0.05\n",
+    )
+    .unwrap();
+    let text = TWO_GROUPS
+        .replace("price_base = \"2025/26\"", "price_base = \"2024/25\"")
+        .replace("inflation = 0.10", "inflation = \"data/inflation.csv\"")
+        .replace("pay_uplift = [0.0, 0.20]\n", "");
+    let model_path = folder.path().join("models/series.toml");
+    std::fs::write(&model_path, &text).unwrap();
+    let model = wfplan::spec::load(&model_path, None, &[]).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_close_what("2025/26", model.finance.price_index[0], 1.02, 1e-12);
+    assert_close_what("2026/27", model.finance.price_index[1], 1.02 * 1.05, 1e-12);
+    // Pay rises with prices (no pay_uplift): salaries stay as written.
+    assert_eq!(model.groups[0].salary_per_fte, vec![100000.0, 100000.0]);
+    assert!(model
+        .inputs
+        .iter()
+        .any(|p| p.ends_with("data/inflation.csv")));
+
+    // A series that misses a year of the index is an error naming it.
+    std::fs::write(
+        folder.path().join("data/inflation.csv"),
+        "period,value\n2025/26,0.02\n2026/27,0.05\n",
+    )
+    .unwrap();
+    let error = format!(
+        "{:#}",
+        wfplan::spec::load(&model_path, None, &[]).unwrap_err()
+    );
+    assert_mentions(
+        &error,
+        &["[finance]", "inflation", "inflation.csv", "2024/25"],
+    );
+}
+
+/// `solve --xlsx`: one workbook with the plan's tables, money stated.
+#[test]
+fn solve_writes_a_workbook() {
+    use calamine::{Data, Reader, Xlsx};
+    let folder = tempfile::tempdir().unwrap();
+    let model = folder.path().join("two.toml");
+    std::fs::write(&model, TWO_GROUPS).unwrap();
+    let book = folder.path().join("plan.xlsx");
+    let output = wfplan(&[
+        "solve",
+        model.to_str().unwrap(),
+        "--scenario",
+        "policy",
+        "--xlsx",
+        book.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        [
+            "about",
+            "stocks",
+            "flows",
+            "deployment",
+            "costs",
+            "costs_by_group",
+            "constraints"
+        ]
+    );
+    let costs = workbook.worksheet_range("costs_by_group").unwrap();
+    let header: Vec<String> = costs
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "holder",
+            "id",
+            "category",
+            "period",
+            "cash (GBP, cash)",
+            "real (GBP, real)",
+            "discounted (GBP, discounted)"
+        ]
+    );
+    // hv's salary in 2026/27: 14 FTE at 100,000 · 1.2 in cash.
+    let row = costs
+        .rows()
+        .find(|r| {
+            r[1] == Data::String("hv".into())
+                && r[2] == Data::String("salary".into())
+                && r[3] == Data::String("2026/27".into())
+        })
+        .unwrap();
+    let Data::Float(cash) = row[4] else {
+        panic!("{:?} is not a number", row[4]);
+    };
+    assert_close_what("hv salary 2026/27, cash", cash, 14.0 * 120_000.0, 1e-12);
+    let about = workbook.worksheet_range("about").unwrap();
+    let text: Vec<String> = about.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(
+        text.iter().any(|t| t.contains("2025/26 prices")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter().any(|t| t.contains("HM Treasury Green Book")),
+        "{text:?}"
+    );
+}
