@@ -190,7 +190,7 @@ impl Solution {
         self.lp.evaluate(expression, &self.values)
     }
 
-    /// Any expression of the language, one nominal value per period.
+    /// Any expression of the language, one undiscounted (real) value per period.
     pub fn value(&self, text: &str) -> Result<Vec<f64>> {
         let expression = parse_expression(&self.model, text)?;
         Ok((0..self.model.periods.len())
@@ -233,12 +233,12 @@ impl Solution {
         self.model.finance.cash(self.cost(category, period), period)
     }
 
-    /// Nominal penalty of unmet demand in a period.
+    /// Penalty of unmet demand in a period, undiscounted.
     pub fn unmet_penalty(&self, period: usize) -> f64 {
         clean(self.evaluate(&unmet_penalty_at(&self.model, &self.lp.vars, period)))
     }
 
-    /// Nominal penalty of soft targets and limits in a period.
+    /// Penalty of soft targets and limits in a period, undiscounted.
     pub fn soft_penalty(&self, period: usize) -> f64 {
         clean(self.evaluate(&slack_penalty_at(&self.model, &self.lp.vars, period)))
     }

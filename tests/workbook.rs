@@ -103,6 +103,9 @@ fn a_model_read_from_a_workbook_solves_to_the_plan_of_its_csv_twin() {
     }
 }
 
+/// Something wrong written into a sheet.
+type Defect = dyn Fn(&mut rust_xlsxwriter::Worksheet);
+
 /// A small model whose salary is read from `data/pay.xlsx#<sheet>`.
 fn load_with_sheet(folder: &Path, sheet: &str) -> anyhow::Result<wfplan::model::Model> {
     let text = format!(
@@ -133,7 +136,7 @@ fn unreadable_sheets_are_errors_naming_workbook_sheet_row_and_column() {
     good.write_string(2, 1, "hv").unwrap();
     good.write_number(2, 2, 110.0).unwrap();
     // The same with a defect in C3 (the 2026/27 value).
-    let defects: [(&str, &dyn Fn(&mut rust_xlsxwriter::Worksheet)); 4] = [
+    let defects: [(&str, &Defect); 4] = [
         ("Text", &|s| {
             s.write_string(2, 2, "a lot").unwrap();
         }),
