@@ -559,3 +559,37 @@ fn solve_writes_a_workbook() {
         "{text:?}"
     );
 }
+
+/// A soft envelope on cash that the forced plan overspends in 2026/27: each
+/// real pound over it costs its penalty of 1, discounted with its period, so
+/// its shadow price is 1 / 1.035 per real pound, and one more pound of cash
+/// envelope (a real pound is 1.1 cash pounds there) is worth 1 / 1.035 / 1.1
+/// = 0.878 of value.
+#[test]
+fn a_binding_envelope_reads_as_value_per_extra_pound() {
+    let text = TWO_GROUPS.replace(
+        "max = 5000000\n",
+        "max = [5000000, 2000000]\npenalty = 1.0\n",
+    );
+    let base = solve(&text, None);
+    let policy = solve(&text, Some("policy"));
+    assert_eq!(policy.stock(0), vec![10.0, 14.0]);
+    let impact = wfplan::compare::compare(&base, &policy, "base", "policy", None).unwrap();
+    let envelope = &impact.finance.envelopes[0];
+    assert!(envelope.soft);
+    assert_eq!(envelope.shadow_price[0], 0.0);
+    assert_close_what(
+        "shadow price 2026/27",
+        envelope.shadow_price[1],
+        1.0 / 1.035,
+        1e-9,
+    );
+    let document = wfplan::report::impact::impact_document(&impact).to_markdown();
+    assert_mentions(
+        &document,
+        &[
+            "| 2026/27 | £2.2m | £2.7m | −£484.0k | £0.88 of value per extra £1 |",
+            "| 2025/26 | £5.0m | £2.0m | £3.0m | £0.00 of value per extra £1 |",
+        ],
+    );
+}
