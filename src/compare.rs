@@ -75,7 +75,7 @@ impl GroupImpact {
     }
 }
 
-/// Cash in one category, nominal, per period.
+/// Cash in one category (outturn prices), per period.
 #[derive(Debug, Clone)]
 pub struct CostLine {
     pub category: CostCategory,
@@ -130,6 +130,9 @@ pub struct Impact {
     /// Discounted terminal value of the staff in post at the end (not cash).
     pub terminal_value_base: f64,
     pub terminal_value_policy: f64,
+    /// Gross cost, offsets and net by group, category and year; cost per
+    /// outcome; funding envelopes (`finance`, `report::finance`).
+    pub finance: crate::finance::FinanceImpact,
 }
 
 fn difference(policy: &[f64], base: &[f64]) -> Vec<f64> {
@@ -180,7 +183,7 @@ impl Impact {
         self.target_change()[self.headline_period]
     }
 
-    /// Nominal cash per period, base and policy.
+    /// Cash (outturn prices) per period, base and policy.
     pub fn cash_by_period(&self) -> (Vec<f64>, Vec<f64>) {
         let periods = self.periods.len();
         let mut base = vec![0.0; periods];
@@ -194,7 +197,7 @@ impl Impact {
         (base, policy)
     }
 
-    /// Σ nominal cash change over the horizon.
+    /// Σ cash change (outturn prices) over the horizon.
     pub fn cash_change_nominal(&self) -> f64 {
         let (base, policy) = self.cash_by_period();
         policy.iter().sum::<f64>() - base.iter().sum::<f64>()
@@ -648,8 +651,10 @@ pub fn compare(
         .iter()
         .map(|&category| CostLine {
             category,
-            base: (0..periods).map(|t| base.cost(category, t)).collect(),
-            policy: (0..periods).map(|t| policy.cost(category, t)).collect(),
+            base: (0..periods).map(|t| base.cash_cost(category, t)).collect(),
+            policy: (0..periods)
+                .map(|t| policy.cash_cost(category, t))
+                .collect(),
         })
         .collect();
     Ok(Impact {
@@ -681,6 +686,7 @@ pub fn compare(
         penalty_policy: policy.penalty,
         terminal_value_base: base.terminal_value,
         terminal_value_policy: policy.terminal_value,
+        finance: crate::finance::impact(base, policy),
     })
 }
 
@@ -730,7 +736,7 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
     let first = impact.periods.first().cloned().unwrap_or_default();
     let last = impact.periods.last().cloned().unwrap_or_default();
     lines.push(format!(
-        "Under '{}', {} reach {} FTE in {period}, {} FTE against '{}'. It {} {} in cash over {first}–{last} (nominal; {} discounted).",
+        "Under '{}', {} reach {} FTE in {period}, {} FTE against '{}'. It {} {} in cash over {first}–{last} (outturn prices; {} discounted).",
         impact.policy,
         impact.target_group_name,
         format_number(impact.target().stock_policy[impact.headline_period]),

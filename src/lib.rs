@@ -9,7 +9,9 @@
 pub mod charts;
 pub mod cmd;
 pub mod compare;
+pub mod csv_safety;
 pub mod expr;
+pub mod finance;
 pub mod lp;
 pub mod model;
 pub mod report;
@@ -22,3 +24,4 @@ pub mod sweep;
 pub mod synthetic;
 pub mod tables;
 pub mod terminal;
+pub mod xlsx;

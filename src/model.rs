@@ -71,6 +71,9 @@ pub struct Model {
     pub periods: Vec<String>,
     pub discount_rate: f64,
     pub currency: String,
+    /// `[finance]`: the price base and the price and pay indices by period
+    /// (indices of 1 without it). Money in the model is in real terms.
+    pub finance: crate::finance::Finance,
     /// The regions `[[region]]` declares (empty: one implicit region, and
     /// every entity's `region` is None).
     pub regions: Vec<Region>,
@@ -976,6 +979,12 @@ pub fn build(spec: &Spec) -> Result<Model> {
         });
     }
     checker.region = None;
+    let (finance, discount_rate) = crate::finance::build(
+        &file,
+        spec.finance.as_ref(),
+        &periods,
+        spec.model.discount_rate,
+    )?;
 
     let mut model = Model {
         file: file.clone(),
@@ -1002,8 +1011,9 @@ pub fn build(spec: &Spec) -> Result<Model> {
             .collect(),
         inputs: spec.inputs.clone(),
         periods: periods.clone(),
-        discount_rate: spec.model.discount_rate,
+        discount_rate,
         currency: spec.model.currency.clone(),
+        finance,
         regions,
         groups,
         pools,
@@ -1013,6 +1023,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
         conditions: Vec::new(),
         objectives: Vec::new(),
     };
+    crate::finance::apply_real_pay(&mut model);
 
     let mut condition_ids: Vec<(ConditionKind, &str)> = Vec::new();
     for (kind, list) in [

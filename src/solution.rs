@@ -190,7 +190,7 @@ impl Solution {
         self.lp.evaluate(expression, &self.values)
     }
 
-    /// Any expression of the language, one nominal value per period.
+    /// Any expression of the language, one undiscounted (real) value per period.
     pub fn value(&self, text: &str) -> Result<Vec<f64>> {
         let expression = parse_expression(&self.model, text)?;
         Ok((0..self.model.periods.len())
@@ -221,17 +221,24 @@ impl Solution {
         self.row(name).map(|row| row.shadow_price)
     }
 
-    /// Nominal cash in one category and period.
+    /// Cost in one category and period, in real terms (the prices the
+    /// model's money is written in; see `finance`).
     pub fn cost(&self, category: CostCategory, period: usize) -> f64 {
         clean(self.evaluate(&cost_at(&self.model, &self.lp.vars, category, period)))
     }
 
-    /// Nominal penalty of unmet demand in a period.
+    /// Cash (outturn prices) in one category and period: `cost` times the
+    /// price index of the period.
+    pub fn cash_cost(&self, category: CostCategory, period: usize) -> f64 {
+        self.model.finance.cash(self.cost(category, period), period)
+    }
+
+    /// Penalty of unmet demand in a period, undiscounted.
     pub fn unmet_penalty(&self, period: usize) -> f64 {
         clean(self.evaluate(&unmet_penalty_at(&self.model, &self.lp.vars, period)))
     }
 
-    /// Nominal penalty of soft targets and limits in a period.
+    /// Penalty of soft targets and limits in a period, undiscounted.
     pub fn soft_penalty(&self, period: usize) -> f64 {
         clean(self.evaluate(&slack_penalty_at(&self.model, &self.lp.vars, period)))
     }

@@ -110,7 +110,8 @@ impl From<f64> for Param {
     }
 }
 
-/// `[model]`: the horizon and the money conventions.
+/// `[model]`: the horizon and the money conventions (with `[finance]`,
+/// `crate::finance::FinanceSpec`, for prices and the discount rate's source).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSection {
@@ -402,6 +403,8 @@ pub struct Spec {
     pub limits: Vec<ConditionSpec>,
     pub scenarios: Vec<ScenarioSpec>,
     pub objective: Option<ObjectiveSpec>,
+    /// `[finance]`: price base, pay uplift, inflation, discount rate.
+    pub finance: Option<crate::finance::FinanceSpec>,
     /// The scenario applied, if any.
     pub scenario: Option<String>,
     /// The files read: the model file and every CSV series.
@@ -413,8 +416,9 @@ pub struct Spec {
 pub const ENTITY_KINDS: [&str; 7] = [
     "group", "pool", "pipeline", "move", "service", "target", "limit",
 ];
-const TOP_LEVEL_KEYS: [&str; 12] = [
+const TOP_LEVEL_KEYS: [&str; 13] = [
     "model",
+    "finance",
     "region",
     "group",
     "pool",
@@ -542,7 +546,12 @@ pub fn read_spec_with(
         Some(value) => Some(deserialize_entity(value.clone(), &file, "[objective]")?),
         None => None,
     };
+    let finance: Option<crate::finance::FinanceSpec> = match table.get("finance") {
+        Some(value) => Some(deserialize_entity(value.clone(), &file, "[finance]")?),
+        None => None,
+    };
     let mut spec = Spec {
+        finance,
         file: path.to_path_buf(),
         model: model_section,
         regions: entities(&table, "region", &file)?,
@@ -667,7 +676,7 @@ pub fn apply_setting(table: &mut toml::Table, path: &str, value: toml::Value) ->
     let (kind, rest) = path.split_once('.').ok_or_else(|| {
         anyhow!("a setting path is kind.id.field (e.g. group.staff_nurse.attrition), model.field or objective.minimise")
     })?;
-    if kind == "model" || kind == "objective" {
+    if kind == "model" || kind == "objective" || kind == "finance" {
         let section = table
             .entry(kind)
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
@@ -861,6 +870,30 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             reader.resolve_optional(&mut condition.max, kind, &condition.id, &label, "max")?;
         }
     }
+    if let Some(finance) = &mut spec.finance {
+        // Series by year: the periods, extended to a price base outside them.
+        let years = crate::finance::index_years(&periods, finance.price_base.as_deref()).map_err(
+            |message| {
+                anyhow!(
+                    "{}: [finance], field 'price_base': {message}",
+                    file.display()
+                )
+            },
+        )?;
+        let mut by_year = SeriesReader {
+            model_file: &file,
+            periods: &years,
+            inputs: std::mem::take(&mut reader.inputs),
+            tables: std::mem::take(&mut reader.tables),
+        };
+        for (field, param) in [
+            ("inflation", &mut finance.inflation),
+            ("pay_uplift", &mut finance.pay_uplift),
+        ] {
+            by_year.resolve_optional(param, "finance", field, "[finance]", field)?;
+        }
+        reader.inputs = by_year.inputs;
+    }
     let mut inputs = vec![file.clone()];
     inputs.extend(reader.inputs);
     spec.inputs = inputs;
@@ -992,19 +1025,40 @@ impl SeriesReader<'_> {
         expected: &str,
         take: impl FnOnce(&CsvText) -> Result<T>,
     ) -> Result<T> {
-        let csv_path = self
-            .locate(relative)
+        // `data/x.xlsx#Sheet`: a sheet of a workbook, the same shape as the CSV.
+        let workbook = crate::xlsx::split_reference(relative)
             .with_context(|| format!("{}: {label}, field '{field}'", self.model_file.display()))?;
-        let context = format!(
-            "{}: {label}, field '{field}': reading {}",
-            self.model_file.display(),
-            csv_path.display()
-        );
-        if !self.tables.contains_key(&csv_path) {
-            let text = CsvText::read(&csv_path, expected).context(context.clone())?;
-            self.tables.insert(csv_path.clone(), text);
+        let file_part = workbook.map_or(relative, |(path, _)| path);
+        let csv_path = self
+            .locate(file_part)
+            .with_context(|| format!("{}: {label}, field '{field}'", self.model_file.display()))?;
+        let (key, context) = match workbook {
+            Some((_, sheet)) => (
+                PathBuf::from(format!("{}#{sheet}", csv_path.display())),
+                format!(
+                    "{}: {label}, field '{field}': reading workbook {}, sheet '{sheet}'",
+                    self.model_file.display(),
+                    csv_path.display()
+                ),
+            ),
+            None => (
+                csv_path.clone(),
+                format!(
+                    "{}: {label}, field '{field}': reading {}",
+                    self.model_file.display(),
+                    csv_path.display()
+                ),
+            ),
+        };
+        if !self.tables.contains_key(&key) {
+            let text = match workbook {
+                Some((_, sheet)) => crate::xlsx::read_sheet(&csv_path, sheet, expected),
+                None => CsvText::read(&csv_path, expected),
+            }
+            .context(context.clone())?;
+            self.tables.insert(key.clone(), text);
         }
-        let value = take(&self.tables[&csv_path]).context(context)?;
+        let value = take(&self.tables[&key]).context(context)?;
         if !self.inputs.contains(&csv_path) {
             self.inputs.push(csv_path);
         }
@@ -1062,6 +1116,9 @@ pub struct CsvText {
     height: usize,
     /// entity column → id → rows, in file order (built on first use).
     index: std::cell::RefCell<HashMap<String, HashMap<String, Vec<usize>>>>,
+    /// Where each row and cell is, for a table read from a workbook sheet
+    /// (None for a CSV file, whose rows are named by line).
+    sheet: Option<crate::xlsx::SheetPlaces>,
 }
 
 impl CsvText {
@@ -1095,6 +1152,57 @@ impl CsvText {
             columns,
             height: frame.height(),
             index: Default::default(),
+            sheet: None,
+        })
+    }
+
+    /// A table read from a workbook sheet (`xlsx::read_sheet`): the header
+    /// names, each column's cells as text, and where each cell is.
+    pub fn from_sheet(
+        names: Vec<String>,
+        columns: Vec<Vec<Option<String>>>,
+        places: crate::xlsx::SheetPlaces,
+    ) -> CsvText {
+        CsvText {
+            height: columns.first().map_or(0, Vec::len),
+            names,
+            columns,
+            index: Default::default(),
+            sheet: Some(places),
+        }
+    }
+
+    /// A data row (0-based) as messages name it: "line 5" of a CSV file
+    /// (the header is line 1), "row 5" of a sheet (as the spreadsheet
+    /// numbers it).
+    fn row_name(&self, row: usize) -> String {
+        match &self.sheet {
+            None => format!("line {}", row + 2),
+            Some(places) => format!("row {}", places.row_number(row)),
+        }
+    }
+
+    /// The number in a cell of `column`: errors name the line (CSV) or the
+    /// cell, row and column (sheet), and what the cell holds instead (text,
+    /// a formula, part of merged cells, an error value, a date).
+    fn number(&self, row: usize, column: &str, raw: &str) -> Result<f64> {
+        let Some(places) = &self.sheet else {
+            return raw
+                .trim()
+                .parse()
+                .map_err(|_| anyhow!("line {}: value '{raw}' is not a number", row + 2));
+        };
+        let position = self.names.iter().position(|n| n == column).unwrap_or(0);
+        let cell = places.cell_name(row, position, column);
+        if let Some(problem) = places.problem(row, position) {
+            bail!("{cell}: {problem} where a number is expected");
+        }
+        raw.trim().parse().map_err(|_| {
+            if raw.trim().is_empty() {
+                anyhow!("{cell}: an empty cell where a number is expected")
+            } else {
+                anyhow!("{cell}: text '{raw}' where a number is expected")
+            }
         })
     }
 
@@ -1174,7 +1282,7 @@ impl CsvText {
             by_region.insert(String::new(), vec![None; periods.len()]);
         }
         for row in rows {
-            let line = row + 2;
+            let line = self.row_name(row);
             let period = period_column[row].clone().unwrap_or_default();
             let Some(position) = periods.iter().position(|p| *p == period.trim()) else {
                 bail!(
@@ -1183,10 +1291,7 @@ impl CsvText {
                 );
             };
             let raw = value_column[row].clone().unwrap_or_default();
-            let value: f64 = raw
-                .trim()
-                .parse()
-                .map_err(|_| anyhow!("line {line}: value '{raw}' is not a number"))?;
+            let value = self.number(row, "value", &raw)?;
             let region = match region_column {
                 Some(regions) => {
                     let region = regions[row].clone().unwrap_or_default().trim().to_string();
@@ -1286,7 +1391,7 @@ impl CsvText {
         let mut by_pair: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
         let mut seen_moves = std::collections::BTreeSet::new();
         for row in 0..self.height {
-            let line = row + 2;
+            let line = self.row_name(row);
             if let Some(moves) = &move_column {
                 let movement = cell(moves, row);
                 let matches = movement == id;
@@ -1302,9 +1407,7 @@ impl CsvText {
             }
             let pair = format!("{from}->{to}");
             let raw = cell(value_column, row);
-            let value: f64 = raw
-                .parse()
-                .map_err(|_| anyhow!("line {line}: value '{raw}' is not a number"))?;
+            let value = self.number(row, "value", &raw)?;
             let values = by_pair
                 .entry(pair.clone())
                 .or_insert_with(|| vec![None; periods.len()]);

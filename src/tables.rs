@@ -254,18 +254,21 @@ pub fn deployment_frame(solution: &Solution) -> Result<DataFrame> {
     with_region_column(frame, model, 1, rows.iter().map(|r| r.region))
 }
 
-/// costs.csv: nominal and discounted cost by category and period, cash and penalty apart.
+/// costs.csv: cost by category and period, cash (outturn prices), real
+/// (price base) and discounted (present value), cash and penalty apart (a
+/// penalty is a valuation, stated in real terms as written).
 pub fn costs_frame(solution: &Solution) -> Result<DataFrame> {
     let model = &solution.model;
-    let (mut period, mut category, mut kind, mut nominal, mut factor, mut discounted) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut period, mut category, mut kind, mut cash, mut real, mut factor, mut discounted) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for (period_index, label) in model.periods.iter().enumerate() {
         let discount = crate::lp::objective::discount_factor(model, period_index);
         let mut push = |name: &str, cost_kind: &str, value: f64| {
             period.push(label.clone());
             category.push(name.to_string());
             kind.push(cost_kind.to_string());
-            nominal.push(value);
+            cash.push(model.finance.cash(value, period_index));
+            real.push(value);
             factor.push(discount);
             discounted.push(clean(value * discount));
         };
@@ -292,7 +295,8 @@ pub fn costs_frame(solution: &Solution) -> Result<DataFrame> {
         period.push("total".to_string());
         category.push("soft_conditions".to_string());
         kind.push("penalty".to_string());
-        nominal.push(total_soft);
+        cash.push(total_soft);
+        real.push(total_soft);
         factor.push(1.0);
         discounted.push(total_soft);
     }
@@ -300,7 +304,8 @@ pub fn costs_frame(solution: &Solution) -> Result<DataFrame> {
         "period" => period,
         "category" => category,
         "kind" => kind,
-        "nominal" => nominal,
+        "cash" => cash,
+        "real" => real,
         "discount_factor" => factor,
         "discounted" => discounted,
     )?)
@@ -344,11 +349,34 @@ pub fn rows_frame(solution: &Solution) -> Result<DataFrame> {
     )?)
 }
 
-/// Writes a frame as CSV into memory.
+/// Writes a frame as CSV into memory. Every text cell goes through
+/// `csv_safety::escape_cell`, so no id, name or label from a model runs as
+/// a formula when the file is opened in a spreadsheet; numeric columns are
+/// written as numbers.
 pub fn to_csv(frame: &mut DataFrame) -> Result<Vec<u8>> {
+    let mut safe = escape_text_columns(frame)?;
     let mut buffer = Vec::new();
     CsvWriter::new(&mut buffer)
         .include_header(true)
-        .finish(frame)?;
+        .finish(&mut safe)?;
     Ok(buffer)
+}
+
+/// A copy of the frame with every text cell escaped for spreadsheets
+/// (`csv_safety::escape_cell`); other columns as they are.
+pub fn escape_text_columns(frame: &DataFrame) -> Result<DataFrame> {
+    let mut columns = Vec::with_capacity(frame.width());
+    for column in frame.columns() {
+        if column.dtype() == &DataType::String {
+            let escaped: Vec<Option<String>> = column
+                .str()?
+                .iter()
+                .map(|cell| cell.map(|text| crate::csv_safety::escape_cell(text).into_owned()))
+                .collect();
+            columns.push(Column::new(column.name().clone(), escaped));
+        } else {
+            columns.push(column.clone());
+        }
+    }
+    Ok(DataFrame::new(frame.height(), columns)?)
 }

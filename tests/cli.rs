@@ -202,7 +202,7 @@ fn solve_out_writes_summary_and_tables() {
         ),
         (
             "costs.csv",
-            &["period", "category", "kind", "nominal", "discounted"][..],
+            &["period", "category", "kind", "cash", "real", "discounted"][..],
         ),
         (
             "constraints.csv",

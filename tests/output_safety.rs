@@ -843,7 +843,7 @@ fn solve_json_is_the_summary_and_matches_the_csv_outputs() {
         checked += 1;
     }
     assert!(checked > 0);
-    // cash by category adds up to the nominal cash in costs.csv
+    // cash by category adds up to the cash in costs.csv
     let categories = value["cash_by_category"].as_array().unwrap();
     assert!(!categories.is_empty());
     assert!(value["conditions"].is_array());
@@ -884,7 +884,7 @@ fn compare_json_has_the_headline_figures_of_headline_csv() {
     };
     for (measure, pointer) in [
         ("target_group_fte_at_headline", "/target_group_fte/change"),
-        ("cash_nominal_total", "/cash_nominal/change"),
+        ("cash_total", "/cash/change"),
         ("cash_discounted_total", "/cash_discounted/change"),
         (
             "cost_per_extra_fte_at_headline",

@@ -708,7 +708,7 @@ fn base_scenario_under_the_same_draws_gives_the_extra_cash_sample_by_sample() {
         );
         assert_close_what(
             "extra cash",
-            number(row, "extra_cash_nominal"),
+            number(row, "extra_cash_outturn"),
             10.0 * demand,
             REL_TOL,
         );

@@ -2,6 +2,7 @@
 
 mod cli;
 mod export;
+mod finance;
 mod generate;
 mod hostile_input;
 mod impact;
@@ -19,3 +20,4 @@ mod solver;
 mod sweep;
 mod util;
 mod warnings;
+mod workbook;

@@ -30,6 +30,10 @@ pub struct Args {
     /// as a whole if it is a wfplan output
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write the report's tables and both plans as one Excel workbook
+    /// (a sheet per table, units in the headers), replacing FILE atomically
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -128,6 +132,10 @@ pub fn run(args: &Args) -> Result<()> {
         inputs,
     };
     folder.write(&files, &record)?;
+    if let Some(path) = &args.xlsx {
+        let bytes = report::workbook::compare_workbook(&impact, &base, &policy)?;
+        report::write_output_file(path, &bytes, &record.inputs)?;
+    }
     let report_file = out_dir.join("report.html");
     if args.output.quiet {
         return Ok(());

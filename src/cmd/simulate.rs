@@ -388,10 +388,10 @@ fn text_summary(
             .find(|q| q.measure == measure && q.id == id && q.period == period && q.samples > 0)
     };
     for (label, measure) in [
-        ("cash, nominal", "cash"),
+        ("cash, outturn prices", "cash"),
         ("cash, discounted", "cash_discounted"),
         ("penalty, discounted", "penalty_discounted"),
-        ("extra cash over base, nominal", "extra_cash"),
+        ("extra cash over base, outturn prices", "extra_cash"),
         ("extra cash over base, discounted", "extra_cash_discounted"),
     ] {
         if let Some(q) = find(measure, "", "total") {
@@ -494,11 +494,11 @@ fn json_summary(
         "plan": simulation.plan.as_str(),
         "currency": layout.currency,
         "statuses": statuses,
-        "cash_nominal": total("cash"),
+        "cash_outturn": total("cash"),
         "cash_discounted": total("cash_discounted"),
         "penalty_discounted": total("penalty_discounted"),
         "objective": total("objective"),
-        "extra_cash_nominal": total("extra_cash"),
+        "extra_cash_outturn": total("extra_cash"),
         "extra_cash_discounted": total("extra_cash_discounted"),
         "conditions": conditions,
         "headline": headline.iter().map(|line| plain(line)).collect::<Vec<_>>(),

@@ -18,6 +18,10 @@ pub struct Args {
     /// into this folder (replacing it as a whole if it is a wfplan output)
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write the plan's tables as one Excel workbook (a sheet per
+    /// table, units in the headers), replacing FILE atomically
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -40,6 +44,10 @@ pub fn run(args: &Args) -> Result<()> {
     }
     let mut solution = crate::solve::solve_with(&model, &options)?;
     solution.timings.load = read_seconds;
+    if let Some(path) = &args.xlsx {
+        let bytes = report::workbook::solve_workbook(&solution, args.model.scenario.as_deref())?;
+        report::write_output_file(path, &bytes, &model.inputs)?;
+    }
     let written = match folder {
         None => None,
         Some(folder) => {

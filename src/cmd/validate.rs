@@ -74,6 +74,21 @@ pub fn describe(model: &crate::model::Model, variables: usize, constraints: usiz
         model.discount_rate,
         model.currency
     );
+    if let Some(base) = &model.finance.price_base {
+        let index = |series: &[f64]| {
+            series
+                .iter()
+                .map(|v| format!("{v:.3}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "  money in {base} prices (real); price index by period {}; pay index {}",
+            index(&model.finance.price_index),
+            index(&model.finance.pay_index)
+        );
+    }
     let list = |ids: Vec<&str>| {
         if ids.is_empty() {
             "none".to_string()

@@ -370,7 +370,7 @@ pub fn condition_row_name(condition: &Condition, instance: &Instance, side: Side
 /// expr_c[i] + below[c,i] ≥ min_c[i]    expr_c[i] − above[c,i] ≤ max_c[i]
 ///
 /// where the slacks exist only for soft conditions (`penalty`), and cost
-/// terms in expr are nominal.
+/// terms in expr are undiscounted (real).
 pub fn add_conditions(lp: &mut Lp, model: &Model) {
     for (condition_index, condition) in model.conditions.iter().enumerate() {
         let family = match condition.kind {
@@ -416,7 +416,7 @@ pub fn add_conditions(lp: &mut Lp, model: &Model) {
     }
 }
 
-/// The value of a condition's expression over an instance's periods (nominal costs).
+/// The value of a condition's expression over an instance's periods (undiscounted costs).
 pub fn condition_value(
     model: &Model,
     vars: &Vars,

@@ -23,7 +23,7 @@ pub fn discount_factor(model: &Model, period: usize) -> f64 {
     (1.0 + model.discount_rate).powi(-(period as i32))
 }
 
-/// Nominal cash in one category and period.
+/// Cost in one category and period, undiscounted, in real terms (see `finance`).
 pub fn cost_at(model: &Model, vars: &Vars, category: CostCategory, period: usize) -> Expression {
     let mut cost = Expression::default();
     match category {
@@ -94,7 +94,7 @@ pub fn cost_at(model: &Model, vars: &Vars, category: CostCategory, period: usize
     cost
 }
 
-/// Nominal penalty of unmet demand in one period.
+/// Penalty of unmet demand in one period, undiscounted.
 pub fn unmet_penalty_at(model: &Model, vars: &Vars, period: usize) -> Expression {
     let mut penalty = Expression::default();
     for (service_index, service) in model.services.iter().enumerate() {
@@ -105,7 +105,7 @@ pub fn unmet_penalty_at(model: &Model, vars: &Vars, period: usize) -> Expression
     penalty
 }
 
-/// Nominal penalty of soft targets and limits violated in one period
+/// Penalty of soft targets and limits violated in one period, undiscounted
 /// (conditions on a total are not in any period; see `total_slack_penalty`).
 pub fn slack_penalty_at(model: &Model, vars: &Vars, period: usize) -> Expression {
     slack_penalty(model, vars, Some(period))
@@ -136,7 +136,7 @@ fn slack_penalty(model: &Model, vars: &Vars, period: Option<usize>) -> Expressio
     penalty
 }
 
-/// The value of one quantity in one period, nominal.
+/// The value of one quantity in one period, undiscounted (real).
 pub fn quantity_at(model: &Model, vars: &Vars, quantity: &Quantity, period: usize) -> Expression {
     let t = period;
     match quantity {
@@ -194,7 +194,7 @@ pub fn quantity_at(model: &Model, vars: &Vars, quantity: &Quantity, period: usiz
     }
 }
 
-/// An expression's value in one period, nominal (targets, limits, reports).
+/// An expression's value in one period, undiscounted (targets, limits, reports).
 pub fn expression_at(
     model: &Model,
     vars: &Vars,
@@ -208,7 +208,7 @@ pub fn expression_at(
     value
 }
 
-/// What the staff in post at the end of the horizon are worth (nominal, at
+/// What the staff in post at the end of the horizon are worth (undiscounted, at
 /// the end of the last period T), with trainees still in training counted
 /// at their completion rate in their destination group:
 ///

@@ -110,17 +110,13 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         })
         .filter(|s| s.values.iter().any(|v| v.abs() > 1e-9))
         .collect();
-    let symbol = if impact.currency == "GBP" {
-        "£".to_string()
-    } else {
-        format!("{} ", impact.currency)
-    };
+    let millions = crate::finance::millions(&impact.currency);
     charts.push((
         "cost_change".to_string(),
         charts::stacked_bars(
             "Change in cash cost by year and category",
             periods,
-            &format!("{symbol}million per year (nominal)"),
+            &format!("{millions} per year, cash (outturn prices)"),
             &cost_series,
         )?,
     ));
@@ -132,7 +128,7 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         charts::line_chart(
             "Cash cost by year",
             periods,
-            &format!("{symbol}million (nominal)"),
+            &format!("{millions}, cash (outturn prices)"),
             &[
                 Series {
                     label: impact.base.clone(),
@@ -256,7 +252,7 @@ pub fn impact_document(impact: &Impact) -> Document {
         impact.model_name, impact.policy, impact.base
     ));
     document.paragraph(format!(
-        "Two optimal plans of the same model, solved by wfplan: **{}** (the policy) and **{}** (the base). Every number below is policy minus base unless labelled. FTE are full-time equivalents at the end of each year; cash is nominal unless marked discounted. Penalties (a valuation of unmet care) and terminal values (what staff in post at the end are worth) are not cash and are shown apart.",
+        "Two optimal plans of the same model, solved by wfplan: **{}** (the policy) and **{}** (the base). Every number below is policy minus base unless labelled. FTE are full-time equivalents at the end of each year; cash is in outturn prices unless marked real (price base) or discounted (present value). Penalties (a valuation of unmet care) and terminal values (what staff in post at the end are worth) are not cash and are shown apart.",
         literal(&impact.policy),
         literal(&impact.base)
     ));
@@ -288,7 +284,7 @@ pub fn impact_document(impact: &Impact) -> Document {
             signed(gained),
         ],
         vec![
-            "Cash cost over the horizon (nominal)".to_string(),
+            "Cash cost over the horizon (outturn prices)".to_string(),
             money(impact.cash_by_period().0.iter().sum(), currency),
             money(impact.cash_by_period().1.iter().sum(), currency),
             money(cash_change, currency),
@@ -412,7 +408,7 @@ pub fn impact_document(impact: &Impact) -> Document {
                 &impact.target_change(),
                 signed,
             ),
-            number_row("Cash change (nominal)".to_string(), &change, |v| {
+            number_row("Cash change (outturn prices)".to_string(), &change, |v| {
                 money(v, currency)
             }),
             number_row(
@@ -424,7 +420,10 @@ pub fn impact_document(impact: &Impact) -> Document {
     );
     document.chart(
         "cost_by_year",
-        "Cash cost by year, base and policy (nominal, £ million).",
+        format!(
+            "Cash cost by year, base and policy ({}, outturn prices).",
+            crate::finance::millions(currency)
+        ),
     );
 
     document.heading(
@@ -647,8 +646,9 @@ pub fn impact_document(impact: &Impact) -> Document {
         4
     };
     document.heading(2, format!("{finance_section}. Finance view"));
+    super::finance::section(&mut document, impact);
     document.paragraph(format!(
-        "Cash cost by category and year, nominal ({}).",
+        "Cash cost by category and year, outturn prices ({}).",
         literal(currency)
     ));
     let mut finance_rows = Vec::new();
@@ -694,12 +694,15 @@ pub fn impact_document(impact: &Impact) -> Document {
     document.table(header, finance_rows);
     document.chart(
         "cost_change",
-        "Change in cash cost by category and year (nominal, £ million).",
+        format!(
+            "Change in cash cost by category and year ({}, outturn prices).",
+            crate::finance::millions(currency)
+        ),
     );
 
     document.heading(2, "How to read this report");
     document.paragraph(format!(
-        "Both plans are optimal for their scenario: wfplan minimises discounted cash cost plus penalties. The tables behind every number are in this folder as CSV (headline.csv, channels.csv, services.csv, groups.csv, finance.csv), and each scenario's own plan is in {}/ and {}/ (stocks.csv, flows.csv, deployment.csv, costs.csv, constraints.csv).",
+        "Both plans are optimal for their scenario: wfplan minimises discounted cash cost plus penalties. The tables behind every number are in this folder as CSV (headline.csv, channels.csv, services.csv, groups.csv, finance.csv, costs_by_group.csv, finance_summary.csv), and each scenario's own plan is in {}/ and {}/ (stocks.csv, flows.csv, deployment.csv, costs.csv, constraints.csv).",
         literal(&impact.base),
         literal(&impact.policy)
     ));
@@ -898,7 +901,7 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
             gained,
         ),
         (
-            "cash_nominal_total",
+            "cash_total",
             base_cash.iter().sum(),
             policy_cash.iter().sum(),
             cash_change,
@@ -1054,8 +1057,9 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     let cost_change: Vec<f64> = cp.iter().zip(&cb).map(|(p, b)| p - b).collect();
     tables.push((
         "finance.csv".to_string(),
-        df!("category" => category, "period" => period, "base_nominal" => cb, "policy_nominal" => cp, "change_nominal" => cost_change)?,
+        df!("category" => category, "period" => period, "base_cash" => cb, "policy_cash" => cp, "change_cash" => cost_change)?,
     ));
+    tables.extend(super::finance::tables(impact)?);
     Ok(tables)
 }
 
@@ -1177,7 +1181,7 @@ pub fn headline_value(impact: &Impact) -> serde_json::Value {
             "change": gained,
         },
         "target_group_fte_years_change": years,
-        "cash_nominal": {
+        "cash": {
             "base": base_cash.iter().sum::<f64>(),
             "policy": policy_cash.iter().sum::<f64>(),
             "change": cash_change,

@@ -6,11 +6,13 @@
 //! link is refused, and so is any path that is one of the model's inputs.
 
 pub mod document;
+pub mod finance;
 pub mod impact;
 pub mod plan;
 pub mod scale;
 pub mod summary;
 pub mod unit;
+pub mod workbook;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -146,8 +148,8 @@ pub fn folder_name<'a>(what: &str, name: &'a str) -> Result<&'a str> {
 
 /// The files of `solve --out DIR`, in memory, under `out_dir` (a path
 /// relative to the output folder; empty for its top): summary.json,
-/// stocks.csv, flows.csv, deployment.csv, costs.csv, constraints.csv,
-/// duals.csv and charts/. Timings go to timings.json (`timings_json`).
+/// stocks.csv, flows.csv, deployment.csv, costs.csv, costs_by_group.csv,
+/// constraints.csv, duals.csv and charts/. Timings go to timings.json (`timings_json`).
 pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let csv = |frame: Result<polars::prelude::DataFrame>| -> Result<Vec<u8>> {
         tables::to_csv(&mut frame?)
@@ -172,6 +174,10 @@ pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf
         (
             out_dir.join("costs.csv"),
             csv(tables::costs_frame(solution))?,
+        ),
+        (
+            out_dir.join("costs_by_group.csv"),
+            csv(finance::plan_costs_frame(solution))?,
         ),
         (
             out_dir.join("constraints.csv"),

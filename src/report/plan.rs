@@ -185,16 +185,15 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
         .map(|&category| Series {
             label: category.label().to_string(),
             values: (0..periods.len())
-                .map(|t| solution.cost(category, t) / 1e6)
+                .map(|t| solution.cash_cost(category, t) / 1e6)
                 .collect(),
         })
         .filter(|series| series.values.iter().any(|v| v.abs() > 1e-9))
         .collect();
-    let unit = if model.currency == "GBP" {
-        "£ million (nominal)".to_string()
-    } else {
-        format!("{} million (nominal)", model.currency)
-    };
+    let unit = format!(
+        "{}, cash (outturn prices)",
+        crate::finance::millions(&model.currency)
+    );
     charts.push((
         "costs".to_string(),
         charts::stacked_bars("Cash cost by category", periods, &unit, &costs)?,

@@ -12,7 +12,7 @@ use crate::tables;
 
 /// summary.json, and the document `wfplan solve --json` prints: status,
 /// objective, every stage's optimum, cash, penalty and terminal value
-/// (discounted), sizes, staff by group, care by service, nominal cash by
+/// (discounted), sizes, staff by group, care by service, cash (outturn prices) by
 /// category, the binding limits, and every target and limit with its shadow
 /// price. No timings (they are in timings.json), so two runs of the same
 /// inputs write the same bytes. In a model with regions each group and
@@ -70,12 +70,17 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
     let categories: Vec<_> = CostCategory::ALL
         .iter()
         .map(|&category| {
-            let nominal: Vec<f64> = (0..periods).map(|t| solution.cost(category, t)).collect();
+            let cash: Vec<f64> = (0..periods)
+                .map(|t| solution.cash_cost(category, t))
+                .collect();
+            let real: Vec<f64> = (0..periods).map(|t| solution.cost(category, t)).collect();
             json!({
                 "category": category.as_str(),
                 "label": category.label(),
-                "total": nominal.iter().sum::<f64>(),
-                "nominal": nominal,
+                "total": cash.iter().sum::<f64>(),
+                "cash": cash,
+                "real_total": real.iter().sum::<f64>(),
+                "real": real,
             })
         })
         .collect();
@@ -324,13 +329,13 @@ pub fn terminal_summary(solution: &Solution) -> String {
         out.push('\n');
     }
 
-    let mut header = vec![format!("Cash ({}, nominal)", model.currency)];
+    let mut header = vec![format!("Cash ({}, outturn prices)", model.currency)];
     header.extend(model.periods.iter().cloned());
     header.push("total".to_string());
     let mut rows = Vec::new();
     for category in CostCategory::ALL {
         let values: Vec<f64> = (0..model.periods.len())
-            .map(|t| solution.cost(category, t))
+            .map(|t| solution.cash_cost(category, t))
             .collect();
         if values.iter().all(|v| *v == 0.0) {
             continue;

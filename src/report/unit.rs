@@ -50,6 +50,9 @@ const KNOWN_FILES: &[&str] = &[
     "services.csv",
     "groups.csv",
     "finance.csv",
+    "costs_by_group.csv",
+    "finance_summary.csv",
+    "envelope.csv",
     "report.md",
     "report.html",
 ];

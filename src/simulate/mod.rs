@@ -379,7 +379,7 @@ pub struct SampleResult {
     pub cash: Option<f64>,
     pub penalty: Option<f64>,
     /// Nominal cash over the horizon.
-    pub cash_nominal: Option<f64>,
+    pub cash_outturn: Option<f64>,
     pub measures: Option<Measures>,
 }
 
@@ -739,7 +739,7 @@ pub fn optimal_result(solution: &Solution, layout: &Layout, status: &str) -> Sam
             clean(
                 CostCategory::ALL
                     .iter()
-                    .map(|category| solution.cost(*category, period))
+                    .map(|category| solution.cash_cost(*category, period))
                     .sum(),
             )
         })
@@ -766,7 +766,7 @@ pub fn optimal_result(solution: &Solution, layout: &Layout, status: &str) -> Sam
         objective: Some(solution.objective),
         cash: Some(clean(solution.cash)),
         penalty: Some(clean(solution.penalty)),
-        cash_nominal: Some(clean(cash.iter().sum())),
+        cash_outturn: Some(clean(cash.iter().sum())),
         measures: Some(Measures {
             stock,
             unmet,

@@ -71,7 +71,7 @@ pub struct Against<'a> {
 }
 
 impl Against<'_> {
-    /// Policy minus base, per period (nominal cash), when both have a plan.
+    /// Policy minus base, per period (cash, outturn prices), when both have a plan.
     fn extra_cash(policy: &SampleResult, base: &SampleResult, period: usize) -> Option<f64> {
         Some(policy.measures.as_ref()?.cash[period] - base.measures.as_ref()?.cash[period])
     }
@@ -101,7 +101,7 @@ fn summarise(mut values: Vec<f64>) -> ([f64; 5], f64, usize) {
 }
 
 /// The extra cash of the simulated scenario over the base: per period
-/// (`extra_cash`, nominal) and over the horizon (`extra_cash` nominal,
+/// (`extra_cash`, outturn prices) and over the horizon (`extra_cash` in outturn prices,
 /// `extra_cash_discounted`), over the samples where both have a plan.
 fn extra_quantities(
     layout: &Layout,
@@ -137,7 +137,7 @@ fn extra_quantities(
         });
     }
     push("total", "extra_cash", &|p, b| {
-        Against::difference(p, b, |r| r.cash_nominal)
+        Against::difference(p, b, |r| r.cash_outturn)
     });
     push("total", "extra_cash_discounted", &|p, b| {
         Against::difference(p, b, |r| r.cash)
@@ -146,8 +146,8 @@ fn extra_quantities(
 }
 
 /// Every quantity of the simulation, in table order: per period the stock
-/// of each group, the unmet demand of each service, nominal cash and
-/// penalty; then over the horizon unmet demand by service, nominal cash,
+/// of each group, the unmet demand of each service, cash (outturn prices) and
+/// penalty; then over the horizon unmet demand by service, cash (outturn prices),
 /// discounted cash, discounted penalty and the objective; with a base
 /// scenario, the extra cash over it (see `extra_quantities`).
 pub fn quantities(
@@ -204,7 +204,7 @@ pub fn quantities(
             r.measures.as_ref().map(|m| m.unmet[service].iter().sum())
         });
     }
-    push("cash", "", "total", &|r| r.cash_nominal);
+    push("cash", "", "total", &|r| r.cash_outturn);
     push("cash_discounted", "", "total", &|r| r.cash);
     push("penalty_discounted", "", "total", &|r| r.penalty);
     push("objective", "", "total", &|r| r.objective);
@@ -228,7 +228,7 @@ fn find<'a>(
 
 /// samples.csv: a row per sample in sample order — `sample` (1-based), the
 /// draws (a column per uncertain parameter), status, explanation,
-/// objective, cash and penalty (discounted), cash_nominal, unmet demand by
+/// objective, cash and penalty (discounted), cash_outturn, unmet demand by
 /// service over the horizon (`unmet[service]`), each group's stock at the
 /// layout's stock period (`stock[group,period]`), and whether each target
 /// is met (`met[id]`) and each limit held (`held[id]`): 1 or 0, empty
@@ -268,7 +268,7 @@ pub fn samples_table(
         ("objective", |r| r.objective),
         ("cash", |r| r.cash),
         ("penalty", |r| r.penalty),
-        ("cash_nominal", |r| r.cash_nominal),
+        ("cash_outturn", |r| r.cash_outturn),
     ];
     for (name, pick) in totals {
         columns.push(Column::new(
@@ -290,7 +290,7 @@ pub fn samples_table(
         }
         let differences: [(&str, Pick); 2] = [
             ("extra_cash", |r| r.cash),
-            ("extra_cash_nominal", |r| r.cash_nominal),
+            ("extra_cash_outturn", |r| r.cash_outturn),
         ];
         for (name, pick) in differences {
             columns.push(Column::new(
@@ -552,7 +552,7 @@ fn fan_labels(plan: Plan) -> FanLabels {
 }
 
 /// The fan charts: staff by group, unmet demand by service (those with
-/// any), and nominal cash per period. At most `scale::MAX_PANELS` panels,
+/// any), and cash (outturn prices) per period. At most `scale::MAX_PANELS` panels,
 /// the largest by median.
 pub fn charts(
     simulation: &Simulation,
@@ -665,7 +665,7 @@ fn cash_fan(
         scaled(reference);
     }
     charts::fan_chart(
-        &format!("{title} ({unit}, nominal)"),
+        &format!("{title} ({unit}, cash in outturn prices)"),
         &layout.periods,
         &unit,
         labels,
@@ -690,7 +690,7 @@ fn percent(probability: f64) -> String {
 }
 
 /// The finance director's sentences: the 90% interval of the cash cost
-/// (nominal and discounted), its median and the central plan's, the
+/// (outturn prices and discounted), its median and the central plan's, the
 /// penalty's interval, each target's probability of being met.
 pub fn headline(
     simulation: &Simulation,
@@ -717,7 +717,7 @@ pub fn headline(
                 Plan::Fixed => "each scenario's central plan, re-deployed in each sample",
             };
             let mut line = format!(
-                "90% interval for the cash cost of `{}` against `{}` {horizon}: **{}** (nominal; {plans}; P5–P95 of {} samples where both have a plan), median {}",
+                "90% interval for the cash cost of `{}` against `{}` {horizon}: **{}** (cash in outturn prices; {plans}; P5–P95 of {} samples where both have a plan), median {}",
                 literal(&against.policy),
                 literal(&against.base),
                 money_range(extra.quantiles[0], extra.quantiles[4], currency),
@@ -749,7 +749,7 @@ pub fn headline(
     };
     if let Some(cash) = find(quantities, "cash", "", "total").filter(|q| q.samples > 0) {
         let mut line = format!(
-            "90% interval for {what} {horizon}: **{}** (nominal; P5–P95 of {} samples with a plan), median {}",
+            "90% interval for {what} {horizon}: **{}** (cash in outturn prices; P5–P95 of {} samples with a plan), median {}",
             money_range(cash.quantiles[0], cash.quantiles[4], currency),
             planned,
             money(cash.quantiles[2], currency)
@@ -928,13 +928,13 @@ pub fn document(
     };
     document.heading(2, "Cost over the horizon");
     let rows: Vec<Vec<String>> = [
-        ("cash (nominal)", "cash"),
+        ("cash (outturn prices)", "cash"),
         ("cash (discounted)", "cash_discounted"),
         ("penalty (discounted)", "penalty_discounted"),
         ("objective", "objective"),
     ]
     .into_iter()
-    .chain(against.map(|_| ("extra cash over the base (nominal)", "extra_cash")))
+    .chain(against.map(|_| ("extra cash over the base (outturn prices)", "extra_cash")))
     .chain(against.map(|_| {
         (
             "extra cash over the base (discounted)",
@@ -1021,8 +1021,8 @@ pub fn document(
         let caption = match stem.as_str() {
             "stock_fan" => "Staff in post by group",
             "unmet_fan" => "Unmet demand by service",
-            "extra_cash_fan" => "Extra cash over the base scenario per period (nominal)",
-            _ => "Cash cost per period (nominal)",
+            "extra_cash_fan" => "Extra cash over the base scenario per period (cash, outturn prices)",
+            _ => "Cash cost per period (cash, outturn prices)",
         };
         document.chart(stem.clone(), caption);
     }
