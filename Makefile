@@ -5,7 +5,7 @@
 
 MODEL ?= models/england_community_nursing.toml
 
-.PHONY: example test setup bench
+.PHONY: example test setup bench sweep-example
 
 setup:
 	bash scripts/setup.sh
@@ -14,6 +14,14 @@ setup:
 ## the impact report to reports/england_community_nursing/pledge-vs-no_pledge/.
 example:
 	bash scripts/with-build-tools.sh cargo run --locked -- compare $(MODEL) --base no_pledge --policy pledge
+
+## The trade-off report of the health visitor target (8,000 to 14,000 FTE)
+## under the 2010 service level's health visiting demand, written to
+## reports/england_community_nursing/sweep-hv_target/ (committed).
+sweep-example:
+	bash scripts/with-build-tools.sh cargo run --locked -- sweep $(MODEL) --scenario pledge \
+	  --set service.health_visiting.demand=data/england_community_nursing/health_visiting_demand_no_pledge.csv \
+	  --vary target.hv_pledge.min=8000:14000:500 --out reports/england_community_nursing/sweep-hv_target
 
 ## Runs the whole test suite.
 test:

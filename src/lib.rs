@@ -13,6 +13,7 @@ pub mod expr;
 pub mod lp;
 pub mod model;
 pub mod report;
+pub mod shard;
 pub mod solution;
 pub mod solve;
 pub mod solver;

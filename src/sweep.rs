@@ -421,11 +421,23 @@ pub fn run(
     run_options: RunOptions,
     done: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<PointResult>> {
-    let points = sweep.len();
-    let chunk = chunk_len(points);
-    let chunks: Vec<std::ops::Range<usize>> = (0..points)
+    run_points(sweep, 0..sweep.len(), options, run_options, done)
+}
+
+/// Solves the points `points` (a shard's slice: it starts at a multiple of
+/// [`chunk_len`], so its warm runs are the unsharded run's), in order.
+pub fn run_points(
+    sweep: &Sweep,
+    points: std::ops::Range<usize>,
+    options: &SolverOptions,
+    run_options: RunOptions,
+    done: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<PointResult>> {
+    let chunk = chunk_len(sweep.len());
+    let end = points.end;
+    let chunks: Vec<std::ops::Range<usize>> = points
         .step_by(chunk)
-        .map(|start| start..(start + chunk).min(points))
+        .map(|start| start..(start + chunk).min(end))
         .collect();
     let pool = worker_pool(run_options.jobs)?;
     let finished = AtomicUsize::new(0);
@@ -446,7 +458,7 @@ pub fn run(
             })
             .collect()
     });
-    let mut all = Vec::with_capacity(points);
+    let mut all = Vec::with_capacity(end);
     for chunk in results {
         all.extend(chunk?);
     }
@@ -736,13 +748,20 @@ pub fn optimal_point(solution: &Solution) -> PointResult {
 /// stocks), each column in the order it first appears; a point without a
 /// value is empty there.
 pub fn table(sweep: &Sweep, results: &[PointResult]) -> Result<DataFrame> {
+    table_from(sweep, 0, results)
+}
+
+/// The table of the points `first..first + results.len()` (a shard's
+/// slice): each swept path's column is numeric when all of the path's
+/// values are numbers, so a slice's columns have the whole sweep's types.
+pub fn table_from(sweep: &Sweep, first: usize, results: &[PointResult]) -> Result<DataFrame> {
     let mut columns: Vec<Column> = Vec::new();
     for (position, vary) in sweep.varies.iter().enumerate() {
         let values: Vec<&VaryValue> = (0..results.len())
-            .map(|index| sweep.values(index)[position])
+            .map(|index| sweep.values(first + index)[position])
             .collect();
         let name: PlSmallStr = vary.path.as_str().into();
-        if values.iter().all(|v| v.number.is_some()) {
+        if vary.values.iter().all(|v| v.number.is_some()) {
             columns.push(Column::new(
                 name,
                 values.iter().map(|v| v.number).collect::<Vec<_>>(),

@@ -10,6 +10,7 @@ pub mod impact;
 pub mod plan;
 pub mod scale;
 pub mod summary;
+pub mod sweep;
 pub mod unit;
 
 use std::io::Write;
