@@ -5,7 +5,7 @@
 
 MODEL ?= models/england_community_nursing.toml
 
-.PHONY: example test setup bench sweep-example
+.PHONY: example test setup bench sweep-example slurm-test
 
 setup:
 	bash scripts/setup.sh
@@ -30,3 +30,9 @@ test:
 ## Benchmarks on synthetic models (release build).
 bench:
 	bash scripts/with-build-tools.sh cargo run --locked --release -- bench --size small,medium --repeat 1 --solver-option solver=ipm
+
+## A one-node Slurm (Debian's slurm-wlm daemons and munge, installed if
+## missing) runs deploy/slurm/'s job array and merge on a small model and
+## compares with the unsharded run; stops every daemon it started.
+slurm-test:
+	bash scripts/slurm-test.sh
