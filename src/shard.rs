@@ -380,7 +380,10 @@ mod tests {
                 for index in 1..=count {
                     let range = shard_points(points, Shard { index, count });
                     assert_eq!(range.start, next, "{points} points, shard {index}/{count}");
-                    assert!(range.start % crate::sweep::chunk_len(points) == 0 || range.is_empty());
+                    assert!(
+                        range.start.is_multiple_of(crate::sweep::chunk_len(points))
+                            || range.is_empty()
+                    );
                     next = range.end;
                 }
                 assert_eq!(next, points);
