@@ -386,6 +386,16 @@ fn merge_refuses_partitions_that_do_not_belong_together() {
         &["overlapping partitions", "point 1", "part1", "part2"],
     );
 
+    // Into a partition, or a folder holding them.
+    let err = fails(setup.merge(&parts[..], "part1"), "into a partition");
+    assert_mentions(&err, &["refusing to write the merge into", "part1"]);
+    let err = fails(
+        setup.merge(&[parts[0].clone()], "."),
+        "into the folder of the partitions",
+    );
+    assert_mentions(&err, &["refusing to write the merge into"]);
+    assert!(parts[0].join("partition.json").is_file());
+
     // Not a partition at all.
     let err = fails(
         setup.merge(&[setup.dir.path().to_path_buf()], "merged"),

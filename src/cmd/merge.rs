@@ -26,16 +26,17 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<()> {
-    let partitions = shard::read_partitions(&args.partitions)?;
     let out = canonical(&args.out);
-    for partition in &partitions {
-        if canonical(&partition.dir) == out {
+    for partition in &args.partitions {
+        if canonical(partition).starts_with(&out) {
             bail!(
-                "refusing to write the merge into {}: it is one of the partitions; choose another --out folder",
-                args.out.display()
+                "refusing to write the merge into {}: it is or holds the partition {}, and an output folder is replaced as a whole; choose another --out folder",
+                args.out.display(),
+                partition.display()
             );
         }
     }
+    let partitions = shard::read_partitions(&args.partitions)?;
     let folder = OutputFolder::claim(&args.out, &[])?;
     let first = &partitions[0].manifest;
     let mut files: Vec<UnitFile> = Vec::new();
