@@ -5,7 +5,7 @@
 
 MODEL ?= models/england_community_nursing.toml
 
-.PHONY: example test setup bench
+.PHONY: example test setup bench sweep-example slurm-test
 
 setup:
 	bash scripts/setup.sh
@@ -15,6 +15,14 @@ setup:
 example:
 	bash scripts/with-build-tools.sh cargo run --locked -- compare $(MODEL) --base no_pledge --policy pledge
 
+## The trade-off report of the health visitor target (8,000 to 14,000 FTE)
+## under the 2010 service level's health visiting demand, written to
+## reports/england_community_nursing/sweep-hv_target/ (committed).
+sweep-example:
+	bash scripts/with-build-tools.sh cargo run --locked -- sweep $(MODEL) --scenario pledge \
+	  --set service.health_visiting.demand=data/england_community_nursing/health_visiting_demand_no_pledge.csv \
+	  --vary target.hv_pledge.min=8000:14000:500 --out reports/england_community_nursing/sweep-hv_target
+
 ## Runs the whole test suite.
 test:
 	bash scripts/with-build-tools.sh cargo test --locked
@@ -22,3 +30,9 @@ test:
 ## Benchmarks on synthetic models (release build).
 bench:
 	bash scripts/with-build-tools.sh cargo run --locked --release -- bench --size small,medium --repeat 1 --solver-option solver=ipm
+
+## A one-node Slurm (Debian's slurm-wlm daemons and munge, installed if
+## missing) runs deploy/slurm/'s job array and merge on a small model and
+## compares with the unsharded run; stops every daemon it started.
+slurm-test:
+	bash scripts/slurm-test.sh

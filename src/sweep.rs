@@ -35,7 +35,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{anyhow, bail, Context, Result};
 use polars::prelude::*;
-use rayon::prelude::*;
 
 use crate::lp::constraints::condition_instances;
 use crate::lp::{self, Lp};
@@ -364,12 +363,11 @@ impl Sweep {
     /// threads), so that a bad path or value is reported before anything
     /// is solved; the error is the first failing point's.
     pub fn validate(&self, jobs: usize) -> Result<()> {
-        let errors: Vec<Option<anyhow::Error>> = worker_pool(jobs)?.install(|| {
-            (0..self.len())
-                .into_par_iter()
-                .map(|index| self.load(index).err())
-                .collect()
-        });
+        let runs = crate::parallel::runs(0..self.len(), chunk_len(self.len()));
+        let errors: Vec<Option<anyhow::Error>> =
+            crate::parallel::in_ranges(&runs, jobs, |range| {
+                range.into_iter().find_map(|index| self.load(index).err())
+            })?;
         match errors.into_iter().flatten().next() {
             Some(error) => Err(error),
             None => Ok(()),
@@ -406,7 +404,7 @@ pub struct PointResult {
 /// How a sweep runs.
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions {
-    /// Worker threads (rayon).
+    /// Worker threads (`parallel::in_ranges`).
     pub jobs: usize,
     /// Warm-start neighbouring points (false: every point cold, for
     /// comparison).
@@ -421,44 +419,38 @@ pub fn run(
     run_options: RunOptions,
     done: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<PointResult>> {
-    let points = sweep.len();
-    let chunk = chunk_len(points);
-    let chunks: Vec<std::ops::Range<usize>> = (0..points)
-        .step_by(chunk)
-        .map(|start| start..(start + chunk).min(points))
-        .collect();
-    let pool = worker_pool(run_options.jobs)?;
+    run_points(sweep, 0..sweep.len(), options, run_options, done)
+}
+
+/// Solves the points `points` (a shard's slice: it starts at a multiple of
+/// [`chunk_len`], so its warm runs are the unsharded run's), in order.
+pub fn run_points(
+    sweep: &Sweep,
+    points: std::ops::Range<usize>,
+    options: &SolverOptions,
+    run_options: RunOptions,
+    done: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<PointResult>> {
+    let end = points.end;
+    let chunks = crate::parallel::runs(points, chunk_len(sweep.len()));
     let finished = AtomicUsize::new(0);
-    let results: Vec<Result<Vec<PointResult>>> = pool.install(|| {
-        chunks
-            .par_iter()
-            .map(|range| {
-                let mut worker = Worker::new(options, run_options.warm);
-                range
-                    .clone()
-                    .map(|index| {
-                        let model = sweep.load(index)?;
-                        let result = worker.solve(&model);
-                        done(finished.fetch_add(1, Ordering::Relaxed) + 1);
-                        Ok(result)
-                    })
-                    .collect()
-            })
-            .collect()
-    });
-    let mut all = Vec::with_capacity(points);
+    let results: Vec<Result<Vec<PointResult>>> =
+        crate::parallel::in_ranges(&chunks, run_options.jobs, |range| {
+            let mut worker = Worker::new(options, run_options.warm);
+            range
+                .map(|index| {
+                    let model = sweep.load(index)?;
+                    let result = worker.solve(&model);
+                    done(finished.fetch_add(1, Ordering::Relaxed) + 1);
+                    Ok(result)
+                })
+                .collect()
+        })?;
+    let mut all = Vec::with_capacity(end);
     for chunk in results {
         all.extend(chunk?);
     }
     Ok(all)
-}
-
-/// A rayon pool of `jobs` threads (at least 1).
-pub(crate) fn worker_pool(jobs: usize) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .context("cannot start the sweep's worker threads")
 }
 
 /// A HiGHS instance carried from one point to the next, with the
@@ -742,13 +734,20 @@ pub fn optimal_point(solution: &Solution) -> PointResult {
 /// stocks), each column in the order it first appears; a point without a
 /// value is empty there.
 pub fn table(sweep: &Sweep, results: &[PointResult]) -> Result<DataFrame> {
+    table_from(sweep, 0, results)
+}
+
+/// The table of the points `first..first + results.len()` (a shard's
+/// slice): each swept path's column is numeric when all of the path's
+/// values are numbers, so a slice's columns have the whole sweep's types.
+pub fn table_from(sweep: &Sweep, first: usize, results: &[PointResult]) -> Result<DataFrame> {
     let mut columns: Vec<Column> = Vec::new();
     for (position, vary) in sweep.varies.iter().enumerate() {
         let values: Vec<&VaryValue> = (0..results.len())
-            .map(|index| sweep.values(index)[position])
+            .map(|index| sweep.values(first + index)[position])
             .collect();
         let name: PlSmallStr = vary.path.as_str().into();
-        if values.iter().all(|v| v.number.is_some()) {
+        if vary.values.iter().all(|v| v.number.is_some()) {
             columns.push(Column::new(
                 name,
                 values.iter().map(|v| v.number).collect::<Vec<_>>(),

@@ -380,3 +380,15 @@ pub fn escape_text_columns(frame: &DataFrame) -> Result<DataFrame> {
     }
     Ok(DataFrame::new(frame.height(), columns)?)
 }
+
+/// The frame as a Parquet file (polars' defaults: zstd, statistics).
+pub fn to_parquet(frame: &mut DataFrame) -> Result<Vec<u8>> {
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    ParquetWriter::new(&mut buffer).finish(frame)?;
+    Ok(buffer.into_inner())
+}
+
+/// Reads a Parquet file written by [`to_parquet`].
+pub fn from_parquet(bytes: &[u8]) -> Result<DataFrame> {
+    Ok(ParquetReader::new(std::io::Cursor::new(bytes)).finish()?)
+}

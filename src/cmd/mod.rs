@@ -5,6 +5,7 @@ pub mod bench;
 pub mod compare;
 pub mod export;
 pub mod generate;
+pub mod merge;
 pub mod progress;
 pub mod simulate;
 pub mod solve;
@@ -155,6 +156,8 @@ pub enum Command {
     Export(export::Args),
     /// Solve the model at every point of a curve or grid of --set values; write sweep.csv
     Sweep(sweep::Args),
+    /// Join the partition folders of a run made with --shard I/N into the folder the unsharded run writes
+    Merge(merge::Args),
     /// Write a synthetic regional model and its CSV data, of any size
     Generate(generate::Args),
     /// Solve the model for many draws of its uncertain parameters; write quantiles, fan charts and a report
@@ -171,5 +174,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sweep(args) => sweep::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Merge(args) => merge::run(&args),
     }
 }

@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{ModelArgs, OutputArgs, SolverArgs};
 use crate::report::{self, unit, OutputFolder, RunRecord};
+use crate::shard;
 use crate::sweep::{self, PointResult, RunOptions, Sweep};
 use crate::terminal;
 
@@ -32,6 +33,10 @@ pub struct Args {
     /// neighbour (slower; for comparison)
     #[arg(long)]
     pub cold: bool,
+    /// Solve only shard I of N (counted from 1): a deterministic slice of
+    /// the points, written as a partition folder for `wfplan merge`
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     /// Write sweep.csv, timings.json and manifest.json into this folder
     /// (default reports/<model>/sweep-<first path>/), replaced as a whole if
     /// it is a wfplan output
@@ -140,12 +145,24 @@ pub fn run(args: &Args) -> Result<()> {
         .iter()
         .map(|text| sweep::parse_vary(text))
         .collect::<Result<Vec<_>>>()?;
+    let shard = args.shard.as_deref().map(shard::parse_shard).transpose()?;
     let sweep = Sweep::new(
         &args.model.model,
         args.model.scenario.as_deref(),
         &args.model.sets,
         varies,
     )?;
+    let points = match shard {
+        Some(shard) => shard::shard_points(sweep.len(), shard),
+        None => 0..sweep.len(),
+    };
+    if let (Some(shard), true) = (shard, points.is_empty()) {
+        terminal::eprint_line(&format!(
+            "note: shard {shard} has no points: the {} points are solved in warm runs of {} and a shard takes whole runs; its partition holds no rows",
+            sweep.len(),
+            sweep::chunk_len(sweep.len())
+        ));
+    }
     let out_dir = match &args.out {
         Some(dir) => dir.clone(),
         None => default_out(&args.model.model, &sweep.varies[0].path)?,
@@ -163,10 +180,11 @@ pub fn run(args: &Args) -> Result<()> {
     for warning in crate::model::warnings(&first) {
         terminal::eprint_line(&format!("warning: {warning}"));
     }
-    let progress = Progress::new(sweep.len(), args.output.quiet);
+    let progress = Progress::new(points.len(), args.output.quiet);
     let solve_start = Instant::now();
-    let results = sweep::run(
+    let results = sweep::run_points(
         &sweep,
+        points.clone(),
         &options,
         RunOptions {
             jobs,
@@ -178,17 +196,21 @@ pub fn run(args: &Args) -> Result<()> {
     let results = results?;
     let solve_seconds = solve_start.elapsed().as_secs_f64();
 
-    let mut frame = sweep::table(&sweep, &results)?;
+    let mut frame = sweep::table_from(&sweep, points.start, &results)?;
     let timings = serde_json::json!({
-        "points": sweep.len(),
+        "points": points.len(),
         "jobs": jobs,
         "validate_seconds": validate_seconds,
         "solve_seconds": solve_seconds,
     });
-    let files = vec![
+    let mut files = vec![
         (
             PathBuf::from("sweep.csv"),
             crate::tables::to_csv(&mut frame)?,
+        ),
+        (
+            PathBuf::from("sweep.parquet"),
+            crate::tables::to_parquet(&mut frame)?,
         ),
         (
             PathBuf::from(unit::TIMINGS),
@@ -201,6 +223,20 @@ pub fn run(args: &Args) -> Result<()> {
     }
     if args.cold {
         recorded.push(("cold".to_string(), None));
+    }
+    if shard.is_none() {
+        let facts = crate::report::sweep::SweepFacts {
+            name: first.name.clone(),
+            paths: sweep.varies.iter().map(|v| v.path.clone()).collect(),
+            kinds: condition_kinds(&first),
+            currency: first.currency.clone(),
+        };
+        files.extend(crate::report::sweep::sweep_report_files(&frame, &facts)?);
+    }
+    if let Some(shard) = shard {
+        recorded.push(("shard".to_string(), Some(shard.to_string())));
+        let manifest = partition_manifest(args, &sweep, &first, shard, points.clone())?;
+        files.push((PathBuf::from(shard::PARTITION), manifest.to_json()?));
     }
     let record = RunRecord {
         command: "sweep".to_string(),
@@ -216,10 +252,86 @@ pub fn run(args: &Args) -> Result<()> {
         return Ok(());
     }
     if args.output.json {
-        let value = json_summary(&sweep, &results, &out_dir);
+        let value = json_summary(&sweep, points.start, &results, &out_dir);
         return terminal::write_stdout((serde_json::to_string_pretty(&value)? + "\n").as_bytes());
     }
-    terminal::print_text(&text_summary(&first.name, &sweep, &results, &out_dir))
+    terminal::print_text(&text_summary(
+        &first.name,
+        &sweep,
+        points.start,
+        &results,
+        &out_dir,
+    ))
+}
+
+/// partition.json of a shard: the identity every shard of this sweep
+/// shares (the SHA-256 of the model file and of each input, scenario,
+/// --set, --vary as given, and the options that change the table), the
+/// shard, its points, and each target's and limit's kind for the report.
+fn partition_manifest(
+    args: &Args,
+    sweep: &Sweep,
+    first: &crate::model::Model,
+    shard: shard::Shard,
+    points: std::ops::Range<usize>,
+) -> Result<shard::PartitionManifest> {
+    use serde_json::json;
+    let mut inputs = Vec::new();
+    for input in first.inputs.iter().skip(1) {
+        let bytes = std::fs::read(input).map_err(|error| {
+            anyhow!(
+                "cannot read the input {} to hash it: {error}",
+                input.display()
+            )
+        })?;
+        let name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        inputs.push(json!([name, unit::sha256_hex(&bytes)]));
+    }
+    let mut identity = std::collections::BTreeMap::new();
+    identity.insert(
+        "model_sha256".to_string(),
+        json!(unit::sha256_hex(sweep.text.as_bytes())),
+    );
+    identity.insert("inputs_sha256".to_string(), json!(inputs));
+    identity.insert("scenario".to_string(), json!(sweep.scenario));
+    identity.insert("set".to_string(), json!(sweep.sets));
+    identity.insert("vary".to_string(), json!(args.varies));
+    identity.insert("cold".to_string(), json!(args.cold));
+    identity.insert(
+        "solver_options".to_string(),
+        json!(args.solver.solver_options),
+    );
+    identity.insert("time_limit".to_string(), json!(args.solver.time_limit));
+    let mut notes = std::collections::BTreeMap::new();
+    notes.insert(
+        "model".to_string(),
+        json!(args.model.model.display().to_string()),
+    );
+    notes.insert("name".to_string(), json!(first.name));
+    notes.insert("currency".to_string(), json!(first.currency));
+    notes.insert("conditions".to_string(), json!(condition_kinds(first)));
+    Ok(shard::PartitionManifest {
+        wfplan_partition: 1,
+        kind: "sweep".to_string(),
+        identity,
+        shard,
+        points: sweep.len(),
+        indices: points.collect(),
+        tables: vec!["sweep.csv".to_string()],
+        notes,
+    })
+}
+
+/// Each target's and limit's id and kind (`target` or `limit`).
+pub fn condition_kinds(model: &crate::model::Model) -> std::collections::BTreeMap<String, String> {
+    model
+        .conditions
+        .iter()
+        .map(|condition| (condition.id.clone(), condition.kind.as_str().to_string()))
+        .collect()
 }
 
 /// Counts by status, in order of first appearance.
@@ -240,7 +352,13 @@ fn status_counts(results: &[PointResult]) -> Vec<(String, usize)> {
 /// The most points printed on the terminal; sweep.csv has them all.
 const MAX_PRINTED_POINTS: usize = 20;
 
-fn text_summary(name: &str, sweep: &Sweep, results: &[PointResult], out_dir: &Path) -> String {
+fn text_summary(
+    name: &str,
+    sweep: &Sweep,
+    first: usize,
+    results: &[PointResult],
+    out_dir: &Path,
+) -> String {
     let mut header: Vec<String> = sweep.varies.iter().map(|v| v.path.clone()).collect();
     header.push("status".to_string());
     header.push("objective".to_string());
@@ -250,7 +368,7 @@ fn text_summary(name: &str, sweep: &Sweep, results: &[PointResult], out_dir: &Pa
         .take(MAX_PRINTED_POINTS)
         .map(|(index, result)| {
             let mut row: Vec<String> = sweep
-                .values(index)
+                .values(first + index)
                 .into_iter()
                 .map(|value| value.text.clone())
                 .collect();
@@ -281,13 +399,18 @@ fn text_summary(name: &str, sweep: &Sweep, results: &[PointResult], out_dir: &Pa
     text
 }
 
-fn json_summary(sweep: &Sweep, results: &[PointResult], out_dir: &Path) -> serde_json::Value {
+fn json_summary(
+    sweep: &Sweep,
+    first: usize,
+    results: &[PointResult],
+    out_dir: &Path,
+) -> serde_json::Value {
     let points: Vec<serde_json::Value> = results
         .iter()
         .enumerate()
         .map(|(index, result)| {
             let values: serde_json::Map<String, serde_json::Value> = sweep
-                .values(index)
+                .values(first + index)
                 .into_iter()
                 .zip(&sweep.varies)
                 .map(|(value, vary)| {

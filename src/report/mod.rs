@@ -11,6 +11,7 @@ pub mod impact;
 pub mod plan;
 pub mod scale;
 pub mod summary;
+pub mod sweep;
 pub mod unit;
 pub mod workbook;
 

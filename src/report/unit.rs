@@ -45,6 +45,8 @@ const KNOWN_FILES: &[&str] = &[
     "constraints.csv",
     "duals.csv",
     "sweep.csv",
+    "sweep.parquet",
+    "partition.json",
     "headline.csv",
     "channels.csv",
     "services.csv",
@@ -308,6 +310,16 @@ impl OutputFolder {
     /// staging folder, then swaps it in for the folder. Returns the paths of
     /// the files written, manifest included.
     pub fn write(self, files: &[UnitFile], record: &RunRecord) -> Result<Vec<PathBuf>> {
+        self.write_with(files, |files| manifest_json(record, files))
+    }
+
+    /// As [`OutputFolder::write`], with the manifest made by `manifest`
+    /// from the files (`merge` writes the manifest of the run it joins).
+    pub fn write_with(
+        self,
+        files: &[UnitFile],
+        manifest: impl FnOnce(&[UnitFile]) -> Result<String>,
+    ) -> Result<Vec<PathBuf>> {
         let mut seen = BTreeSet::new();
         for (relative, _) in files {
             let plain = relative
@@ -336,10 +348,7 @@ impl OutputFolder {
         for (relative, bytes) in files {
             write_new_file(&self.staging.join(relative), bytes)?;
         }
-        write_new_file(
-            &self.staging.join(MANIFEST),
-            manifest_json(record, files)?.as_bytes(),
-        )?;
+        write_new_file(&self.staging.join(MANIFEST), manifest(files)?.as_bytes())?;
         self.swap()?;
         let mut written: Vec<PathBuf> = files
             .iter()
@@ -532,23 +541,7 @@ pub fn manifest_json(record: &RunRecord, files: &[UnitFile]) -> Result<String> {
             "sha256": sha256_hex(&bytes),
         }));
     }
-    let mut outputs: Vec<(String, Option<String>)> = files
-        .iter()
-        .map(|(relative, bytes)| {
-            let hash = (relative != Path::new(TIMINGS)).then(|| sha256_hex(bytes));
-            (slash_path(relative), hash)
-        })
-        .collect();
-    outputs.sort();
-    let outputs: Vec<serde_json::Value> = outputs
-        .into_iter()
-        .map(|(path, hash)| match hash {
-            Some(hash) => json!({ "path": path, "sha256": hash }),
-            None => {
-                json!({ "path": path, "note": "run timings; not hashed, they differ between runs" })
-            }
-        })
-        .collect();
+    let outputs = outputs_json(files);
     let pairs = |list: &[(String, Option<String>)]| {
         serde_json::Value::Object(
             list.iter()
@@ -569,4 +562,27 @@ pub fn manifest_json(record: &RunRecord, files: &[UnitFile]) -> Result<String> {
         "outputs": outputs,
     });
     Ok(serde_json::to_string_pretty(&value)? + "\n")
+}
+
+/// A manifest's `outputs`: each file's path and SHA-256 (timings.json
+/// listed without one), sorted by path.
+pub fn outputs_json(files: &[UnitFile]) -> serde_json::Value {
+    let mut outputs: Vec<(String, Option<String>)> = files
+        .iter()
+        .map(|(relative, bytes)| {
+            let hash = (relative != Path::new(TIMINGS)).then(|| sha256_hex(bytes));
+            (slash_path(relative), hash)
+        })
+        .collect();
+    outputs.sort();
+    outputs
+        .into_iter()
+        .map(|(path, hash)| match hash {
+            Some(hash) => json!({ "path": path, "sha256": hash }),
+            None => {
+                json!({ "path": path, "note": "run timings; not hashed, they differ between runs" })
+            }
+        })
+        .collect::<Vec<_>>()
+        .into()
 }

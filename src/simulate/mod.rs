@@ -556,67 +556,17 @@ pub fn run(
     Ok(all)
 }
 
-/// Stack of a simulation's worker threads: HiGHS and the model loader
-/// in a debug build need more than a default thread's 2 MiB.
-const WORKER_STACK: usize = 64 << 20;
-
 /// Splits samples 0..count into runs of `sweep::chunk_len(count)`
 /// consecutive samples (a function of the count only) and calls `each` on
-/// every run, on `jobs` threads that take the next run as they finish one;
-/// the results in run order.
-///
-/// Plain scoped threads rather than a rayon pool: loading a model reads
-/// its CSV files through polars, which runs on its own rayon pool, and a
-/// rayon worker waiting for another pool runs more of its own jobs
-/// meanwhile — one sample inside another, deep enough to overflow a
-/// worker's stack after a few dozen.
+/// every run, on `jobs` threads that take the next run as they finish one
+/// (`parallel::in_ranges`); the results in run order.
 fn in_runs<T: Send>(
     count: usize,
     jobs: usize,
     each: impl Fn(std::ops::Range<usize>) -> T + Sync,
 ) -> Result<Vec<T>> {
-    let length = sweep::chunk_len(count);
-    let runs: Vec<std::ops::Range<usize>> = (0..count)
-        .step_by(length)
-        .map(|start| start..(start + length).min(count))
-        .collect();
-    let next = AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<T>>> =
-        runs.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| -> Result<()> {
-        let mut handles = Vec::new();
-        for _ in 0..jobs.clamp(1, runs.len().max(1)) {
-            let handle = std::thread::Builder::new()
-                .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, || loop {
-                    let run = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(range) = runs.get(run) else {
-                        break;
-                    };
-                    let value = each(range.clone());
-                    if let Ok(mut slot) = slots[run].lock() {
-                        *slot = Some(value);
-                    }
-                })
-                .context("cannot start the simulation's worker threads")?;
-            handles.push(handle);
-        }
-        for handle in handles {
-            if let Err(panic) = handle.join() {
-                std::panic::resume_unwind(panic);
-            }
-        }
-        Ok(())
-    })?;
-    slots
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .ok_or_else(|| anyhow!("internal error: a run of samples was not solved"))
-        })
-        .collect()
+    let runs = crate::parallel::runs(0..count, sweep::chunk_len(count));
+    crate::parallel::in_ranges(&runs, jobs, each)
 }
 
 /// A HiGHS instance carried from one sample to the next.

@@ -1021,7 +1021,9 @@ pub fn document(
         let caption = match stem.as_str() {
             "stock_fan" => "Staff in post by group",
             "unmet_fan" => "Unmet demand by service",
-            "extra_cash_fan" => "Extra cash over the base scenario per period (cash, outturn prices)",
+            "extra_cash_fan" => {
+                "Extra cash over the base scenario per period (cash, outturn prices)"
+            }
             _ => "Cash cost per period (cash, outturn prices)",
         };
         document.chart(stem.clone(), caption);
