@@ -12,6 +12,8 @@ pub mod compare;
 pub mod expr;
 pub mod lp;
 pub mod model;
+pub mod near_optimal;
+pub mod policy_change;
 pub mod report;
 pub mod solution;
 pub mod solve;

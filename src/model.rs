@@ -66,6 +66,9 @@ pub struct Model {
     pub scenario_description: Option<String>,
     /// Every scenario the file defines: (id, description or name).
     pub scenarios_defined: Vec<(String, Option<String>)>,
+    /// The scenario's `freeze_until`: decisions in periods before this one
+    /// (0-based) are to be held to a base plan (see `freeze`).
+    pub freeze_until: Option<usize>,
     /// The files the model was read from (model file and CSV series).
     pub inputs: Vec<std::path::PathBuf>,
     pub periods: Vec<String>,
@@ -266,6 +269,9 @@ pub struct Service {
     /// (group, minimum share μ_{g,s})
     pub min_share: Vec<(usize, f64)>,
     pub unmet_penalty: Option<Series>,
+    /// What one unit of demand and care is ("FTE" unless the model says,
+    /// e.g. "district-nurse-equivalent FTE").
+    pub care_unit: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -426,6 +432,35 @@ impl Expression {
         } else {
             "units".to_string()
         }
+    }
+}
+
+/// The applied scenario's `freeze_until`, as a period index: a period of
+/// the model after the first (freezing before the first period holds
+/// nothing).
+fn freeze_until(file: &str, spec: &Spec, periods: &[String]) -> Result<Option<usize>> {
+    let Some(scenario) = spec
+        .scenarios
+        .iter()
+        .find(|s| Some(&s.id) == spec.scenario.as_ref())
+    else {
+        return Ok(None);
+    };
+    let Some(label) = &scenario.freeze_until else {
+        return Ok(None);
+    };
+    match periods.iter().position(|p| p == label) {
+        Some(0) => bail!(
+            "{file}: scenario '{}', field 'freeze_until': '{label}' is the first period, so nothing would be frozen; name a later period, or leave freeze_until out",
+            scenario.id
+        ),
+        Some(index) => Ok(Some(index)),
+        None => bail!(
+            "{file}: scenario '{}', field 'freeze_until': no period '{label}'{}; the periods are {}",
+            scenario.id,
+            did_you_mean(label, periods.iter().map(String::as_str)),
+            periods.join(", ")
+        ),
     }
 }
 
@@ -973,6 +1008,10 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 "unmet_penalty",
                 service.unmet_penalty.as_ref(),
             )?,
+            care_unit: service
+                .care_unit
+                .clone()
+                .unwrap_or_else(|| "FTE".to_string()),
         });
     }
     checker.region = None;
@@ -990,6 +1029,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
             .iter()
             .find(|s| Some(&s.id) == spec.scenario.as_ref())
             .and_then(|s| s.description.clone().or_else(|| s.name.clone())),
+        freeze_until: freeze_until(&file, spec, &periods)?,
         scenarios_defined: spec
             .scenarios
             .iter()
@@ -1223,6 +1263,19 @@ fn check_ids_and_labels(spec: &Spec) -> Result<()> {
         }
         if let Some(name) = name {
             check_label_text(file, &label, "name", name)?;
+        }
+    }
+    for service in &spec.services {
+        if let Some(unit) = &service.care_unit {
+            check_label_text(
+                file,
+                &format!("service '{}'", service.id),
+                "care_unit",
+                unit,
+            )?;
+            if unit.trim().is_empty() {
+                bail!("{file}: service '{}', field 'care_unit': expected a unit such as \"FTE\" or \"district-nurse-equivalent FTE\", not an empty text", service.id);
+            }
         }
     }
     for (kind, conditions) in [("target", &spec.targets), ("limit", &spec.limits)] {

@@ -287,6 +287,9 @@ pub struct ServiceSpec {
     #[serde(default)]
     pub min_share: BTreeMap<String, f64>,
     pub unmet_penalty: Option<Param>,
+    /// What one unit of the service's demand and care is, e.g.
+    /// "district-nurse-equivalent FTE" (default "FTE").
+    pub care_unit: Option<String>,
 }
 
 /// `[[target]]` and `[[limit]]`: a linear condition on named quantities.
@@ -358,6 +361,11 @@ pub struct ScenarioSpec {
     /// Limits the scenario adds (`[[scenario.limit]]`), as written.
     #[serde(default)]
     pub limit: Vec<toml::Table>,
+    /// A period label: when the scenario is compared with a base, its
+    /// staffing decisions in the periods before this one are held to the
+    /// base plan (`compare`), or to the plan of the model as written
+    /// (`solve`).
+    pub freeze_until: Option<String>,
 }
 
 /// The scenario id that names the model as written, in `compare`.

@@ -14,6 +14,7 @@ mod properties;
 mod regional_flagship;
 mod regional_report;
 mod regions;
+mod scenario_pairs;
 mod solver;
 mod sweep;
 mod util;
