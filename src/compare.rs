@@ -2022,8 +2022,8 @@ fn range_text(impact: &Impact, key: &str, facts: &mut Vec<Fact>) -> String {
     } else {
         format!(
             "; between {} and {} at a cost within {} of the least cost{}",
-            format_number(range.change_low),
-            format_number(range.change_high),
+            signed(range.change_low),
+            signed(range.change_high),
             near.tolerance_text(),
             if range.robust() {
                 ""

@@ -135,6 +135,10 @@ impl Range {
 pub struct NearOptimal {
     /// The relative tolerance on each objective (0.001 = 0.1%).
     pub tolerance: f64,
+    /// What the tolerance allows on the first objective of each scenario:
+    /// (base, policy), in the objective's unit (discounted money for the
+    /// default objective).
+    pub allowance: (f64, f64),
     pub ranges: Vec<Range>,
     /// HiGHS runs made (both scenarios: one optimum each, then two per
     /// quantity).
@@ -246,8 +250,9 @@ fn expression(solution: &Solution, kind: &Kind, headline: usize) -> Expression {
 
 /// The quantities an impact report names: every group's change at the
 /// headline period, each service's care over the horizon (services whose
-/// care changes), and each channel of a group with a change of half an FTE
-/// or more to the headline period (national groups, and the report
+/// care changes), and every channel of every group to the headline period
+/// — also those that did not change, since a channel the reported plan
+/// leaves alone may be one side of a tie (national groups, and the report
 /// group's region when it is one region's copy).
 fn named_quantities(impact: &Impact) -> Vec<(String, Kind, String, String, String)> {
     let periods = &impact.periods;
@@ -295,9 +300,6 @@ fn named_quantities(impact: &Impact) -> Vec<(String, Kind, String, String, Strin
     }
     for (group, channels, name) in sets {
         for channel in channels {
-            if channel.change_to_headline.abs() < 0.5 {
-                continue;
-            }
             list.push((
                 channel_key(&group, &channel.flow, &channel.channel),
                 Kind::Channel {
@@ -432,8 +434,15 @@ pub fn ranges(
             change_high: crate::solution::clean(policy_high - base_low),
         });
     }
+    let allowance = |solution: &Solution| {
+        solution
+            .stage_objectives
+            .first()
+            .map_or(0.0, |z| tolerance * z.abs().max(1.0))
+    };
     Ok(NearOptimal {
         tolerance,
+        allowance: (allowance(base), allowance(policy)),
         ranges,
         solves: base_solves + policy_solves,
         seconds: start.elapsed().as_secs_f64(),

@@ -9,6 +9,7 @@ mod input_errors;
 mod known_optimum;
 mod mobility;
 mod names;
+mod near_optimal;
 mod output_safety;
 mod properties;
 mod regional_flagship;

@@ -26,6 +26,11 @@ pub struct Args {
     /// `g@region` (default: the group in the policy's new targets)
     #[arg(long)]
     pub group: Option<String>,
+    /// Near-optimal ranges: the least and most each decision the report
+    /// names can be across plans whose cost is within this share of the
+    /// least cost, e.g. 0.001 or 0.1% (default); 0 skips them
+    #[arg(long, value_name = "SHARE", default_value = "0.1%", value_parser = parse_tolerance)]
+    pub near_optimal_tolerance: f64,
     /// Output folder (default reports/<model>/<policy>-vs-<base>/), replaced
     /// as a whole if it is a wfplan output
     #[arg(long, short = 'o', value_name = "DIR")]
@@ -34,6 +39,21 @@ pub struct Args {
     pub output: OutputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
+}
+
+/// A tolerance: a share (0.001) or a percentage (0.1%), 0 or more, below 1.
+fn parse_tolerance(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let value = match trimmed.strip_suffix('%') {
+        Some(percent) => percent.trim().parse::<f64>().map(|v| v / 100.0),
+        None => trimmed.parse::<f64>(),
+    };
+    match value {
+        Ok(value) if (0.0..1.0).contains(&value) => Ok(value),
+        _ => Err(format!(
+            "expected a share of the least cost from 0 up to (not including) 1, as 0.001 or 0.1%, not '{text}'"
+        )),
+    }
 }
 
 fn scenario(name: &str) -> Option<&str> {
@@ -93,13 +113,25 @@ pub fn run(args: &Args) -> Result<()> {
     let mut policy = crate::solve::solve_with(&policy_model, &options)
         .with_context(|| format!("solving the policy scenario '{}'", args.policy))?;
     policy.timings.load = policy_read;
-    let impact = crate::compare::compare(
+    let mut impact = crate::compare::compare(
         &base,
         &policy,
         &args.base,
         &args.policy,
         args.group.as_deref(),
     )?;
+    if args.near_optimal_tolerance > 0.0 {
+        impact.near_optimal = Some(
+            crate::near_optimal::ranges(
+                &base,
+                &policy,
+                &impact,
+                args.near_optimal_tolerance,
+                &options,
+            )
+            .context("computing near-optimal ranges (--near-optimal-tolerance 0 skips them)")?,
+        );
+    }
     // Everything is built in memory, then written as one unit.
     let write_start = std::time::Instant::now();
     let mut files = report::solve_outputs(&base_dir, &base)?;
@@ -108,9 +140,21 @@ pub fn run(args: &Args) -> Result<()> {
     files.extend(report::solve_outputs(&policy_dir, &policy)?);
     policy.timings.write = write_start.elapsed().as_secs_f64();
     files.extend(report::impact::impact_files(Path::new(""), &impact)?);
+    let mut timings: serde_json::Value = serde_json::from_slice(&report::timings_json(&[
+        (&args.base, &base),
+        (&args.policy, &policy),
+    ])?)?;
+    if let Some(near) = &impact.near_optimal {
+        timings["near_optimal"] = serde_json::json!({
+            "tolerance": near.tolerance,
+            "quantities": near.ranges.len(),
+            "solves": near.solves,
+            "seconds": near.seconds,
+        });
+    }
     files.push((
         PathBuf::from(unit::TIMINGS),
-        report::timings_json(&[(&args.base, &base), (&args.policy, &policy)])?,
+        (serde_json::to_string_pretty(&timings)? + "\n").into_bytes(),
     ));
     let record = RunRecord {
         command: "compare".to_string(),
@@ -121,7 +165,13 @@ pub fn run(args: &Args) -> Result<()> {
         ],
         sets: args.sets.clone(),
         options: [
-            vec![("group".to_string(), args.group.clone())],
+            vec![
+                ("group".to_string(), args.group.clone()),
+                (
+                    "near-optimal-tolerance".to_string(),
+                    Some(args.near_optimal_tolerance.to_string()),
+                ),
+            ],
             args.solver.recorded(),
         ]
         .concat(),

@@ -1133,8 +1133,12 @@ fn near_optimal_section(
     );
     let robust = near.ranges.iter().filter(|r| r.robust()).count();
     document.paragraph(format!(
-        "A linear programme often has many plans of the same, or almost the same, cost; the solver reports one. For each decision this report names, wfplan found the least and the most it can be across every plan of each scenario whose cost (each objective, discounted) is within {} of that scenario's least cost, by adding that cost as a constraint and then minimising and maximising the decision ({} re-solves of the two programmes, each started from the optimal plan's basis). A change (policy minus base) ranges from the policy's least minus the base's most to the policy's most minus the base's least. A finding is called robust when its range is narrow: no wider than {}% of the largest value in it, or {} unit (FTE, or unit of care), whichever is larger. {} of the {} ranges below are robust. A range that is not narrow means the model does not decide that number: read it as one of many equally good plans, not as a finding.",
+        "A linear programme often has many plans of the same, or almost the same, cost; the solver reports one. For each decision this report names, wfplan found the least and the most it can be across every plan of each scenario whose cost (each objective, discounted) is within {} of that scenario's least cost ({} for '{}', {} for '{}'), by adding that cost as a constraint and then minimising and maximising the decision ({} re-solves of the two programmes, each started from the optimal plan's basis). A change (policy minus base) ranges from the policy's least minus the base's most to the policy's most minus the base's least. A finding is called robust when its range is narrow: no wider than {}% of the largest value in it, or {} unit (FTE, or unit of care), whichever is larger. {} of the {} ranges below are robust. A range that is not narrow means the model does not decide that number: read it as one of many equally good plans, not as a finding.",
         near.tolerance_text(),
+        money(near.allowance.0, &impact.currency),
+        literal(&impact.base),
+        money(near.allowance.1, &impact.currency),
+        literal(&impact.policy),
         near.solves,
         crate::near_optimal::NARROW_SHARE * 100.0,
         crate::near_optimal::NARROW_UNITS,
@@ -1675,6 +1679,9 @@ pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec
             chart.svg.clone().into_bytes(),
         ));
     }
+    if let Some(near) = &impact.near_optimal {
+        files.push((out_dir.join("near_optimal.csv"), near_optimal_csv(near)?));
+    }
     for (name, mut frame) in impact_tables(impact)? {
         files.push((out_dir.join(name), to_csv(&mut frame)?));
     }
@@ -1691,6 +1698,45 @@ pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec
     });
     files.push((out_dir.join("report.html"), html.into_bytes()));
     Ok(files)
+}
+
+/// near_optimal.csv: one row per decision the report names, with its value
+/// in the reported plans and the least and most it can be across plans of
+/// each scenario within the tolerance, and the same for the change.
+fn near_optimal_csv(near: &crate::near_optimal::NearOptimal) -> Result<Vec<u8>> {
+    let ranges = &near.ranges;
+    let text = |f: &dyn Fn(&crate::near_optimal::Range) -> String| -> Vec<String> {
+        ranges.iter().map(f).collect()
+    };
+    let number = |f: &dyn Fn(&crate::near_optimal::Range) -> f64| -> Vec<f64> {
+        ranges.iter().map(f).collect()
+    };
+    let entity = |r: &crate::near_optimal::Range| match &r.kind {
+        crate::near_optimal::Kind::Channel { group, .. } | crate::near_optimal::Kind::Group { group } => group.clone(),
+        crate::near_optimal::Kind::Care { service } => service.clone(),
+    };
+    let mut frame = df!(
+        "key" => text(&|r| r.key.clone()),
+        "kind" => text(&|r| r.kind.as_str().to_string()),
+        "entity" => text(&entity),
+        "flow" => text(&|r| match &r.kind { crate::near_optimal::Kind::Channel { flow, .. } => flow.clone(), _ => String::new() }),
+        "channel" => text(&|r| match &r.kind { crate::near_optimal::Kind::Channel { channel, .. } => channel.clone(), _ => String::new() }),
+        "label" => text(&|r| r.label.clone()),
+        "unit" => text(&|r| r.unit.clone()),
+        "over" => text(&|r| r.over.clone()),
+        "tolerance" => vec![near.tolerance; ranges.len()],
+        "change" => number(&|r| r.change()),
+        "change_least" => number(&|r| r.change_low),
+        "change_most" => number(&|r| r.change_high),
+        "robust" => ranges.iter().map(|r| r.robust()).collect::<Vec<_>>(),
+        "base" => number(&|r| r.base),
+        "base_least" => number(&|r| r.base_low),
+        "base_most" => number(&|r| r.base_high),
+        "policy" => number(&|r| r.policy),
+        "policy_least" => number(&|r| r.policy_low),
+        "policy_most" => number(&|r| r.policy_high),
+    )?;
+    to_csv(&mut frame)
 }
 
 /// The headline figures as one JSON document (`wfplan compare --json`):
