@@ -1876,11 +1876,17 @@ pub fn findings(impact: &Impact) -> Vec<Finding> {
     let anticipation = impact.anticipation_periods();
     if let (Some(first_target), Some(&t0)) = (impact.horizon.first_target, anticipation.first()) {
         let (base_cash, policy_cash) = impact.cash_by_period();
+        // The report group, if it moved; else the group that moved most.
         let moved = impact
-            .groups
-            .iter()
-            .max_by(|a, b| a.change()[t0].abs().total_cmp(&b.change()[t0].abs()))
-            .filter(|g| g.change()[t0].abs() >= 0.5);
+            .target()
+            .filter(|g| g.region.is_none() && g.change()[t0].abs() >= 0.5)
+            .or_else(|| {
+                impact
+                    .groups
+                    .iter()
+                    .max_by(|a, b| a.change()[t0].abs().total_cmp(&b.change()[t0].abs()))
+                    .filter(|g| g.change()[t0].abs() >= 0.5)
+            });
         let mut facts = Vec::new();
         let what = match moved {
             Some(g) => {

@@ -26,9 +26,12 @@ fn near_optimal(policy: &str, tolerance: f64) -> NearOptimal {
 
 #[track_caller]
 fn assert_range(near: &NearOptimal, key: &str, low: f64, high: f64) {
-    let range = near
-        .range(key)
-        .unwrap_or_else(|| panic!("no range {key}: {:?}", near.ranges.iter().map(|r| &r.key).collect::<Vec<_>>()));
+    let range = near.range(key).unwrap_or_else(|| {
+        panic!(
+            "no range {key}: {:?}",
+            near.ranges.iter().map(|r| &r.key).collect::<Vec<_>>()
+        )
+    });
     assert_close_what(&format!("{key} least"), range.change_low, low, END_TOL);
     assert_close_what(&format!("{key} most"), range.change_high, high, END_TOL);
 }

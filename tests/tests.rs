@@ -2,6 +2,7 @@
 
 mod cli;
 mod export;
+mod freeze;
 mod generate;
 mod hostile_input;
 mod impact;

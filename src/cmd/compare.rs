@@ -110,8 +110,17 @@ pub fn run(args: &Args) -> Result<()> {
     let mut base = crate::solve::solve_with(&base_model, &options)
         .with_context(|| format!("solving the base scenario '{}'", args.base))?;
     base.timings.load = base_read;
-    let mut policy = crate::solve::solve_with(&policy_model, &options)
-        .with_context(|| format!("solving the policy scenario '{}'", args.policy))?;
+    let mut policy = match policy_model.freeze_until {
+        Some(until) => crate::solve::solve_frozen(&policy_model, &base, until, &options)
+            .with_context(|| {
+                format!(
+                    "solving the policy scenario '{}' with its decisions before {} held to the plan of '{}' (freeze_until)",
+                    args.policy, policy_model.periods[until], args.base
+                )
+            })?,
+        None => crate::solve::solve_with(&policy_model, &options)
+            .with_context(|| format!("solving the policy scenario '{}'", args.policy))?,
+    };
     policy.timings.load = policy_read;
     let mut impact = crate::compare::compare(
         &base,

@@ -38,7 +38,18 @@ pub fn run(args: &Args) -> Result<()> {
     for warning in crate::model::warnings(&model) {
         terminal::eprint_line(&format!("warning: {warning}"));
     }
-    let mut solution = crate::solve::solve_with(&model, &options)?;
+    let mut solution = match model.freeze_until {
+        // The scenario's years before `freeze_until` are held to the plan
+        // of the model as written (with the same --set values).
+        Some(until) => {
+            let written = crate::spec::load(&args.model.model, None, &args.model.sets)?;
+            let base = crate::solve::solve_with(&written, &options).map_err(|e| {
+                e.context("solving the model as written, whose plan freeze_until holds")
+            })?;
+            crate::solve::solve_frozen(&model, &base, until, &options)?
+        }
+        None => crate::solve::solve_with(&model, &options)?,
+    };
     solution.timings.load = read_seconds;
     let written = match folder {
         None => None,

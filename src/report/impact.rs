@@ -1712,7 +1712,8 @@ fn near_optimal_csv(near: &crate::near_optimal::NearOptimal) -> Result<Vec<u8>> 
         ranges.iter().map(f).collect()
     };
     let entity = |r: &crate::near_optimal::Range| match &r.kind {
-        crate::near_optimal::Kind::Channel { group, .. } | crate::near_optimal::Kind::Group { group } => group.clone(),
+        crate::near_optimal::Kind::Channel { group, .. }
+        | crate::near_optimal::Kind::Group { group } => group.clone(),
         crate::near_optimal::Kind::Care { service } => service.clone(),
     };
     let mut frame = df!(
