@@ -1,6 +1,7 @@
 //! The single integration-test binary: one `mod` line per test module.
 
 mod cli;
+mod compare_many;
 mod export;
 mod freeze;
 mod generate;

@@ -13,8 +13,9 @@ use crate::terminal;
 pub struct Args {
     #[command(flatten)]
     pub model: ModelArgs,
-    /// Write summary.json, stocks.csv, flows.csv, deployment.csv, costs.csv,
-    /// constraints.csv, duals.csv, charts/, timings.json and manifest.json
+    /// Write report.md, report.html, summary.json, stocks.csv, flows.csv,
+    /// deployment.csv, costs.csv, constraints.csv, duals.csv, charts/,
+    /// timings.json and manifest.json
     /// into this folder (replacing it as a whole if it is a wfplan output)
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -57,6 +58,10 @@ pub fn run(args: &Args) -> Result<()> {
             let label = args.model.scenario.as_deref().unwrap_or("base");
             let write_start = std::time::Instant::now();
             let mut files = report::solve_outputs(Path::new(""), &solution)?;
+            let charts = report::plan::plan_charts(&solution)?;
+            let (markdown, html) = report::plan_report::plan_report_files(&solution, &charts)?;
+            files.push((PathBuf::from("report.md"), markdown));
+            files.push((PathBuf::from("report.html"), html));
             solution.timings.write = write_start.elapsed().as_secs_f64();
             files.push((
                 PathBuf::from(unit::TIMINGS),

@@ -8,7 +8,9 @@
 pub mod document;
 pub mod impact;
 pub mod plan;
+pub mod plan_report;
 pub mod scale;
+pub mod side_by_side;
 pub mod summary;
 pub mod unit;
 
