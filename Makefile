@@ -5,7 +5,7 @@
 
 MODEL ?= models/england_community_nursing.toml
 
-.PHONY: example test setup bench
+.PHONY: example test setup bench browser-test
 
 setup:
 	bash scripts/setup.sh
@@ -22,3 +22,10 @@ test:
 ## Benchmarks on synthetic models (release build).
 bench:
 	bash scripts/with-build-tools.sh cargo run --locked --release -- bench --size small,medium --repeat 1 --solver-option solver=ipm
+
+## Renders the flagship report in headless Chromium at desktop and phone
+## widths and checks overflow, chart alt text and accessibility (axe-core).
+## Installs chromium (apt-get) and axe-core (npm) when missing; not part of
+## `make test`.
+browser-test:
+	bash scripts/browser-test.sh

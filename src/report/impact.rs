@@ -24,7 +24,7 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         .groups
         .iter()
         .map(|group| Panel {
-            title: group.name.clone(),
+            title: crate::charts::short_title(&group.name),
             series: vec![
                 Series {
                     label: impact.base.clone(),
@@ -132,9 +132,9 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         // Lines, not bars: totals of similar size differ by a few per cent,
         // which bars drawn from zero would hide.
         charts::line_chart(
-            "Cash cost by year",
+            "Cash cost by year (the axis does not start at zero)",
             periods,
-            &format!("{symbol}million (nominal)"),
+            &format!("{symbol}million (nominal), axis not from zero"),
             &[
                 Series {
                     label: impact.base.clone(),
@@ -656,7 +656,7 @@ pub fn impact_document(impact: &Impact) -> Document {
     document.paragraph("Years are marked in the header: \"target\" a year a target the policy changes applies; \"anticipation\" a year before the first such target in which the plans already differ (the optimiser plans every year at once, so it acts early for a later target); \"frozen\" a year held to the base plan (`freeze_until`); \"end\" a year the end of the horizon distorts.");
     document.chart(
         "cost_by_year",
-        "Cash cost by year, base and policy (nominal, £ million).",
+        "Cash cost by year, base and policy (nominal, £ million). The axis does not start at zero: it spans only the years' range, so a gap of 1% looks large; the change by year is in the table above and in the chart of the change by category below.",
     );
 
     let mut section = 2;
