@@ -1741,7 +1741,13 @@ pub fn findings(impact: &Impact) -> Vec<Finding> {
                 },
             ];
             let unit = &service.care_unit;
-            let range = range_text(impact, &format!("care:{}", service.id), &mut facts);
+            let range = range_text(impact, &format!("care:{}", service.id), &mut facts)
+                .replacen("; between", "; over the whole horizon, between", 1)
+                .replacen(
+                    "; the same in every plan",
+                    "; over the whole horizon, the same in every plan",
+                    1,
+                );
             let text = if focus < last_index {
                 format!(
                     "{} delivers {} over {first}–{} ({} over the whole horizon {first}–{last}{end_note}; {} {unit} in {period}){range}.",
