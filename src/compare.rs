@@ -266,6 +266,18 @@ pub struct Impact {
     /// Near-optimal ranges of the decisions the report names, when computed
     /// (`near_optimal::ranges`; attached by the command).
     pub near_optimal: Option<crate::near_optimal::NearOptimal>,
+    /// The model's published figures (`[model] history`) beside each plan's
+    /// value of the same quantity in the same period.
+    pub history: Vec<HistoryComparison>,
+}
+
+/// A published figure beside the base and policy plans.
+#[derive(Debug, Clone)]
+pub struct HistoryComparison {
+    pub row: crate::spec::HistoryRow,
+    pub period: usize,
+    pub base: f64,
+    pub policy: f64,
 }
 
 fn difference(policy: &[f64], base: &[f64]) -> Vec<f64> {
@@ -1105,6 +1117,22 @@ pub fn compare(
         horizon,
         frozen_until: model.freeze_until,
         near_optimal: None,
+        history: base
+            .model
+            .history
+            .iter()
+            .map(|observation| {
+                let at = |plan: &Solution| -> Result<f64> {
+                    Ok(plan.value(&observation.row.expr)?[observation.period])
+                };
+                Ok(HistoryComparison {
+                    row: observation.row.clone(),
+                    period: observation.period,
+                    base: at(base)?,
+                    policy: at(policy)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
     })
 }
 

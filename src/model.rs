@@ -69,6 +69,8 @@ pub struct Model {
     /// The scenario's `freeze_until`: decisions in periods before this one
     /// (0-based) are to be held to a base plan (see `freeze`).
     pub freeze_until: Option<usize>,
+    /// Published figures to set the plan beside (`[model] history`).
+    pub history: Vec<Observation>,
     /// The files the model was read from (model file and CSV series).
     pub inputs: Vec<std::path::PathBuf>,
     pub periods: Vec<String>,
@@ -317,6 +319,14 @@ pub struct Condition {
     /// With `per_region`: the expression restricted to each region (by
     /// region index); empty otherwise.
     pub regional: Vec<Expression>,
+}
+
+/// A published figure and the model quantity it is compared with.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub row: crate::spec::HistoryRow,
+    /// The index of `row.period`.
+    pub period: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -1030,6 +1040,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
             .find(|s| Some(&s.id) == spec.scenario.as_ref())
             .and_then(|s| s.description.clone().or_else(|| s.name.clone())),
         freeze_until: freeze_until(&file, spec, &periods)?,
+        history: Vec::new(),
         scenarios_defined: spec
             .scenarios
             .iter()
@@ -1081,6 +1092,23 @@ pub fn build(spec: &Spec) -> Result<Model> {
     };
     if objective_texts.is_empty() {
         bail!("{file}: [objective], field 'minimise': expected at least one expression");
+    }
+    for (index, row) in spec.history.iter().enumerate() {
+        let label = format!("{file}: [model], field 'history', row {}", index + 2);
+        parse_expression(&model, &row.expr)
+            .map_err(|error| anyhow!("{label}: expr {:?}: {error}", row.expr))?;
+        let Some(period) = model.periods.iter().position(|p| *p == row.period) else {
+            bail!(
+                "{label}: no period '{}'{}; the periods are {}",
+                row.period,
+                did_you_mean(&row.period, model.periods.iter().map(String::as_str)),
+                model.periods.join(", ")
+            );
+        };
+        model.history.push(Observation {
+            row: row.clone(),
+            period,
+        });
     }
     for (index, text) in objective_texts.iter().enumerate() {
         let expression = parse_expression(&model, text)

@@ -121,7 +121,28 @@ pub struct ModelSection {
     pub discount_rate: f64,
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// A CSV file of published figures to set the base plan beside
+    /// (`expr,period,value,published,source,grade,note`): see `HistoryRow`.
+    pub history: Option<String>,
 }
+
+/// One published figure of a `[model] history` file: the model quantity it
+/// is compared with (`expr`, e.g. `stock(health_visitor)`), the model period
+/// it is set beside, the published value, when it was published, its
+/// source, its grade (S official, M reported, E estimate) and a note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    pub expr: String,
+    pub period: String,
+    pub value: f64,
+    pub published: String,
+    pub source: String,
+    pub grade: String,
+    pub note: String,
+}
+
+/// The header of a history file, for messages.
+pub const HISTORY_HEADER: &str = "`expr,period,value,published,source,grade,note`";
 
 fn default_currency() -> String {
     "GBP".to_string()
@@ -414,6 +435,8 @@ pub struct Spec {
     pub scenario: Option<String>,
     /// The files read: the model file and every CSV series.
     pub inputs: Vec<PathBuf>,
+    /// The rows of `[model] history`, if any.
+    pub history: Vec<HistoryRow>,
 }
 
 /// The entity kinds of a model file, as they appear in `[[kind]]` headers
@@ -534,6 +557,7 @@ pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String
         objective,
         scenario: scenario.map(str::to_string),
         inputs: Vec::new(),
+        history: Vec::new(),
     };
     read_series_files(&mut spec)?;
     Ok(spec)
@@ -838,6 +862,15 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             reader.resolve_optional(&mut condition.max, kind, &condition.id, &label, "max")?;
         }
     }
+    if let Some(relative) = spec.model.history.clone() {
+        spec.history = reader.with_table(
+            &relative,
+            "[model]",
+            "history",
+            &format!("{HISTORY_HEADER} and one row per published figure"),
+            |csv| csv.history_rows(),
+        )?;
+    }
     let mut inputs = vec![file.clone()];
     inputs.extend(reader.inputs);
     spec.inputs = inputs;
@@ -1077,6 +1110,38 @@ impl CsvText {
 
     fn has(&self, name: &str) -> bool {
         self.names.iter().any(|n| n == name)
+    }
+
+    /// The rows of a history file (`HISTORY_HEADER`); a value that is not a
+    /// number is an error naming its row.
+    fn history_rows(&self) -> Result<Vec<HistoryRow>> {
+        let text = |name: &str| -> Result<&[Option<String>]> { self.column(name, HISTORY_HEADER) };
+        let (expr, period, value) = (text("expr")?, text("period")?, text("value")?);
+        let (published, source, grade, note) = (
+            text("published")?,
+            text("source")?,
+            text("grade")?,
+            text("note")?,
+        );
+        let cell = |column: &[Option<String>], row: usize| column[row].clone().unwrap_or_default();
+        (0..self.height)
+            .map(|row| {
+                let raw = cell(value, row);
+                let number: f64 = raw
+                    .trim()
+                    .parse()
+                    .map_err(|_| anyhow!("row {}: value {raw:?} is not a number", row + 2))?;
+                Ok(HistoryRow {
+                    expr: cell(expr, row),
+                    period: cell(period, row),
+                    value: number,
+                    published: cell(published, row),
+                    source: cell(source, row),
+                    grade: cell(grade, row),
+                    note: cell(note, row),
+                })
+            })
+            .collect()
     }
 
     /// A column by name; `header` describes the header expected. Errors

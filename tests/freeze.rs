@@ -112,3 +112,55 @@ fn compare_and_solve_apply_freeze_until() {
         "{message}"
     );
 }
+
+/// `[model] history`: each published figure beside both plans (base: 100
+/// health visitors in 2027, 'target': 200; everyone 300 in 2026), in the
+/// impact and in `solve --out`'s report; a bad period is named.
+#[test]
+fn published_figures_are_set_beside_the_plans() {
+    let path = fixture_path("freeze.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "discount_rate = 0.1",
+        "discount_rate = 0.1\nhistory = \"freeze_history.csv\"",
+    );
+    let load = |scenario| wfplan::spec::load_str(&text, &path, scenario, &[]).unwrap();
+    let base = wfplan::solve::solve(&load(None)).unwrap();
+    let policy = wfplan::solve::solve(&load(Some("target"))).unwrap();
+    let impact = compare(&base, &policy, "base", "target", None).unwrap();
+    assert_eq!(impact.history.len(), 2);
+    let first = &impact.history[0];
+    assert_eq!(first.row.source, "a made-up register");
+    assert_close_what("base", first.base, 100.0, REL_TOL);
+    assert_close_what("policy", first.policy, 200.0, REL_TOL);
+    assert_close_what("published", first.row.value, 190.0, REL_TOL);
+    let second = &impact.history[1];
+    assert_eq!(second.row.source, "a survey, with a comma");
+    assert_close_what("all staff", second.base, 300.0, REL_TOL);
+    let markdown = wfplan::report::impact::impact_document(&impact).to_markdown();
+    assert!(markdown.contains("| stock(hv) | 2027 | Mar 2028 | 190 | 100 | 200 | −90 | +10 | E | a made-up register | for the test |"), "{markdown}");
+    let plan = wfplan::report::plan_report::plan_document(&policy).to_markdown();
+    assert!(
+        plan.contains("| stock(hv) | 2027 | Mar 2028 | 190 | 200 | +10 |"),
+        "{plan}"
+    );
+    let bad = text.replace(
+        "history = \"freeze_history.csv\"",
+        "history = \"freeze_history_bad.csv\"",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let model_path = dir.path().join("freeze.toml");
+    std::fs::write(&model_path, &bad).unwrap();
+    std::fs::write(
+        dir.path().join("freeze_history_bad.csv"),
+        "expr,period,value,published,source,grade,note\nstock(hv),2072,1,x,y,E,z\n",
+    )
+    .unwrap();
+    let message = format!(
+        "{:#}",
+        wfplan::spec::load(&model_path, None, &[]).unwrap_err()
+    );
+    assert!(
+        message.contains("field 'history', row 2: no period '2072'"),
+        "{message}"
+    );
+}

@@ -1033,6 +1033,10 @@ pub fn impact_document(impact: &Impact) -> Document {
 
     if let Some(near) = &impact.near_optimal {
         near_optimal_section(&mut document, impact, near, section);
+        section += 1;
+    }
+    if !impact.history.is_empty() {
+        history_section(&mut document, impact, section);
     }
 
     document.heading(2, "How to read this report");
@@ -1071,6 +1075,55 @@ pub fn impact_document(impact: &Impact) -> Document {
         document.paragraph("In channels.csv, services.csv and groups.csv the `region` column names the region of a row; a row with an empty region is the national total, the sum of the regional rows of that entity and period.");
     }
     document
+}
+
+/// "Baseline against history": each published figure of the model's
+/// history file beside the base plan (and the policy's), with its source
+/// and grade, so a reader sees where the model agrees and where not.
+fn history_section(document: &mut Document, impact: &Impact, section: usize) {
+    document.heading(
+        2,
+        format!("{section}. The plans against what was published"),
+    );
+    document.paragraph(format!(
+        "Each figure the model's sources cite for comparison (the model's `history` file), beside the value of the same quantity in the same year in the base plan ('{}') and the policy's plan ('{}'). Grades: S official statistics, M reported by press, unions or think tanks quoting official data, E estimate. The difference is the plan minus the published figure; read it with the note: a published series may count something else (another set of providers, another month of the year).",
+        literal(&impact.base),
+        literal(&impact.policy)
+    ));
+    document.table(
+        vec![
+            "Quantity".into(),
+            "Model year".into(),
+            "Published".into(),
+            "Published figure".into(),
+            format!("Plan '{}'", impact.base),
+            format!("Plan '{}'", impact.policy),
+            format!("'{}' minus published", impact.base),
+            format!("'{}' minus published", impact.policy),
+            "Grade".into(),
+            "Source".into(),
+            "Note".into(),
+        ],
+        impact
+            .history
+            .iter()
+            .map(|h| {
+                vec![
+                    h.row.expr.clone(),
+                    impact.periods[h.period].clone(),
+                    h.row.published.clone(),
+                    format_number(h.row.value),
+                    format_number(h.base),
+                    format_number(h.policy),
+                    signed(h.base - h.row.value),
+                    signed(h.policy - h.row.value),
+                    h.row.grade.clone(),
+                    h.row.source.clone(),
+                    h.row.note.clone(),
+                ]
+            })
+            .collect(),
+    );
 }
 
 /// " Ranges: ..." after a channel table's explanation, when computed.

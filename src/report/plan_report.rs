@@ -216,6 +216,44 @@ pub fn plan_document(solution: &Solution) -> Document {
                 .collect(),
         );
     }
+    if !model.history.is_empty() {
+        document.heading(2, "The plan against what was published");
+        document.paragraph("Each figure the model's sources cite for comparison (its `history` file) beside the plan's value of the same quantity in the same year, with its grade (S official, M reported, E estimate) and source.");
+        document.table(
+            vec![
+                "Quantity".into(),
+                "Model year".into(),
+                "Published".into(),
+                "Published figure".into(),
+                "Plan".into(),
+                "Plan minus published".into(),
+                "Grade".into(),
+                "Source".into(),
+                "Note".into(),
+            ],
+            model
+                .history
+                .iter()
+                .map(|o| {
+                    let plan = solution
+                        .value(&o.row.expr)
+                        .map(|v| v[o.period])
+                        .unwrap_or(f64::NAN);
+                    vec![
+                        o.row.expr.clone(),
+                        periods[o.period].clone(),
+                        o.row.published.clone(),
+                        format_number(o.row.value),
+                        format_number(plan),
+                        crate::compare::signed(plan - o.row.value),
+                        o.row.grade.clone(),
+                        o.row.source.clone(),
+                        o.row.note.clone(),
+                    ]
+                })
+                .collect(),
+        );
+    }
     document.heading(2, "How to read this report");
     document.paragraph("The tables behind it are in this folder: stocks.csv, flows.csv (every flow into and out of each group, by channel), deployment.csv, costs.csv, constraints.csv and duals.csv.");
     document
