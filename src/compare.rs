@@ -1906,6 +1906,43 @@ pub fn findings(impact: &Impact) -> Vec<Finding> {
         }
     }
 
+    // How sure: the near-optimal ranges in one sentence.
+    if let Some(near) = &impact.near_optimal {
+        let robust: Vec<&crate::near_optimal::Range> =
+            near.ranges.iter().filter(|r| r.robust()).collect();
+        let named: Vec<String> = robust
+            .iter()
+            .filter(|r| r.change().abs() >= 0.5)
+            .take(4)
+            .map(|r| format!("{} ({} {})", r.label, signed(r.change()), r.unit))
+            .collect();
+        out.push(Finding {
+            text: format!(
+                "How sure: across plans whose cost is within {} of the least ({} for '{}', {} for '{}'), {} of the {} decisions named here stay within a narrow range (no wider than 10% of their size or 1 unit){}; the others are not decided by the model at that tolerance.",
+                near.tolerance_text(),
+                money(near.allowance.0, currency),
+                impact.base,
+                money(near.allowance.1, currency),
+                impact.policy,
+                robust.len(),
+                near.ranges.len(),
+                if named.is_empty() {
+                    String::new()
+                } else {
+                    format!(", among them {}", named.join("; "))
+                }
+            ),
+            facts: robust
+                .iter()
+                .map(|r| Fact::Range {
+                    key: r.key.clone(),
+                    low: r.change_low,
+                    high: r.change_high,
+                })
+                .collect(),
+        });
+    }
+
     // 5. Anticipation, and the end of the horizon.
     let anticipation = impact.anticipation_periods();
     if let (Some(first_target), Some(&t0)) = (impact.horizon.first_target, anticipation.first()) {

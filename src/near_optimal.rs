@@ -89,7 +89,8 @@ pub struct Range {
     pub kind: Kind,
     /// What the report calls it.
     pub label: String,
-    /// The unit (FTE, or the service's unit of care).
+    /// The unit (FTE, or the service's unit of care in years: a care total
+    /// is summed over the horizon).
     pub unit: String,
     /// The periods it is summed over, as labels ("2010/11–2014/15").
     pub over: String,
@@ -283,7 +284,7 @@ fn named_quantities(impact: &Impact) -> Vec<(String, Kind, String, String, Strin
                 service: service.id.clone(),
             },
             format!("{}: care delivered", service.name),
-            service.care_unit.clone(),
+            format!("{}-years", service.care_unit),
             whole.clone(),
         ));
     }
