@@ -5,7 +5,7 @@
 
 MODEL ?= models/england_community_nursing.toml
 
-.PHONY: example test setup bench sweep-example slurm-test
+.PHONY: example test setup bench sweep-example slurm-test browser-test
 
 setup:
 	bash scripts/setup.sh
@@ -36,3 +36,10 @@ bench:
 ## compares with the unsharded run; stops every daemon it started.
 slurm-test:
 	bash scripts/slurm-test.sh
+
+## Renders the flagship report in headless Chromium at desktop and phone
+## widths and checks overflow, chart alt text and accessibility (axe-core).
+## Installs chromium (apt-get) and axe-core (npm) when missing; not part of
+## `make test`.
+browser-test:
+	bash scripts/browser-test.sh

@@ -88,6 +88,21 @@ pub struct Series {
     pub values: Vec<f64>,
 }
 
+/// A name short enough for a panel title: without a trailing "(...)"
+/// ("Acute adult nurses (acute, elderly and general, band 5)" → "Acute
+/// adult nurses"); a name that is all parenthesis is kept.
+pub fn short_title(name: &str) -> String {
+    let trimmed = name.trim_end();
+    if trimmed.ends_with(')') {
+        if let Some(open) = trimmed.rfind(" (") {
+            if open > 0 {
+                return trimmed[..open].to_string();
+            }
+        }
+    }
+    trimmed.to_string()
+}
+
 /// One panel of a small-multiples chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Panel {
@@ -120,7 +135,8 @@ pub fn line_chart(
 }
 
 /// Small multiples: one line panel per entity in a grid (e.g. 7 staff groups,
-/// base vs policy), shared legend, each panel its own y range.
+/// base vs policy), shared legend, each panel its own y range, starting at
+/// zero for non-negative data.
 ///
 /// The canvas grows taller with the number of panel rows. Series are matched
 /// across panels by label, so "Base" has the same colour everywhere.
@@ -1035,7 +1051,19 @@ where
     DB::ErrorType: 'static,
 {
     let n = x_labels.len();
-    let range = line_range(series);
+    // A panel of small multiples starts at zero (non-negative data), so
+    // panels of different sizes read alike and a small fall does not look
+    // like a collapse; a single line chart keeps a padded range, and its
+    // caller says so on the axis.
+    let range = line_range(series).map(|(y0, y1)| {
+        let lowest = finite(series.iter().flat_map(|s| s.values.iter().copied()))
+            .fold(f64::INFINITY, f64::min);
+        if caption.is_some() && lowest >= 0.0 {
+            (0.0, y1)
+        } else {
+            (y0, y1)
+        }
+    });
     let (y0, y1) = range.unwrap_or((0.0, 1.0));
     let ticks = nice_ticks(y0, y1, if large { 10 } else { 6 });
     let y_area = y_area_width(area, &ticks)?;

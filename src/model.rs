@@ -66,6 +66,11 @@ pub struct Model {
     pub scenario_description: Option<String>,
     /// Every scenario the file defines: (id, description or name).
     pub scenarios_defined: Vec<(String, Option<String>)>,
+    /// The scenario's `freeze_until`: decisions in periods before this one
+    /// (0-based) are to be held to a base plan (see `freeze`).
+    pub freeze_until: Option<usize>,
+    /// Published figures to set the plan beside (`[model] history`).
+    pub history: Vec<Observation>,
     /// The files the model was read from (model file and CSV series).
     pub inputs: Vec<std::path::PathBuf>,
     pub periods: Vec<String>,
@@ -269,6 +274,9 @@ pub struct Service {
     /// (group, minimum share μ_{g,s})
     pub min_share: Vec<(usize, f64)>,
     pub unmet_penalty: Option<Series>,
+    /// What one unit of demand and care is ("FTE" unless the model says,
+    /// e.g. "district-nurse-equivalent FTE").
+    pub care_unit: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,6 +322,14 @@ pub struct Condition {
     /// With `per_region`: the expression restricted to each region (by
     /// region index); empty otherwise.
     pub regional: Vec<Expression>,
+}
+
+/// A published figure and the model quantity it is compared with.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub row: crate::spec::HistoryRow,
+    /// The index of `row.period`.
+    pub period: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -429,6 +445,35 @@ impl Expression {
         } else {
             "units".to_string()
         }
+    }
+}
+
+/// The applied scenario's `freeze_until`, as a period index: a period of
+/// the model after the first (freezing before the first period holds
+/// nothing).
+fn freeze_until(file: &str, spec: &Spec, periods: &[String]) -> Result<Option<usize>> {
+    let Some(scenario) = spec
+        .scenarios
+        .iter()
+        .find(|s| Some(&s.id) == spec.scenario.as_ref())
+    else {
+        return Ok(None);
+    };
+    let Some(label) = &scenario.freeze_until else {
+        return Ok(None);
+    };
+    match periods.iter().position(|p| p == label) {
+        Some(0) => bail!(
+            "{file}: scenario '{}', field 'freeze_until': '{label}' is the first period, so nothing would be frozen; name a later period, or leave freeze_until out",
+            scenario.id
+        ),
+        Some(index) => Ok(Some(index)),
+        None => bail!(
+            "{file}: scenario '{}', field 'freeze_until': no period '{label}'{}; the periods are {}",
+            scenario.id,
+            did_you_mean(label, periods.iter().map(String::as_str)),
+            periods.join(", ")
+        ),
     }
 }
 
@@ -976,6 +1021,10 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 "unmet_penalty",
                 service.unmet_penalty.as_ref(),
             )?,
+            care_unit: service
+                .care_unit
+                .clone()
+                .unwrap_or_else(|| "FTE".to_string()),
         });
     }
     checker.region = None;
@@ -999,6 +1048,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
             .iter()
             .find(|s| Some(&s.id) == spec.scenario.as_ref())
             .and_then(|s| s.description.clone().or_else(|| s.name.clone())),
+        freeze_until: freeze_until(&file, spec, &periods)?,
+        history: Vec::new(),
         scenarios_defined: spec
             .scenarios
             .iter()
@@ -1052,6 +1103,23 @@ pub fn build(spec: &Spec) -> Result<Model> {
     };
     if objective_texts.is_empty() {
         bail!("{file}: [objective], field 'minimise': expected at least one expression");
+    }
+    for (index, row) in spec.history.iter().enumerate() {
+        let label = format!("{file}: [model], field 'history', row {}", index + 2);
+        parse_expression(&model, &row.expr)
+            .map_err(|error| anyhow!("{label}: expr {:?}: {error}", row.expr))?;
+        let Some(period) = model.periods.iter().position(|p| *p == row.period) else {
+            bail!(
+                "{label}: no period '{}'{}; the periods are {}",
+                row.period,
+                did_you_mean(&row.period, model.periods.iter().map(String::as_str)),
+                model.periods.join(", ")
+            );
+        };
+        model.history.push(Observation {
+            row: row.clone(),
+            period,
+        });
     }
     for (index, text) in objective_texts.iter().enumerate() {
         let expression = parse_expression(&model, text)
@@ -1234,6 +1302,19 @@ fn check_ids_and_labels(spec: &Spec) -> Result<()> {
         }
         if let Some(name) = name {
             check_label_text(file, &label, "name", name)?;
+        }
+    }
+    for service in &spec.services {
+        if let Some(unit) = &service.care_unit {
+            check_label_text(
+                file,
+                &format!("service '{}'", service.id),
+                "care_unit",
+                unit,
+            )?;
+            if unit.trim().is_empty() {
+                bail!("{file}: service '{}', field 'care_unit': expected a unit such as \"FTE\" or \"district-nurse-equivalent FTE\", not an empty text", service.id);
+            }
         }
     }
     for (kind, conditions) in [("target", &spec.targets), ("limit", &spec.limits)] {

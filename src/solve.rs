@@ -302,11 +302,92 @@ pub fn solve(model: &Model) -> Result<Solution> {
 /// HiGHS instance re-solved warm between stages. Errors: [`OptionError`]
 /// (a bad solver option), [`Infeasible`], [`Unbounded`], [`NotOptimal`].
 pub fn solve_with(model: &Model, options: &SolverOptions) -> Result<Solution> {
-    let mut highs = Highs::new();
-    highs.apply(options)?;
     let build_start = Instant::now();
     let lp = lp::build(model);
     let build_seconds = build_start.elapsed().as_secs_f64();
+    solve_lp(model, lp, build_seconds, options)
+}
+
+/// Solves `model` with its staffing decisions in the periods before
+/// `until` held to those of `frozen` (a plan of the same model structure,
+/// e.g. the base scenario of a compare): a scenario's `freeze_until`. The
+/// decisions held are hires, training intakes, moves, managed exits,
+/// reduced hours and temporary staff; stocks follow from them, and the
+/// deployment of staff to services (work, unmet demand, surplus) stays free,
+/// so a scenario whose demand differs in those years still has a plan.
+/// Infeasible (with the usual explanation) when a target of the scenario
+/// in those years cannot be met by the held decisions.
+pub fn solve_frozen(
+    model: &Model,
+    frozen: &Solution,
+    until: usize,
+    options: &SolverOptions,
+) -> Result<Solution> {
+    let build_start = Instant::now();
+    let mut lp = lp::build(model);
+    let same_shape = frozen.model.groups.len() == model.groups.len()
+        && frozen.model.pipelines.len() == model.pipelines.len()
+        && frozen.model.moves.len() == model.moves.len()
+        && frozen.model.services.len() == model.services.len()
+        && frozen.model.periods == model.periods;
+    if !same_shape {
+        return Err(anyhow!(
+            "{}: freeze_until needs a base plan of the same model (groups, pipelines, moves, services and periods)",
+            model.file
+        ));
+    }
+    let mut held: Vec<(usize, f64)> = Vec::new();
+    {
+        let (vars, base) = (&lp.vars, &frozen.lp.vars);
+        let mut hold = |mine: &[good_lp::Variable], theirs: &[good_lp::Variable]| {
+            for t in 0..until.min(mine.len()) {
+                held.push((lp.index_of(mine[t]), frozen.value_of(theirs[t])));
+            }
+        };
+        for (g, sources) in vars.hire.iter().enumerate() {
+            for ((_, mine), (_, theirs)) in sources.iter().zip(&base.hire[g]) {
+                hold(mine, theirs);
+            }
+        }
+        for (mine, theirs) in vars.intake.iter().zip(&base.intake) {
+            hold(mine, theirs);
+        }
+        for (mine, theirs) in vars.moves.iter().zip(&base.moves) {
+            hold(mine, theirs);
+        }
+        for (mine, theirs) in vars.exit.iter().zip(&base.exit) {
+            if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                hold(mine, theirs);
+            }
+        }
+        for (mine, theirs) in vars.reduced.iter().zip(&base.reduced) {
+            if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                hold(mine, theirs);
+            }
+        }
+        for (s, temps) in vars.temp.iter().enumerate() {
+            for ((_, mine), (_, theirs)) in temps.iter().zip(&base.temp[s]) {
+                hold(mine, theirs);
+            }
+        }
+    }
+    for (column, value) in held {
+        lp.columns[column].lower = value.max(0.0);
+        lp.columns[column].upper = value.max(0.0);
+    }
+    let build_seconds = build_start.elapsed().as_secs_f64();
+    solve_lp(model, lp, build_seconds, options)
+}
+
+/// Solves a built programme (see [`solve_with`]).
+fn solve_lp(
+    model: &Model,
+    lp: Lp,
+    build_seconds: f64,
+    options: &SolverOptions,
+) -> Result<Solution> {
+    let mut highs = Highs::new();
+    highs.apply(options)?;
     let Some(first) = lp.objectives.first() else {
         return Err(anyhow!("{}: the model has no objective", model.file));
     };

@@ -122,7 +122,28 @@ pub struct ModelSection {
     pub discount_rate: f64,
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// A CSV file of published figures to set the base plan beside
+    /// (`expr,period,value,published,source,grade,note`): see `HistoryRow`.
+    pub history: Option<String>,
 }
+
+/// One published figure of a `[model] history` file: the model quantity it
+/// is compared with (`expr`, e.g. `stock(health_visitor)`), the model period
+/// it is set beside, the published value, when it was published, its
+/// source, its grade (S official, M reported, E estimate) and a note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    pub expr: String,
+    pub period: String,
+    pub value: f64,
+    pub published: String,
+    pub source: String,
+    pub grade: String,
+    pub note: String,
+}
+
+/// The header of a history file, for messages.
+pub const HISTORY_HEADER: &str = "`expr,period,value,published,source,grade,note`";
 
 fn default_currency() -> String {
     "GBP".to_string()
@@ -288,6 +309,9 @@ pub struct ServiceSpec {
     #[serde(default)]
     pub min_share: BTreeMap<String, f64>,
     pub unmet_penalty: Option<Param>,
+    /// What one unit of the service's demand and care is, e.g.
+    /// "district-nurse-equivalent FTE" (default "FTE").
+    pub care_unit: Option<String>,
 }
 
 /// `[[target]]` and `[[limit]]`: a linear condition on named quantities.
@@ -359,6 +383,11 @@ pub struct ScenarioSpec {
     /// Limits the scenario adds (`[[scenario.limit]]`), as written.
     #[serde(default)]
     pub limit: Vec<toml::Table>,
+    /// A period label: when the scenario is compared with a base, its
+    /// staffing decisions in the periods before this one are held to the
+    /// base plan (`compare`), or to the plan of the model as written
+    /// (`solve`).
+    pub freeze_until: Option<String>,
 }
 
 /// The scenario id that names the model as written, in `compare`.
@@ -409,6 +438,8 @@ pub struct Spec {
     pub scenario: Option<String>,
     /// The files read: the model file and every CSV series.
     pub inputs: Vec<PathBuf>,
+    /// The rows of `[model] history`, if any.
+    pub history: Vec<HistoryRow>,
 }
 
 /// The entity kinds of a model file, as they appear in `[[kind]]` headers
@@ -566,6 +597,7 @@ pub fn read_spec_with(
         objective,
         scenario: scenario.map(str::to_string),
         inputs: Vec::new(),
+        history: Vec::new(),
     };
     read_series_files(&mut spec)?;
     Ok(spec)
@@ -893,6 +925,16 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             by_year.resolve_optional(param, "finance", field, "[finance]", field)?;
         }
         reader.inputs = by_year.inputs;
+        reader.tables = by_year.tables;
+    }
+    if let Some(relative) = spec.model.history.clone() {
+        spec.history = reader.with_table(
+            &relative,
+            "[model]",
+            "history",
+            &format!("{HISTORY_HEADER} and one row per published figure"),
+            |csv| csv.history_rows(),
+        )?;
     }
     let mut inputs = vec![file.clone()];
     inputs.extend(reader.inputs);
@@ -1208,6 +1250,38 @@ impl CsvText {
 
     fn has(&self, name: &str) -> bool {
         self.names.iter().any(|n| n == name)
+    }
+
+    /// The rows of a history file (`HISTORY_HEADER`); a value that is not a
+    /// number is an error naming its row.
+    fn history_rows(&self) -> Result<Vec<HistoryRow>> {
+        let text = |name: &str| -> Result<&[Option<String>]> { self.column(name, HISTORY_HEADER) };
+        let (expr, period, value) = (text("expr")?, text("period")?, text("value")?);
+        let (published, source, grade, note) = (
+            text("published")?,
+            text("source")?,
+            text("grade")?,
+            text("note")?,
+        );
+        let cell = |column: &[Option<String>], row: usize| column[row].clone().unwrap_or_default();
+        (0..self.height)
+            .map(|row| {
+                let raw = cell(value, row);
+                let number: f64 = raw
+                    .trim()
+                    .parse()
+                    .map_err(|_| anyhow!("row {}: value {raw:?} is not a number", row + 2))?;
+                Ok(HistoryRow {
+                    expr: cell(expr, row),
+                    period: cell(period, row),
+                    value: number,
+                    published: cell(published, row),
+                    source: cell(source, row),
+                    grade: cell(grade, row),
+                    note: cell(note, row),
+                })
+            })
+            .collect()
     }
 
     /// A column by name; `header` describes the header expected. Errors

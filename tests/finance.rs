@@ -377,6 +377,10 @@ fn no_csv_cell_runs_as_a_formula() {
         "base",
         "--policy",
         "policy",
+        // The target's expression names both groups, so the report asks
+        // which one it is for.
+        "--group",
+        "hv",
         "--out",
         out.to_str().unwrap(),
     ]);

@@ -127,7 +127,7 @@ fn a_rerun_replaces_the_folder_whole_and_the_manifest_lists_every_file() {
     let out_arg = out.to_str().unwrap();
     ok(run(&["solve", EXAMPLE, "--out", out_arg]), "first solve");
     // a file of another kind of run is left in the folder
-    fs::write(out.join("report.md"), "stale report of an earlier run\n").unwrap();
+    fs::write(out.join("channels.csv"), "stale table of an earlier run\n").unwrap();
     ok(
         run(&[
             "solve",
@@ -141,7 +141,7 @@ fn a_rerun_replaces_the_folder_whole_and_the_manifest_lists_every_file() {
     );
     let files = files_under(&out);
     assert!(
-        !files.contains_key("report.md"),
+        !files.contains_key("channels.csv"),
         "a file of the earlier run survived the re-run: {:?}",
         files.keys()
     );

@@ -185,10 +185,10 @@ fn assert_channels_tie_out(impact: &Impact) {
 #[test]
 fn a_target_on_one_region_makes_that_region_the_target_and_london_loses_the_care() {
     let impact = two_region_impact("north_first", None);
-    assert_eq!(impact.target_group_id, "nurse");
+    assert_eq!(impact.target_group_id.as_deref(), Some("nurse"));
     assert_eq!(impact.target_region, Some(1), "the North");
-    assert_eq!(impact.target_group_name, "nurse in North");
-    let target = impact.target();
+    assert_eq!(impact.target_group_name.as_deref(), Some("nurse in North"));
+    let target = impact.target().expect("a report group");
     assert_eq!(target.region, Some(1));
     assert_close_what("North base", target.stock_base[0], 28.0, REL_TOL);
     assert_close_what("North policy", target.stock_policy[0], 30.0, REL_TOL);
@@ -317,12 +317,22 @@ fn a_target_on_one_region_makes_that_region_the_target_and_london_loses_the_care
 fn the_national_group_is_the_sum_of_regions_and_its_channels_split_by_region() {
     let impact = two_region_impact("north_first", Some("nurse"));
     assert_eq!(impact.target_region, None);
-    assert_close_what("national", impact.target().stock_policy[0], 88.0, REL_TOL);
+    assert_close_what(
+        "national",
+        impact.target().unwrap().stock_policy[0],
+        88.0,
+        REL_TOL,
+    );
     assert_close_what("change", impact.target_change_at_headline(), 0.0, REL_TOL);
     let channels = table(&impact, "channels.csv");
     assert_eq!(channels[0][..2], ["group", "region"]);
     for (region, expected) in [("", 0.0), ("london", -2.0), ("north", 2.0)] {
-        let keys = [("region", region), ("flow", "hire"), ("period", "2026")];
+        let keys = [
+            ("group", "nurse"),
+            ("region", region),
+            ("flow", "hire"),
+            ("period", "2026"),
+        ];
         assert_close_what(
             &format!("channels.csv hires {region}"),
             cell(&channels, &keys, "change_fte"),
@@ -330,7 +340,11 @@ fn the_national_group_is_the_sum_of_regions_and_its_channels_split_by_region() {
             REL_TOL,
         );
     }
-    assert_national_rows_are_sums(&channels, &["flow", "channel", "period"], &["change_fte"]);
+    assert_national_rows_are_sums(
+        &channels,
+        &["group", "flow", "channel", "period"],
+        &["change_fte"],
+    );
     let json = wfplan::report::impact::headline_value(&impact);
     assert!(json["target_group"]["region"].is_null());
     let gains = json["target_group_fte_by_region"].as_array().unwrap();
@@ -382,7 +396,7 @@ fn a_per_region_target_reads_the_national_group_and_ranks_london_first() {
     assert_eq!(impact.region_id(gains[0].0.region), "north");
     assert_close_what("North gain", gains[0].1, 1.0, REL_TOL);
     // Two per-region instances of the new target, told apart by region.
-    let regions: Vec<Option<usize>> = impact.conditions.iter().map(|c| c.region).collect();
+    let regions: Vec<Option<usize>> = impact.condition_changes.iter().map(|c| c.region).collect();
     assert_eq!(regions, [Some(0), Some(1)]);
     let markdown = wfplan::report::impact::impact_document(&impact).to_markdown();
     assert!(
@@ -528,7 +542,7 @@ fn ten_regions_keep_charts_small_and_national_rows_are_sums() {
     };
     let (base, policy) = (load(None), load(Some("grow")));
     let impact = compare(&base, &policy, "base", "grow", None).unwrap();
-    assert_eq!(impact.target_group_id, "g0");
+    assert_eq!(impact.target_group_id.as_deref(), Some("g0"));
     assert_eq!(impact.target_region, None);
     assert_eq!(impact.groups.len(), entities);
     assert_eq!(impact.regional_groups.len(), regions * entities);
@@ -584,7 +598,7 @@ fn ten_regions_keep_charts_small_and_national_rows_are_sums() {
     }
     assert_national_rows_are_sums(
         &table(&impact, "channels.csv"),
-        &["flow", "channel", "period"],
+        &["group", "flow", "channel", "period"],
         &["change_fte"],
     );
 

@@ -103,14 +103,14 @@ pub fn assert_close_what(what: &str, actual: f64, expected: f64, rel_tol: f64) {
     );
 }
 
-/// Per-period values of an expression (nominal), panicking if it cannot be read.
+/// Per-period values of an expression (undiscounted), panicking if it cannot be read.
 #[track_caller]
 pub fn series(plan: &Solution, expr: &str) -> Vec<f64> {
     plan.value(expr)
         .unwrap_or_else(|e| panic!("value({expr:?}): {e:#}"))
 }
 
-/// Assert an expression's per-period values (nominal).
+/// Assert an expression's per-period values (undiscounted).
 #[track_caller]
 pub fn assert_series(plan: &Solution, expr: &str, expected: &[f64]) {
     let got = series(plan, expr);

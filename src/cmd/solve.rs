@@ -13,8 +13,9 @@ use crate::terminal;
 pub struct Args {
     #[command(flatten)]
     pub model: ModelArgs,
-    /// Write summary.json, stocks.csv, flows.csv, deployment.csv, costs.csv,
-    /// constraints.csv, duals.csv, charts/, timings.json and manifest.json
+    /// Write report.md, report.html, summary.json, stocks.csv, flows.csv,
+    /// deployment.csv, costs.csv, constraints.csv, duals.csv, charts/,
+    /// timings.json and manifest.json
     /// into this folder (replacing it as a whole if it is a wfplan output)
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -42,7 +43,18 @@ pub fn run(args: &Args) -> Result<()> {
     for warning in crate::model::warnings(&model) {
         terminal::eprint_line(&format!("warning: {warning}"));
     }
-    let mut solution = crate::solve::solve_with(&model, &options)?;
+    let mut solution = match model.freeze_until {
+        // The scenario's years before `freeze_until` are held to the plan
+        // of the model as written (with the same --set values).
+        Some(until) => {
+            let written = crate::spec::load(&args.model.model, None, &args.model.sets)?;
+            let base = crate::solve::solve_with(&written, &options).map_err(|e| {
+                e.context("solving the model as written, whose plan freeze_until holds")
+            })?;
+            crate::solve::solve_frozen(&model, &base, until, &options)?
+        }
+        None => crate::solve::solve_with(&model, &options)?,
+    };
     solution.timings.load = read_seconds;
     if let Some(path) = &args.xlsx {
         let bytes = report::workbook::solve_workbook(&solution, args.model.scenario.as_deref())?;
@@ -54,6 +66,10 @@ pub fn run(args: &Args) -> Result<()> {
             let label = args.model.scenario.as_deref().unwrap_or("base");
             let write_start = std::time::Instant::now();
             let mut files = report::solve_outputs(Path::new(""), &solution)?;
+            let charts = report::plan::plan_charts(&solution)?;
+            let (markdown, html) = report::plan_report::plan_report_files(&solution, &charts)?;
+            files.push((PathBuf::from("report.md"), markdown));
+            files.push((PathBuf::from("report.html"), html));
             solution.timings.write = write_start.elapsed().as_secs_f64();
             files.push((
                 PathBuf::from(unit::TIMINGS),

@@ -72,6 +72,7 @@ impl Document {
                     out.push('\n');
                 }
                 Block::Table(header, rows) => {
+                    let numeric = numeric_columns(header.len(), rows);
                     let escape = |cell: &String| literal(cell).replace('|', "\\|");
                     let _ = writeln!(
                         out,
@@ -79,7 +80,7 @@ impl Document {
                         header.iter().map(escape).collect::<Vec<_>>().join(" | ")
                     );
                     let rule: Vec<&str> = (0..header.len())
-                        .map(|i| if i == 0 { "---" } else { "---:" })
+                        .map(|i| if numeric[i] { "---:" } else { "---" })
                         .collect();
                     let _ = writeln!(out, "| {} |", rule.join(" | "));
                     for row in rows {
@@ -108,6 +109,7 @@ impl Document {
             escape_html(&self.title),
             escape_html(&self.title)
         );
+        let mut tables = 0;
         for block in &self.blocks {
             match block {
                 Block::Heading(level, text) => {
@@ -125,22 +127,33 @@ impl Document {
                     out.push_str("</ul>\n");
                 }
                 Block::Table(header, rows) => {
-                    out.push_str("<div class=\"table\"><table>\n<thead><tr>");
-                    for cell in header {
-                        let _ = write!(out, "<th>{}</th>", escape_html(cell));
+                    let numeric = numeric_columns(header.len(), rows);
+                    tables += 1;
+                    let _ = write!(
+                        out,
+                        "<div class=\"table\" role=\"region\" aria-label=\"table {tables}: {}\" tabindex=\"0\"><table>\n<thead><tr>",
+                        escape_html(header.first().map_or("", String::as_str))
+                    );
+                    for (index, cell) in header.iter().enumerate() {
+                        let class = if numeric[index] { " class=\"num\"" } else { "" };
+                        let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", escape_html(cell));
                     }
                     out.push_str("</tr></thead>\n<tbody>\n");
                     for row in rows {
                         out.push_str("<tr>");
                         for (index, cell) in row.iter().enumerate() {
-                            let class = if index == 0 {
+                            let class = if !numeric.get(index).copied().unwrap_or(false) {
                                 ""
                             } else if cell.starts_with('−') || cell.starts_with('-') {
                                 " class=\"num neg\""
                             } else {
                                 " class=\"num\""
                             };
-                            let _ = write!(out, "<td{class}>{}</td>", escape_html(cell));
+                            if index == 0 {
+                                let _ = write!(out, "<th scope=\"row\">{}</th>", escape_html(cell));
+                            } else {
+                                let _ = write!(out, "<td{class}>{}</td>", escape_html(cell));
+                            }
                         }
                         out.push_str("</tr>\n");
                     }
@@ -174,18 +187,54 @@ impl Document {
     }
 }
 
-const STYLE: &str = "body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#1d1d1f;background:#fff;margin:0;line-height:1.5}\
+/// The page's style. Tables scroll sideways inside their own box with the
+/// first column fixed, text columns wrap, charts scale to the width of the
+/// screen (their SVG has a viewBox), and below 600 px the margins shrink,
+/// so the page is usable on a phone (400 px).
+const STYLE: &str = "*{box-sizing:border-box}\
+body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#1d1d1f;background:#fff;margin:0;line-height:1.5}\
 main{max-width:1280px;margin:0 auto;padding:24px}\
-h1{font-size:1.8em;border-bottom:3px solid #0072b2;padding-bottom:8px}\
-h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:4px}\
-table{border-collapse:collapse;margin:12px 0;font-size:0.85em}\
-.table{overflow-x:auto}\
-th,td{padding:4px 10px;border-bottom:1px solid #e5e5e5;white-space:nowrap}\
-th{background:#f3f6f9;text-align:right}th:first-child{text-align:left}\
-td.num{text-align:right;font-variant-numeric:tabular-nums}td.neg{color:#b00020}\
-figure{margin:16px 0}figure .chart svg{width:100%;height:auto}\
+h1{font-size:1.8em;border-bottom:3px solid #0072b2;padding-bottom:8px;overflow-wrap:anywhere}\
+h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:4px;overflow-wrap:anywhere}\
+h3{overflow-wrap:anywhere}p,li{overflow-wrap:anywhere}\
+.table{overflow-x:auto;max-width:100%;margin:12px 0}\
+.table:focus{outline:2px solid #0072b2}\
+table{border-collapse:separate;border-spacing:0;font-size:0.85em}\
+th,td{padding:4px 10px;border-bottom:1px solid #e5e5e5;vertical-align:top}\
+thead th{background:#f3f6f9;text-align:left;white-space:normal;min-width:6em}\
+thead th.num{text-align:right}\
+tbody th{text-align:left;font-weight:normal;white-space:normal;min-width:12em;max-width:22em}\
+td{white-space:normal;min-width:8em;max-width:28em}\
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;min-width:0}td.neg{color:#b00020}\
+th:first-child{position:sticky;left:0;z-index:1;background:#fff;box-shadow:1px 0 0 #e5e5e5}\
+thead th:first-child{background:#f3f6f9;z-index:2}\
+figure{margin:16px 0}figure .chart svg{display:block;width:100%;max-width:100%;height:auto}\
 figcaption{color:#555;font-size:0.9em}\
-ul li{margin:4px 0}code{background:#f3f3f3;padding:1px 4px}";
+ul li{margin:4px 0}code{background:#f3f3f3;padding:1px 4px;overflow-wrap:anywhere}\
+@media (max-width:600px){main{padding:10px}h1{font-size:1.35em}table{font-size:0.8em}tbody th{min-width:9em;max-width:12em}td{min-width:6em}}";
+
+/// Which columns hold numbers (every non-empty cell of the column starts
+/// like a number: a digit, a sign or a currency symbol, or is "none"); the
+/// first column never does (it names the row). Numeric columns are
+/// right-aligned, text columns left-aligned and wrapped.
+fn numeric_columns(width: usize, rows: &[Vec<String>]) -> Vec<bool> {
+    (0..width)
+        .map(|column| {
+            column > 0
+                && rows
+                    .iter()
+                    .any(|row| row.get(column).is_some_and(|c| !c.is_empty()))
+                && rows.iter().all(|row| {
+                    row.get(column).is_none_or(|cell| {
+                        cell.is_empty()
+                            || cell == "none"
+                            || cell
+                                .starts_with(|c: char| c.is_ascii_digit() || "+−-£€$≥≤".contains(c))
+                    })
+                })
+        })
+        .collect()
+}
 
 pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")

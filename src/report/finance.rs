@@ -239,6 +239,11 @@ pub fn section(document: &mut Document, impact: &Impact) {
     }
 }
 
+/// Why care outcomes have no cost per unit when services count care in
+/// different units.
+const MIXED_UNITS: &str =
+    "services count care in different units, which are not added together";
+
 /// One outcome a policy buys, for cost per outcome.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -264,37 +269,61 @@ pub fn outcomes(impact: &Impact) -> Vec<Outcome> {
         .map(|s| s.delivered_change().iter().sum::<f64>())
         .sum();
     let unmet: f64 = impact.unmet_change_by_period().iter().sum();
-    let name = &impact.target_group_name;
+    // Care is never added across services that count it in different units.
+    let units_agree = impact.care_units_agree();
+    let care_unit = impact
+        .services
+        .first()
+        .map_or("FTE".to_string(), |s| s.care_unit.clone());
+    let (name, no_group) = match &impact.target_group_name {
+        Some(name) => (name.clone(), None),
+        None => (
+            "the report group".to_string(),
+            Some("the policy is about no one group (name one with --group)".to_string()),
+        ),
+    };
     vec![
         Outcome {
             measure: "cost_per_extra_fte_at_headline",
             what: format!("extra FTE of {name} in post in {period}"),
-            amount: Some(gained),
-            why_not: format!("{name} do not grow in {period}"),
+            amount: no_group.is_none().then_some(gained),
+            why_not: no_group
+                .clone()
+                .unwrap_or_else(|| format!("{name} do not grow in {period}")),
         },
         Outcome {
             measure: "cost_per_extra_fte_year",
             what: format!("extra FTE-year of {name} over the horizon"),
-            amount: Some(years),
-            why_not: format!("{name} do not grow over the horizon"),
+            amount: no_group.is_none().then_some(years),
+            why_not: no_group
+                .clone()
+                .unwrap_or_else(|| format!("{name} do not grow over the horizon")),
         },
         Outcome {
             measure: "cost_per_fte_year_of_care_delivered",
-            what: "extra FTE-year of care delivered, all services".to_string(),
-            amount: Some(care),
-            why_not: format!(
-                "care delivered changes by {} FTE-years in all",
-                crate::compare::signed(care)
-            ),
+            what: format!("extra {care_unit}-year of care delivered, all services"),
+            amount: units_agree.then_some(care),
+            why_not: if units_agree {
+                format!(
+                    "care delivered changes by {} {care_unit}-years in all",
+                    crate::compare::signed(care)
+                )
+            } else {
+                MIXED_UNITS.to_string()
+            },
         },
         Outcome {
             measure: "cost_per_fte_year_of_unmet_demand_avoided",
-            what: "FTE-year of unmet demand avoided".to_string(),
-            amount: Some(-unmet),
-            why_not: format!(
-                "unmet demand changes by {} FTE-years, so none is avoided",
-                crate::compare::signed(unmet)
-            ),
+            what: format!("{care_unit}-year of unmet demand avoided"),
+            amount: units_agree.then_some(-unmet),
+            why_not: if units_agree {
+                format!(
+                    "unmet demand changes by {} {care_unit}-years, so none is avoided",
+                    crate::compare::signed(unmet)
+                )
+            } else {
+                MIXED_UNITS.to_string()
+            },
         },
     ]
 }

@@ -9,7 +9,10 @@ use polars::prelude::*;
 use super::document::{literal, Document};
 use super::scale;
 use crate::charts::{self, Chart, Panel, Series};
-use crate::compare::{money, narrative, signed, Channel, Impact};
+use crate::compare::{
+    cost_per_extra_fte, money, narrative, per_unit, price, signed, span, Channel, ConditionChange,
+    Impact, TargetReason,
+};
 use crate::solve::format_number;
 use crate::tables::to_csv;
 
@@ -21,7 +24,7 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         .groups
         .iter()
         .map(|group| Panel {
-            title: group.name.clone(),
+            title: crate::charts::short_title(&group.name),
             series: vec![
                 Series {
                     label: impact.base.clone(),
@@ -74,28 +77,27 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
             &format!("FTE of care, {} minus {}", impact.policy, impact.base),
         )?,
     ));
-    let channel_series: Vec<Series> = impact
-        .channels
-        .iter()
-        .filter(|c| c.change_by_period.iter().any(|v| v.abs() > 1e-6))
-        .map(|c| Series {
-            label: c.label.clone(),
-            values: c.change_by_period.clone(),
-        })
-        .collect();
-    let channel_series = scale::top_series(channel_series, scale::MAX_SERIES, "channels");
-    charts.push((
-        "channels".to_string(),
-        charts::stacked_bars(
-            &format!(
-                "Change in {} inflows and outflows by channel",
-                impact.target_group_name
-            ),
-            periods,
-            "FTE per year",
-            &channel_series,
-        )?,
-    ));
+    if let Some(name) = &impact.target_group_name {
+        let channel_series: Vec<Series> = impact
+            .channels
+            .iter()
+            .filter(|c| c.change_by_period.iter().any(|v| v.abs() > 1e-6))
+            .map(|c| Series {
+                label: c.label.clone(),
+                values: c.change_by_period.clone(),
+            })
+            .collect();
+        let channel_series = scale::top_series(channel_series, scale::MAX_SERIES, "channels");
+        charts.push((
+            "channels".to_string(),
+            charts::stacked_bars(
+                &format!("Change in {name} inflows and outflows by channel"),
+                periods,
+                "FTE per year",
+                &channel_series,
+            )?,
+        ));
+    }
     let cost_series: Vec<Series> = impact
         .costs
         .iter()
@@ -126,9 +128,9 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         // Lines, not bars: totals of similar size differ by a few per cent,
         // which bars drawn from zero would hide.
         charts::line_chart(
-            "Cash cost by year",
+            "Cash cost by year (the axis does not start at zero)",
             periods,
-            &format!("{millions}, cash (outturn prices)"),
+            &format!("{millions}, cash (outturn prices), axis not from zero"),
             &[
                 Series {
                     label: impact.base.clone(),
@@ -175,7 +177,7 @@ fn regional_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         bars(
             &format!(
                 "Change in {} in post by region, {headline}",
-                impact.groups[impact.target_group].name
+                impact.target_group_name.clone().unwrap_or_default()
             ),
             &gains,
             &format!("FTE, {} minus {}", impact.policy, impact.base),
@@ -241,18 +243,63 @@ fn number_row(label: String, values: &[f64], format: impl Fn(f64) -> String) -> 
     row
 }
 
+/// A period label with its reading: "2014/15 (target)", "2018/19 (end)",
+/// "2010/11 (anticipation)". Used in the header of the per-year tables.
+fn period_headers(impact: &Impact) -> Vec<String> {
+    let anticipation = impact.anticipation_periods();
+    impact
+        .periods
+        .iter()
+        .enumerate()
+        .map(|(t, label)| {
+            let mut marks = Vec::new();
+            if anticipation.contains(&t) {
+                marks.push("anticipation");
+            }
+            if impact.target_periods.contains(&t) {
+                marks.push("target");
+            }
+            if impact.frozen_until.is_some_and(|f| t < f) {
+                marks.push("frozen");
+            }
+            if impact.horizon.is_end(t) {
+                marks.push("end");
+            }
+            if marks.is_empty() {
+                label.clone()
+            } else {
+                format!("{label} ({})", marks.join(", "))
+            }
+        })
+        .collect()
+}
+
+/// The unit of care of every service, when they agree ("FTE"), else None.
+fn common_care_unit(impact: &Impact) -> Option<String> {
+    impact.care_units_agree().then(|| {
+        impact
+            .services
+            .first()
+            .map_or("FTE".to_string(), |s| s.care_unit.clone())
+    })
+}
+
 /// The report as a document (shared by Markdown and HTML).
 pub fn impact_document(impact: &Impact) -> Document {
     let periods = &impact.periods;
+    let last = periods.len() - 1;
     let headline = impact.headline_period;
     let headline_label = &periods[headline];
     let currency = &impact.currency;
+    let focus = impact.horizon.focus_end(periods.len());
+    let first_label = &periods[0];
+    let last_label = &periods[last];
     let mut document = Document::new(format!(
         "{}: impact of '{}' against '{}'",
         impact.model_name, impact.policy, impact.base
     ));
     document.paragraph(format!(
-        "Two optimal plans of the same model, solved by wfplan: **{}** (the policy) and **{}** (the base). Every number below is policy minus base unless labelled. FTE are full-time equivalents at the end of each year; cash is in outturn prices unless marked real (price base) or discounted (present value). Penalties (a valuation of unmet care) and terminal values (what staff in post at the end are worth) are not cash and are shown apart.",
+        "Two optimal plans of the same model, solved by wfplan: **{}** (the policy) and **{}** (the base). Every number below is policy minus base unless labelled. FTE are full-time equivalents at the end of each year; care is counted in each service's unit of care (one FTE of the staff who deliver it at full efficiency, unless the service says otherwise); cash is in outturn prices unless marked real (price base) or discounted (present value). Penalties (a valuation of unmet care) and terminal values (what staff in post at the end are worth) are not cash and are shown apart.",
         literal(&impact.policy),
         literal(&impact.base)
     ));
@@ -269,57 +316,196 @@ pub fn impact_document(impact: &Impact) -> Document {
     document.heading(2, "Summary");
     document.bullets(narrative(impact).iter().map(|line| literal(line)).collect());
 
+    document.heading(2, "What the policy changes");
+    if impact.changes.is_empty() {
+        document.paragraph(format!(
+            "'{}' and '{}' set the same parameters, targets and limits: the plans can differ only where the model has several optimal plans.",
+            literal(&impact.policy),
+            literal(&impact.base)
+        ));
+    } else {
+        document.paragraph(format!(
+            "Every parameter, target and limit whose value differs between the two scenarios, read from the two models (most important kind first: targets, limits, capacities, prices, demand, other). The headline follows the first. {}",
+            match (&impact.target_group_name, &impact.target_reason) {
+                (Some(name), Some(TargetReason::Requested)) => format!("The report follows **{}**, as asked (--group).", literal(name)),
+                (Some(name), Some(TargetReason::Target(id))) => format!("The report follows **{}**, the group of target '{}'.", literal(name), literal(id)),
+                (Some(name), Some(TargetReason::Change(path))) => format!("The report follows **{}**, the one group `{}` is about.", literal(name), literal(path)),
+                _ => "No target of the policy names one group, and its main change is about no one group, so the report follows the change itself and shows every group alike (name a group with --group to follow it).".to_string(),
+            }
+        ));
+        document.table(
+            vec![
+                "Kind".into(),
+                "Setting".into(),
+                "Name".into(),
+                format!("'{}' → '{}'", impact.base, impact.policy),
+            ],
+            impact
+                .changes
+                .iter()
+                .map(|c| {
+                    let description = c.describe(periods, currency);
+                    let values = description
+                        .split_once(": ")
+                        .map_or(description.clone(), |(_, v)| v.to_string());
+                    vec![
+                        c.kind.as_str().to_string(),
+                        c.path.clone(),
+                        match &c.region {
+                            Some(r) => format!("{} ({r})", c.name),
+                            None => c.name.clone(),
+                        },
+                        values,
+                    ]
+                })
+                .collect(),
+        );
+    }
+
     document.heading(2, "1. Headline");
-    let gained = impact.target_change_at_headline();
-    let cash_change = impact.cash_change_nominal();
-    let unmet_total: f64 = impact.unmet_change_by_period().iter().sum();
-    let mut rows = vec![
-        vec![
+    document.paragraph(format!(
+        "Figures at a year are read at {} ({}). Totals are given to {} — {} — and over the whole horizon {}–{}; {}.",
+        literal(headline_label),
+        literal(&impact.headline_reason),
+        literal(&periods[focus]),
+        if impact.horizon.last_target.is_some() {
+            "the last year of a target of the policy"
+        } else {
+            "the last year before the years the end of the horizon distorts"
+        },
+        literal(first_label),
+        literal(last_label),
+        if impact.horizon.end_from <= last {
             format!(
-                "{} in post, {headline_label} (FTE)",
-                impact.target_group_name
+                "the years {} are marked \"end\": the longest course takes {} period(s), so no course started there finishes inside the horizon, and training, stocks and unmet demand there are partly an artefact of where the horizon stops",
+                literal(&span(periods, impact.horizon.end_from, last)),
+                impact.horizon.lead
+            )
+        } else {
+            "no year is marked as distorted by the end of the horizon".to_string()
+        }
+    ));
+    let cash_change = impact.cash_change();
+    let (base_cash, policy_cash) = impact.cash_by_period();
+    let sum_to = |values: &[f64], to: usize| -> f64 { values[..=to].iter().sum() };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if let Some(group) = impact.target() {
+        let name = impact.target_group_name.clone().unwrap_or_default();
+        let mut at: Vec<usize> = impact.target_periods.clone();
+        if !at.contains(&headline) {
+            at.push(headline);
+        }
+        at.sort_unstable();
+        for t in at {
+            rows.push(vec![
+                format!("{name} in post, {} (FTE)", periods[t]),
+                format_number(group.stock_base[t]),
+                format_number(group.stock_policy[t]),
+                signed(group.stock_policy[t] - group.stock_base[t]),
+            ]);
+        }
+    }
+    if impact.target().is_none() {
+        // The main change's quantity, when it is a target or limit.
+        if let Some(id) = impact.primary_change().and_then(|c| c.condition.clone()) {
+            let instances: Vec<&ConditionChange> = impact
+                .condition_changes
+                .iter()
+                .filter(|c| c.id == id)
+                .collect();
+            let total = |policy: bool| -> Option<f64> {
+                instances
+                    .iter()
+                    .map(|c| c.of(policy).map(|r| r.activity))
+                    .sum::<Option<f64>>()
+            };
+            if let (Some(b), Some(p), Some(first)) = (total(false), total(true), instances.first())
+            {
+                let indices: Vec<usize> = instances
+                    .iter()
+                    .filter_map(|c| periods.iter().position(|l| *l == c.period))
+                    .collect();
+                rows.push(vec![
+                    format!(
+                        "{id} ({}), {}",
+                        first.expression,
+                        crate::compare::period_list(periods, &indices)
+                    ),
+                    amount(b, &first.unit, currency),
+                    amount(p, &first.unit, currency),
+                    if first.unit == *currency {
+                        money(p - b, currency)
+                    } else {
+                        signed(p - b)
+                    },
+                ]);
+            }
+        }
+    }
+    rows.push(vec![
+        format!(
+            "Cash cost {} (outturn prices)",
+            span(periods, 0, focus)
+        ),
+        money(sum_to(&base_cash, focus), currency),
+        money(sum_to(&policy_cash, focus), currency),
+        money(impact.cash_change_over(0, focus), currency),
+    ]);
+    if focus < last {
+        rows.push(vec![
+            format!(
+                "Cash cost over the whole horizon {} (outturn prices)",
+                span(periods, 0, last)
             ),
-            format_number(impact.target().stock_base[headline]),
-            format_number(impact.target().stock_policy[headline]),
-            signed(gained),
-        ],
-        vec![
-            "Cash cost over the horizon (outturn prices)".to_string(),
-            money(impact.cash_by_period().0.iter().sum(), currency),
-            money(impact.cash_by_period().1.iter().sum(), currency),
+            money(base_cash.iter().sum(), currency),
+            money(policy_cash.iter().sum(), currency),
             money(cash_change, currency),
-        ],
-        vec![
-            "Cash cost over the horizon (discounted)".to_string(),
-            money(impact.cash_base, currency),
-            money(impact.cash_policy, currency),
-            money(impact.cash_policy - impact.cash_base, currency),
-        ],
-        vec![
-            "Unmet demand, all services (FTE-years)".to_string(),
-            format_number(
-                impact
-                    .services
-                    .iter()
-                    .map(|s| s.unmet_base.iter().sum::<f64>())
-                    .sum(),
-            ),
-            format_number(
-                impact
-                    .services
-                    .iter()
-                    .map(|s| s.unmet_policy.iter().sum::<f64>())
-                    .sum(),
-            ),
-            signed(unmet_total),
-        ],
-        vec![
-            "Penalty: valuation of unmet care (discounted, not cash)".to_string(),
-            money(impact.penalty_base, currency),
-            money(impact.penalty_policy, currency),
-            money(impact.penalty_policy - impact.penalty_base, currency),
-        ],
-    ];
+        ]);
+    }
+    rows.push(vec![
+        "Cash cost over the whole horizon (discounted)".to_string(),
+        money(impact.cash_base, currency),
+        money(impact.cash_policy, currency),
+        money(impact.cash_policy - impact.cash_base, currency),
+    ]);
+    if let Some(unit) = common_care_unit(impact) {
+        let unmet = |policy: bool, to: usize| -> f64 {
+            impact
+                .services
+                .iter()
+                .map(|s| {
+                    let values = if policy {
+                        &s.unmet_policy
+                    } else {
+                        &s.unmet_base
+                    };
+                    values[..=to].iter().sum::<f64>()
+                })
+                .sum()
+        };
+        let mut spans = vec![focus];
+        if focus < last {
+            spans.push(last);
+        }
+        for to in spans {
+            rows.push(vec![
+                format!(
+                    "Unmet demand, all services, {} ({})",
+                    span(periods, 0, to),
+                    care_years(&unit)
+                ),
+                format_number(unmet(false, to)),
+                format_number(unmet(true, to)),
+                signed(unmet(true, to) - unmet(false, to)),
+            ]);
+        }
+    }
+    rows.push(vec![
+        "Penalty: valuation of unmet care (discounted, not cash)".to_string(),
+        money(impact.penalty_base, currency),
+        money(impact.penalty_policy, currency),
+        money(impact.penalty_policy - impact.penalty_base, currency),
+    ]);
     if impact.terminal_value_base != 0.0 || impact.terminal_value_policy != 0.0 {
         rows.push(vec![
             "Terminal value: staff in post at the end (discounted, not cash)".to_string(),
@@ -331,20 +517,19 @@ pub fn impact_document(impact: &Impact) -> Document {
             ),
         ]);
     }
-    if gained.abs() > 1e-6 {
+    if let Some((per_fte, per_year)) = cost_per_extra_fte(impact) {
         rows.push(vec![
             format!("Cost per extra FTE in post in {headline_label}"),
             String::new(),
             String::new(),
-            money(cash_change / gained, currency),
+            money(per_fte, currency),
         ]);
-        let years = impact.target_fte_years();
-        if years.abs() > 1e-6 {
+        if let Some(per_year) = per_year {
             rows.push(vec![
                 "Cost per extra FTE-year over the horizon".to_string(),
                 String::new(),
                 String::new(),
-                money(cash_change / years, currency),
+                money(per_year, currency),
             ]);
         }
     }
@@ -357,21 +542,29 @@ pub fn impact_document(impact: &Impact) -> Document {
         ],
         rows,
     );
-    let shown: Vec<&crate::solution::ConditionResult> = impact
-        .conditions
+    let shown: Vec<&ConditionChange> = impact
+        .condition_changes
         .iter()
-        .filter(|c| c.kind == "target" || c.shadow_price.abs() > 1e-6)
+        .filter(|c| {
+            c.kind == "target"
+                || [c.base.as_ref(), c.policy.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|r| r.shadow_price.abs() > 1e-6)
+        })
         .collect();
     if !shown.is_empty() {
-        document.paragraph("Targets of the policy, and its limits where they bind, with their shadow prices (the discounted cost of tightening each by one more unit — for a staffing target, the marginal cost of the last FTE):");
+        document.paragraph("The targets the policy changes, and the limits it changes where they bind in either plan, with their shadow prices under each plan — the discounted cost of tightening each by one unit of its own unit (for a floor such as a staffing target, the cost of one more unit required; for a ceiling such as a budget or a number of places, what one more unit of it would save):");
         document.table(
             vec![
                 "Target / limit".into(),
                 "Period".into(),
-                "Value".into(),
-                "Min".into(),
-                "Max".into(),
-                "Shadow price".into(),
+                format!("Bound, {}", impact.base),
+                format!("Bound, {}", impact.policy),
+                format!("Value, {}", impact.base),
+                format!("Value, {}", impact.policy),
+                format!("Shadow price, {}", impact.base),
+                format!("Shadow price, {}", impact.policy),
             ],
             shown
                 .iter()
@@ -380,183 +573,288 @@ pub fn impact_document(impact: &Impact) -> Document {
                         .region
                         .map(|r| format!(" @ {}", impact.regions[r].id))
                         .unwrap_or_default();
+                    let bound = |r: Option<&crate::solution::ConditionResult>| match r {
+                        None => "none".to_string(),
+                        Some(r) => [
+                            r.min.map(|m| format!("≥ {}", amount(m, &r.unit, currency))),
+                            r.max.map(|m| format!("≤ {}", amount(m, &r.unit, currency))),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    };
+                    let value = |r: Option<&crate::solution::ConditionResult>| {
+                        r.map(|r| amount(r.activity, &r.unit, currency))
+                            .unwrap_or_default()
+                    };
+                    let shadow = |r: Option<&crate::solution::ConditionResult>| {
+                        r.map(|r| {
+                            format!(
+                                "{} {}",
+                                price(r.shadow_price, currency),
+                                per_unit(&r.unit, currency)
+                            )
+                        })
+                        .unwrap_or_default()
+                    };
                     vec![
                         format!("{}{region}: {}", c.id, c.expression),
                         c.period.clone(),
-                        format_number(c.activity),
-                        c.min.map(format_number).unwrap_or_default(),
-                        c.max.map(format_number).unwrap_or_default(),
-                        format!("{} per {}", money(c.shadow_price, currency), c.unit),
+                        bound(c.base.as_ref()),
+                        bound(c.policy.as_ref()),
+                        value(c.base.as_ref()),
+                        value(c.policy.as_ref()),
+                        shadow(c.base.as_ref()),
+                        shadow(c.policy.as_ref()),
                     ]
                 })
                 .collect(),
         );
     }
     let mut header = vec!["Per year".to_string()];
-    header.extend(periods.iter().cloned());
-    let (base_cash, policy_cash) = impact.cash_by_period();
+    header.extend(period_headers(impact));
     let change: Vec<f64> = policy_cash
         .iter()
         .zip(&base_cash)
         .map(|(p, b)| p - b)
         .collect();
-    document.table(
-        header.clone(),
-        vec![
-            number_row(
-                format!("{} change (FTE)", impact.target_group_name),
-                &impact.target_change(),
-                signed,
+    let mut per_year = Vec::new();
+    if impact.target().is_some() {
+        per_year.push(number_row(
+            format!(
+                "{} change (FTE)",
+                impact.target_group_name.clone().unwrap_or_default()
             ),
-            number_row("Cash change (outturn prices)".to_string(), &change, |v| {
-                money(v, currency)
-            }),
-            number_row(
-                "Unmet demand change (FTE)".to_string(),
-                &impact.unmet_change_by_period(),
-                signed,
-            ),
-        ],
-    );
+            &impact.target_change(),
+            signed,
+        ));
+    } else {
+        let staff: Vec<f64> = (0..periods.len())
+            .map(|t| impact.groups.iter().map(|g| g.change()[t]).sum())
+            .collect();
+        per_year.push(number_row(
+            "Staff in post, all groups, change (FTE)".to_string(),
+            &staff,
+            signed,
+        ));
+    }
+    per_year.push(number_row(
+        "Cash change (outturn prices)".to_string(),
+        &change,
+        |v| money(v, currency),
+    ));
+    if let Some(unit) = common_care_unit(impact) {
+        per_year.push(number_row(
+            format!("Unmet demand change ({unit})"),
+            &impact.unmet_change_by_period(),
+            signed,
+        ));
+    }
+    document.table(header.clone(), per_year);
+    document.paragraph("Years are marked in the header: \"target\" a year a target the policy changes applies; \"anticipation\" a year before the first such target in which the plans already differ (the optimiser plans every year at once, so it acts early for a later target); \"frozen\" a year held to the base plan (`freeze_until`); \"end\" a year the end of the horizon distorts.");
     document.chart(
         "cost_by_year",
-        format!(
-            "Cash cost by year, base and policy ({}, outturn prices).",
-            crate::finance::millions(currency)
-        ),
+        "Cash cost by year, base and policy (outturn prices). The axis does not start at zero: it spans only the years' range, so a gap of 1% looks large; the change by year is in the table above and in the chart of the change by category below.",
     );
 
-    document.heading(
-        2,
-        format!("2. Where the extra {} came from", impact.target_group_name),
-    );
-    let stock_change = gained;
-    document.paragraph(format!(
-        "The change in {}'s stock in {} ({} FTE) decomposed by channel: each line is the change in that flow summed over {}–{}. Positive lines add staff, negative lines remove them; the lines sum exactly to the stock change.",
-        literal(&impact.target_group_name),
-        literal(headline_label),
-        signed(stock_change),
-        literal(&periods[0]),
-        literal(headline_label)
-    ));
-    let mut rows: Vec<Vec<String>> = impact
-        .channels
-        .iter()
-        .filter(|c| c.change_to_headline.abs() > 1e-6)
-        .map(|c| vec![c.label.clone(), signed(c.change_to_headline)])
-        .collect();
-    let sum: f64 = impact.channels.iter().map(|c| c.change_to_headline).sum();
-    rows.push(vec!["Total: change in stock".to_string(), signed(sum)]);
-    document.table(
-        vec![
-            "Channel".into(),
-            format!("Change to {headline_label} (FTE)"),
-        ],
-        rows,
-    );
-    document.table(
-        header.clone(),
-        impact
-            .channels
-            .iter()
-            .filter(|c| c.change_by_period.iter().any(|v| v.abs() > 1e-6))
-            .map(|c| number_row(c.label.clone(), &c.change_by_period, signed))
-            .collect(),
-    );
-    document.chart(
-        "channels",
-        "Change in the target group's flows by channel and year (FTE).",
-    );
-    if impact.has_regions() && impact.target_region.is_none() {
-        document.paragraph(format!(
-            "The same channels by region (change to {}, FTE); each region's column sums to its change in stock, and the regions sum to the national column.",
-            literal(headline_label)
-        ));
-        let regional: Vec<(&crate::compare::GroupImpact, &Vec<Channel>)> = impact
-            .regional_groups
-            .iter()
-            .zip(&impact.regional_group_channels)
-            .filter(|(g, _)| g.id == impact.target_group_id)
-            .collect();
-        let mut header = vec!["Channel".to_string()];
-        header.extend(
-            regional
-                .iter()
-                .map(|(g, _)| impact.region_name(g.region).to_string()),
+    let mut section = 2;
+    if let Some(group) = impact.target() {
+        let name = impact.target_group_name.clone().unwrap_or_default();
+        let gained = impact.target_change_at_headline();
+        document.heading(
+            2,
+            format!(
+                "{section}. {} {name}",
+                if gained >= 0.0 {
+                    "Where the extra staff came from:"
+                } else {
+                    "How the staff fell:"
+                }
+            ),
         );
-        header.push("National".to_string());
+        section += 1;
+        document.paragraph(format!(
+            "The change in {}'s stock in {} ({} FTE) decomposed by channel: each line is the change in that flow summed over {}–{}. Inflows (hires, completions of training, moves in) are the only sources of extra staff; the other lines are outflows (leavers, new starters leaving, secondments out, moves out), where a positive change means fewer left. The lines sum exactly to the stock change.{}",
+            literal(&name),
+            literal(headline_label),
+            signed(group.change()[headline]),
+            literal(first_label),
+            literal(headline_label),
+            near_optimal_note(impact),
+        ));
+        let with_ranges = impact.near_optimal.is_some();
         let mut rows: Vec<Vec<String>> = impact
             .channels
             .iter()
-            .filter(|c| {
-                // A channel may cancel out nationally and move staff between regions.
-                c.change_to_headline.abs() > 1e-6
-                    || regional.iter().any(|(_, channels)| {
-                        channels.iter().any(|r| {
-                            r.flow == c.flow
-                                && r.channel == c.channel
-                                && r.change_to_headline.abs() > 1e-6
-                        })
-                    })
-            })
+            .filter(|c| c.change_to_headline.abs() > 1e-6)
             .map(|c| {
-                let mut row = vec![c.label.clone()];
-                for (_, channels) in &regional {
-                    let value = channels
-                        .iter()
-                        .find(|r| r.flow == c.flow && r.channel == c.channel)
-                        .map_or(0.0, |r| r.change_to_headline);
-                    row.push(signed(value));
+                let mut row = vec![
+                    c.label.clone(),
+                    if c.is_inflow() { "inflow" } else { "outflow" }.to_string(),
+                    signed(c.change_to_headline),
+                ];
+                if with_ranges {
+                    row.extend(range_cells(impact, &target_channel_key(impact, c)));
                 }
-                row.push(signed(c.change_to_headline));
                 row
             })
             .collect();
-        let mut total = vec!["Total: change in stock".to_string()];
-        for (_, channels) in &regional {
-            total.push(signed(channels.iter().map(|c| c.change_to_headline).sum()));
+        let sum: f64 = impact.channels.iter().map(|c| c.change_to_headline).sum();
+        let mut total = vec![
+            "Total: change in stock".to_string(),
+            String::new(),
+            signed(sum),
+        ];
+        if with_ranges {
+            total.extend(range_cells(
+                impact,
+                &format!(
+                    "group:{}",
+                    impact.target_group_id.clone().unwrap_or_default()
+                ),
+            ));
         }
-        total.push(signed(sum));
         rows.push(total);
-        document.table(header, rows);
+        let mut channel_header = vec![
+            "Channel".to_string(),
+            "Kind".to_string(),
+            format!("Change to {headline_label} (FTE)"),
+        ];
+        if with_ranges {
+            channel_header.extend(range_header(impact));
+        }
+        document.table(channel_header, rows);
+        document.table(
+            header.clone(),
+            impact
+                .channels
+                .iter()
+                .filter(|c| c.change_by_period.iter().any(|v| v.abs() > 1e-6))
+                .map(|c| number_row(c.label.clone(), &c.change_by_period, signed))
+                .collect(),
+        );
+        document.chart(
+            "channels",
+            format!("Change in the flows of {name} by channel and year (FTE), policy minus base."),
+        );
+        if impact.has_regions() && impact.target_region.is_none() {
+            regional_channels_table(&mut document, impact, sum);
+        }
     }
 
-    document.heading(2, "3. Who lost");
+    document.heading(2, format!("{section}. Who lost"));
+    section += 1;
     let losers = impact.losers();
     if losers.is_empty() {
-        document.paragraph("No service delivers less care under the policy than under the base.");
+        document.paragraph(
+            "No service delivers less care over the horizon under the policy than under the base.",
+        );
     } else {
         document.paragraph(format!(
-            "Services that deliver less care under the policy, largest loss first: {}.",
+            "Services that deliver less care over the whole horizon under the policy, largest loss first: {}.",
             losers
                 .iter()
                 .map(|(s, change)| {
-                    format!("**{}** ({} FTE-years)", literal(&s.name), signed(*change))
+                    format!(
+                        "**{}** ({} {})",
+                        literal(&s.name),
+                        signed(*change),
+                        literal(&care_years(&s.care_unit))
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
     }
-    document.chart(
-        "displacement",
-        format!("Change in care delivered by service in {headline_label} (FTE)."),
-    );
-    document.heading(3, "Care delivered by service (change, FTE)");
+    let with_ranges = impact.near_optimal.is_some();
+    let mut care_header = vec![
+        "Service".to_string(),
+        "Unit of care".to_string(),
+        format!("Change in {headline_label}"),
+        format!("Change {}", span(periods, 0, focus)),
+    ];
+    if focus < last {
+        care_header.push(format!(
+            "Change over the whole horizon {}",
+            span(periods, 0, last)
+        ));
+        if impact.horizon.end_from <= last {
+            care_header.push(format!(
+                "of which in the end years {}",
+                span(periods, impact.horizon.end_from, last)
+            ));
+        }
+    }
+    if with_ranges {
+        care_header.extend(range_header(impact));
+    }
     document.table(
-        header.clone(),
+        care_header,
         impact
             .services
             .iter()
-            .map(|s| number_row(s.name.clone(), &s.delivered_change(), signed))
+            .map(|s| {
+                let change = s.delivered_change();
+                let mut row = vec![
+                    s.name.clone(),
+                    s.care_unit.clone(),
+                    signed(change[headline]),
+                    signed(s.delivered_change_over(0, focus)),
+                ];
+                if focus < last {
+                    row.push(signed(s.delivered_change_over(0, last)));
+                    if impact.horizon.end_from <= last {
+                        row.push(signed(
+                            s.delivered_change_over(impact.horizon.end_from, last),
+                        ));
+                    }
+                }
+                if with_ranges {
+                    row.extend(range_cells(impact, &format!("care:{}", s.id)));
+                }
+                row
+            })
             .collect(),
     );
-    document.heading(3, "Unmet demand by service (change, FTE)");
+    document.chart(
+        "displacement",
+        format!("Change in care delivered by service in {headline_label}, each in its own unit of care."),
+    );
+    document.heading(
+        3,
+        "Care delivered by service (change per year, in each service's unit of care)",
+    );
     document.table(
         header.clone(),
         impact
             .services
             .iter()
-            .map(|s| number_row(s.name.clone(), &s.unmet_change(), signed))
+            .map(|s| {
+                number_row(
+                    format!("{} ({})", s.name, s.care_unit),
+                    &s.delivered_change(),
+                    signed,
+                )
+            })
+            .collect(),
+    );
+    document.heading(
+        3,
+        "Unmet demand by service (change per year, in each service's unit of care)",
+    );
+    document.table(
+        header.clone(),
+        impact
+            .services
+            .iter()
+            .map(|s| {
+                number_row(
+                    format!("{} ({})", s.name, s.care_unit),
+                    &s.unmet_change(),
+                    signed,
+                )
+            })
             .collect(),
     );
     document.heading(3, "Staff in post by group (change, FTE)");
@@ -597,12 +895,12 @@ pub fn impact_document(impact: &Impact) -> Document {
         format!("How each group's staff changed, to {headline_label}"),
     );
     document.paragraph(format!(
-        "For every group whose staff in post or whose flows changed, the channels of that change summed over {}–{} (policy minus base, FTE); each group's channels sum to its stock change.",
-        literal(&periods[0]),
+        "For every group whose staff in post or whose flows changed, the channels of that change summed over {}–{} (policy minus base, FTE), one line each; each group's channels sum to its stock change. channels.csv has them by year.",
+        literal(first_label),
         literal(headline_label)
     ));
     let mut rows = Vec::new();
-    // With regions, each group's national row, then its regions'.
+    // With regions, each group's national rows, then its regions'.
     let mut pairs = Vec::new();
     for national in impact.groups.iter().zip(&impact.group_channels) {
         pairs.push(national);
@@ -614,38 +912,74 @@ pub fn impact_document(impact: &Impact) -> Document {
                 .filter(|(g, _)| g.id == national.0.id),
         );
     }
+    let mut group_header = vec![
+        "Group".to_string(),
+        "Channel".to_string(),
+        "Kind".to_string(),
+        format!("Change to {headline_label} (FTE)"),
+    ];
+    if with_ranges {
+        group_header.extend(range_header(impact));
+    }
     for (group, channels) in pairs {
         let change = group.change()[headline];
         if change.abs() < 0.5 && channels.iter().all(|c| c.change_to_headline.abs() < 0.5) {
             continue;
         }
-        let parts: Vec<String> = channels
-            .iter()
-            .filter(|c| c.change_to_headline.abs() >= 0.5)
-            .map(|c| format!("{} {}", c.label, signed(c.change_to_headline)))
-            .collect();
         let name = match group.region {
             Some(_) => format!("{}, {}", group.name, impact.region_name(group.region)),
             None => group.name.clone(),
         };
-        rows.push(vec![name, signed(change), parts.join("; ")]);
+        let mut shown: Vec<&Channel> = channels
+            .iter()
+            .filter(|c| c.change_to_headline.abs() >= 0.5)
+            .collect();
+        shown.sort_by(|a, b| {
+            b.is_inflow().cmp(&a.is_inflow()).then(
+                b.change_to_headline
+                    .abs()
+                    .total_cmp(&a.change_to_headline.abs()),
+            )
+        });
+        for c in shown {
+            let mut row = vec![
+                name.clone(),
+                c.label.clone(),
+                if c.is_inflow() { "inflow" } else { "outflow" }.to_string(),
+                signed(c.change_to_headline),
+            ];
+            if with_ranges {
+                let key = match group.region {
+                    Some(_) => String::new(),
+                    None => crate::near_optimal::channel_key(&group.id, &c.flow, &c.channel),
+                };
+                row.extend(range_cells(impact, &key));
+            }
+            rows.push(row);
+        }
+        let mut total = vec![
+            name.clone(),
+            "Total: change in stock".to_string(),
+            String::new(),
+            signed(change),
+        ];
+        if with_ranges {
+            let key = match group.region {
+                Some(_) => String::new(),
+                None => format!("group:{}", group.id),
+            };
+            total.extend(range_cells(impact, &key));
+        }
+        rows.push(total);
     }
-    document.table(
-        vec![
-            "Group".into(),
-            format!("Stock change, {headline_label}"),
-            "Channels (FTE)".into(),
-        ],
-        rows,
-    );
+    document.table(group_header, rows);
 
-    let finance_section = if impact.has_regions() {
-        regions_section(&mut document, impact);
-        5
-    } else {
-        4
-    };
-    document.heading(2, format!("{finance_section}. Finance view"));
+    if impact.has_regions() {
+        regions_section(&mut document, impact, section);
+        section += 1;
+    }
+    document.heading(2, format!("{section}. Finance view"));
+    section += 1;
     super::finance::section(&mut document, impact);
     document.paragraph(format!(
         "Cash cost by category and year, outturn prices ({}).",
@@ -700,16 +1034,268 @@ pub fn impact_document(impact: &Impact) -> Document {
         ),
     );
 
+    if let Some(near) = &impact.near_optimal {
+        near_optimal_section(&mut document, impact, near, section);
+        section += 1;
+    }
+    if !impact.history.is_empty() {
+        history_section(&mut document, impact, section);
+    }
+
     document.heading(2, "How to read this report");
     document.paragraph(format!(
-        "Both plans are optimal for their scenario: wfplan minimises discounted cash cost plus penalties. The tables behind every number are in this folder as CSV (headline.csv, channels.csv, services.csv, groups.csv, finance.csv, costs_by_group.csv, finance_summary.csv), and each scenario's own plan is in {}/ and {}/ (stocks.csv, flows.csv, deployment.csv, costs.csv, constraints.csv).",
+        "Both plans are optimal for their scenario: wfplan minimises discounted cash cost plus penalties. The tables behind every number are in this folder as CSV (headline.csv, channels.csv, services.csv, groups.csv, finance.csv, costs_by_group.csv, finance_summary.csv{}), and each scenario's own plan is in {}/ and {}/ (stocks.csv, flows.csv, deployment.csv, costs.csv, constraints.csv).",
+        if impact.near_optimal.is_some() { ", near_optimal.csv" } else { "" },
         literal(&impact.base),
         literal(&impact.policy)
+    ));
+    let units: Vec<String> = impact
+        .services
+        .iter()
+        .filter(|s| s.care_unit != "FTE")
+        .map(|s| {
+            format!(
+                "{} is counted in {}",
+                literal(&s.name),
+                literal(&s.care_unit)
+            )
+        })
+        .collect();
+    document.paragraph(format!(
+        "Units of care: a service's care and unmet demand are in its own unit — one FTE of the staff who deliver it at full efficiency, unless the service says otherwise{}. Care of services in different units is never added together.",
+        if units.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", units.join("; "))
+        }
+    ));
+    document.paragraph(format!(
+        "The end of the horizon: the last L periods are marked \"end\", L being the longest course in the model ({} period(s) here). A plan gains nothing from a course whose graduates arrive after the horizon, apart from any terminal value, so training stops there and stocks run down in every scenario; compare totals to {} before reading whole-horizon totals.",
+        impact.horizon.lead,
+        literal(&periods[focus])
     ));
     if impact.has_regions() {
         document.paragraph("In channels.csv, services.csv and groups.csv the `region` column names the region of a row; a row with an empty region is the national total, the sum of the regional rows of that entity and period.");
     }
     document
+}
+
+/// "Baseline against history": each published figure of the model's
+/// history file beside the base plan (and the policy's), with its source
+/// and grade, so a reader sees where the model agrees and where not.
+fn history_section(document: &mut Document, impact: &Impact, section: usize) {
+    document.heading(
+        2,
+        format!("{section}. The plans against what was published"),
+    );
+    document.paragraph(format!(
+        "Each figure the model's sources cite for comparison (the model's `history` file), beside the value of the same quantity in the same year in the base plan ('{}') and the policy's plan ('{}'). Grades: S official statistics, M reported by press, unions or think tanks quoting official data, E estimate. The difference is the plan minus the published figure; read it with the note: a published series may count something else (another set of providers, another month of the year).",
+        literal(&impact.base),
+        literal(&impact.policy)
+    ));
+    document.table(
+        vec![
+            "Quantity".into(),
+            "Model year".into(),
+            "Published".into(),
+            "Published figure".into(),
+            format!("Plan '{}'", impact.base),
+            format!("Plan '{}'", impact.policy),
+            format!("'{}' minus published", impact.base),
+            format!("'{}' minus published", impact.policy),
+            "Grade".into(),
+            "Source".into(),
+            "Note".into(),
+        ],
+        impact
+            .history
+            .iter()
+            .map(|h| {
+                vec![
+                    h.row.expr.clone(),
+                    impact.periods[h.period].clone(),
+                    h.row.published.clone(),
+                    format_number(h.row.value),
+                    format_number(h.base),
+                    format_number(h.policy),
+                    signed(h.base - h.row.value),
+                    signed(h.policy - h.row.value),
+                    h.row.grade.clone(),
+                    h.row.source.clone(),
+                    h.row.note.clone(),
+                ]
+            })
+            .collect(),
+    );
+}
+
+/// " Ranges: ..." after a channel table's explanation, when computed.
+fn near_optimal_note(impact: &Impact) -> String {
+    match &impact.near_optimal {
+        Some(near) => format!(
+            " The last columns give the least and most each line can be across plans whose cost is within {} of the least cost (see \"How sure\" below).",
+            near.tolerance_text()
+        ),
+        None => String::new(),
+    }
+}
+
+fn range_header(impact: &Impact) -> Vec<String> {
+    let tolerance = impact
+        .near_optimal
+        .as_ref()
+        .map_or(String::new(), |n| n.tolerance_text());
+    vec![
+        format!("Least, within {tolerance}"),
+        format!("Most, within {tolerance}"),
+        "Robust".to_string(),
+    ]
+}
+
+/// The range cells of a near-optimal key: least, most, and "yes"/"no"
+/// (blank when the key has no range).
+fn range_cells(impact: &Impact, key: &str) -> Vec<String> {
+    match impact.near_optimal.as_ref().and_then(|n| n.range(key)) {
+        Some(range) => vec![
+            signed(range.change_low),
+            signed(range.change_high),
+            if range.robust() { "yes" } else { "no" }.to_string(),
+        ],
+        None => vec![String::new(), String::new(), String::new()],
+    }
+}
+
+/// The near-optimal key of one of the report group's channels.
+fn target_channel_key(impact: &Impact, channel: &Channel) -> String {
+    let group = impact.target_group_id.clone().unwrap_or_default();
+    let group = match impact.target_region {
+        Some(r) => format!("{group}@{}", impact.regions[r].id),
+        None => group,
+    };
+    crate::near_optimal::channel_key(&group, &channel.flow, &channel.channel)
+}
+
+/// "How sure": the near-optimal ranges, what they mean and how narrow is
+/// narrow.
+fn near_optimal_section(
+    document: &mut Document,
+    impact: &Impact,
+    near: &crate::near_optimal::NearOptimal,
+    section: usize,
+) {
+    document.heading(
+        2,
+        format!("{section}. How sure: what other plans could do at nearly the same cost"),
+    );
+    let robust = near.ranges.iter().filter(|r| r.robust()).count();
+    document.paragraph(format!(
+        "A linear programme often has many plans of the same, or almost the same, cost; the solver reports one. For each decision this report names, wfplan found the least and the most it can be across every plan of each scenario whose cost (each objective, discounted) is within {} of that scenario's least cost ({} for '{}', {} for '{}'), by adding that cost as a constraint and then minimising and maximising the decision ({} re-solves of the two programmes, each started from the optimal plan's basis). A change (policy minus base) ranges from the policy's least minus the base's most to the policy's most minus the base's least. A finding is called robust when its range is narrow: no wider than {}% of the largest value in it, or {} unit (FTE, or unit of care), whichever is larger. {} of the {} ranges below are robust. A range that is not narrow means the model does not decide that number: read it as one of many equally good plans, not as a finding.",
+        near.tolerance_text(),
+        money(near.allowance.0, &impact.currency),
+        literal(&impact.base),
+        money(near.allowance.1, &impact.currency),
+        literal(&impact.policy),
+        near.solves,
+        crate::near_optimal::NARROW_SHARE * 100.0,
+        crate::near_optimal::NARROW_UNITS,
+        robust,
+        near.ranges.len()
+    ));
+    let mut header = vec![
+        "Decision".to_string(),
+        "Over".to_string(),
+        "Unit".to_string(),
+        "Change in the reported plans".to_string(),
+    ];
+    header.extend(range_header(impact));
+    document.table(
+        header,
+        near.ranges
+            .iter()
+            .map(|r| {
+                vec![
+                    r.label.clone(),
+                    r.over.clone(),
+                    r.unit.clone(),
+                    signed(r.change()),
+                    signed(r.change_low),
+                    signed(r.change_high),
+                    if r.robust() { "yes" } else { "no" }.to_string(),
+                ]
+            })
+            .collect(),
+    );
+}
+
+/// The report group's channels by region (national target of a regional
+/// model).
+fn regional_channels_table(document: &mut Document, impact: &Impact, sum: f64) {
+    let headline_label = &impact.periods[impact.headline_period];
+    let id = impact.target_group_id.clone().unwrap_or_default();
+    document.paragraph(format!(
+        "The same channels by region (change to {}, FTE); each region's column sums to its change in stock, and the regions sum to the national column.",
+        literal(headline_label)
+    ));
+    let regional: Vec<(&crate::compare::GroupImpact, &Vec<Channel>)> = impact
+        .regional_groups
+        .iter()
+        .zip(&impact.regional_group_channels)
+        .filter(|(g, _)| g.id == id)
+        .collect();
+    let mut header = vec!["Channel".to_string()];
+    header.extend(
+        regional
+            .iter()
+            .map(|(g, _)| impact.region_name(g.region).to_string()),
+    );
+    header.push("National".to_string());
+    let mut rows: Vec<Vec<String>> = impact
+        .channels
+        .iter()
+        .filter(|c| {
+            // A channel may cancel out nationally and move staff between regions.
+            c.change_to_headline.abs() > 1e-6
+                || regional.iter().any(|(_, channels)| {
+                    channels.iter().any(|r| {
+                        r.flow == c.flow
+                            && r.channel == c.channel
+                            && r.change_to_headline.abs() > 1e-6
+                    })
+                })
+        })
+        .map(|c| {
+            let mut row = vec![c.label.clone()];
+            for (_, channels) in &regional {
+                let value = channels
+                    .iter()
+                    .find(|r| r.flow == c.flow && r.channel == c.channel)
+                    .map_or(0.0, |r| r.change_to_headline);
+                row.push(signed(value));
+            }
+            row.push(signed(c.change_to_headline));
+            row
+        })
+        .collect();
+    let mut total = vec!["Total: change in stock".to_string()];
+    for (_, channels) in &regional {
+        total.push(signed(channels.iter().map(|c| c.change_to_headline).sum()));
+    }
+    total.push(signed(sum));
+    rows.push(total);
+    document.table(header, rows);
+}
+
+/// An amount in a condition's unit: money for the currency, else "N unit".
+fn amount(value: f64, unit: &str, currency: &str) -> String {
+    if unit == currency {
+        money(value, currency)
+    } else {
+        format!("{} {unit}", format_number(value))
+    }
+}
+
+fn care_years(unit: &str) -> String {
+    format!("{unit}-years")
 }
 
 /// Header of a table by region: the first column, each region, "National".
@@ -738,57 +1324,58 @@ const SERVICES_LISTED: usize = 12;
 
 /// "Which regions lose most": the target group's gain by region and each
 /// service's change in care by region, ranked.
-fn regions_section(document: &mut Document, impact: &Impact) {
+fn regions_section(document: &mut Document, impact: &Impact, section: usize) {
     let periods = &impact.periods;
     let headline = impact.headline_period;
     let headline_label = &periods[headline];
     let first = &periods[0];
     let last = &periods[periods.len() - 1];
-    document.heading(2, "4. Which regions lose most");
+    document.heading(2, format!("{section}. Which regions lose most"));
     document.paragraph(format!(
         "How the policy's gains and losses fall on each of the model's {} regions. The national figures above are the sums of these.",
         impact.regions.len()
     ));
-    let target = &impact.groups[impact.target_group];
-    document.heading(
-        3,
-        format!("{} in post by region, {headline_label}", target.name),
-    );
-    let mut rows: Vec<Vec<String>> = impact
-        .target_by_region()
-        .into_iter()
-        .map(|(g, change)| {
+    if let Some(target_index) = impact.target_group {
+        let target = &impact.groups[target_index];
+        document.heading(
+            3,
+            format!("{} in post by region, {headline_label}", target.name),
+        );
+        let mut rows: Vec<Vec<String>> = impact
+            .target_by_region()
+            .into_iter()
+            .map(|(g, change)| {
+                vec![
+                    impact.region_name(g.region).to_string(),
+                    format_number(g.stock_base[headline]),
+                    format_number(g.stock_policy[headline]),
+                    signed(change),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            "National".to_string(),
+            format_number(target.stock_base[headline]),
+            format_number(target.stock_policy[headline]),
+            signed(target.change()[headline]),
+        ]);
+        document.table(
             vec![
-                impact.region_name(g.region).to_string(),
-                format_number(g.stock_base[headline]),
-                format_number(g.stock_policy[headline]),
-                signed(change),
-            ]
-        })
-        .collect();
-    rows.push(vec![
-        "National".to_string(),
-        format_number(target.stock_base[headline]),
-        format_number(target.stock_policy[headline]),
-        signed(target.change()[headline]),
-    ]);
-    document.table(
-        vec![
-            "Region (largest gain first)".into(),
-            impact.base.clone(),
-            impact.policy.clone(),
-            "Change".into(),
-        ],
-        rows,
-    );
-    document.chart(
-        "regions_target",
-        format!(
-            "Change in {} in post by region, {headline_label} (FTE), largest gain first.",
-            target.name
-        ),
-    );
-
+                "Region (largest gain first)".into(),
+                impact.base.clone(),
+                impact.policy.clone(),
+                "Change".into(),
+            ],
+            rows,
+        );
+        document.chart(
+            "regions_target",
+            format!(
+                "Change in {} in post by region, {headline_label} (FTE), largest gain first.",
+                target.name
+            ),
+        );
+    }
     document.heading(3, "Care delivered by service and region");
     let mut ranked: Vec<&crate::compare::ServiceImpact> = impact
         .regional_losers()
@@ -885,26 +1472,52 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     let periods = &impact.periods;
     let mut tables = Vec::new();
     let (base_cash, policy_cash) = impact.cash_by_period();
-    let gained = impact.target_change_at_headline();
-    let cash_change = impact.cash_change_nominal();
+    let cash_change = impact.cash_change();
     let shadow = impact
-        .conditions
+        .condition_changes
         .iter()
+        .filter_map(|c| c.policy.as_ref())
         .map(|c| c.shadow_price)
         .fold(0.0, f64::max);
+    let target = impact.target();
+    let nan = f64::NAN;
+    let focus = impact.horizon.focus_end(periods.len());
+    let cash_to_focus = |values: &[f64]| values[..=focus].iter().sum::<f64>();
+    let unmet = |policy: bool, to: usize| -> f64 {
+        impact
+            .services
+            .iter()
+            .map(|s| {
+                let values = if policy {
+                    &s.unmet_policy
+                } else {
+                    &s.unmet_base
+                };
+                values[..=to].iter().sum::<f64>()
+            })
+            .sum()
+    };
+    let last = periods.len() - 1;
+    let per_fte = cost_per_extra_fte(impact);
     let measures = [
-        ("target_group", f64::NAN, f64::NAN, f64::NAN),
+        ("target_group", nan, nan, nan),
         (
             "target_group_fte_at_headline",
-            impact.target().stock_base[impact.headline_period],
-            impact.target().stock_policy[impact.headline_period],
-            gained,
+            target.map_or(nan, |g| g.stock_base[impact.headline_period]),
+            target.map_or(nan, |g| g.stock_policy[impact.headline_period]),
+            target.map_or(nan, |g| g.change()[impact.headline_period]),
         ),
         (
             "cash_total",
             base_cash.iter().sum(),
             policy_cash.iter().sum(),
             cash_change,
+        ),
+        (
+            "cash_to_focus",
+            cash_to_focus(&base_cash),
+            cash_to_focus(&policy_cash),
+            impact.cash_change_over(0, focus),
         ),
         (
             "cash_discounted_total",
@@ -919,44 +1532,45 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
             impact.penalty_policy - impact.penalty_base,
         ),
         (
-            "unmet_fte_years_total",
-            impact
-                .services
-                .iter()
-                .map(|s| s.unmet_base.iter().sum::<f64>())
-                .sum(),
-            impact
-                .services
-                .iter()
-                .map(|s| s.unmet_policy.iter().sum::<f64>())
-                .sum(),
-            impact.unmet_change_by_period().iter().sum(),
+            "unmet_care_years_total",
+            unmet(false, last),
+            unmet(true, last),
+            unmet(true, last) - unmet(false, last),
+        ),
+        (
+            "unmet_care_years_to_focus",
+            unmet(false, focus),
+            unmet(true, focus),
+            unmet(true, focus) - unmet(false, focus),
         ),
         (
             "cost_per_extra_fte_at_headline",
-            f64::NAN,
-            f64::NAN,
-            if gained.abs() > 1e-6 {
-                cash_change / gained
-            } else {
-                f64::NAN
-            },
+            nan,
+            nan,
+            per_fte.map_or(nan, |(per, _)| per),
         ),
-        ("target_shadow_price_max", f64::NAN, f64::NAN, shadow),
+        ("target_shadow_price_max", nan, nan, shadow),
     ];
+    let note = |measure: &str| -> String {
+        match measure {
+            "target_group" => match (&impact.target_group_id, impact.target_region) {
+                (Some(id), Some(region)) => format!("{id}@{}", impact.regions[region].id),
+                (Some(id), None) => id.clone(),
+                (None, _) => "none: the policy is about no one group".to_string(),
+            },
+            "target_group_fte_at_headline" => periods[impact.headline_period].clone(),
+            "cash_to_focus" | "unmet_care_years_to_focus" => span(periods, 0, focus),
+            "cash_total" | "unmet_care_years_total" => span(periods, 0, last),
+            "unmet_care_years_total_mixed" => String::new(),
+            _ => String::new(),
+        }
+    };
     let headline = df!(
         "measure" => measures.iter().map(|m| m.0.to_string()).collect::<Vec<_>>(),
         "base" => measures.iter().map(|m| m.1.is_finite().then_some(m.1)).collect::<Vec<_>>(),
         "policy" => measures.iter().map(|m| m.2.is_finite().then_some(m.2)).collect::<Vec<_>>(),
         "change" => measures.iter().map(|m| m.3.is_finite().then_some(m.3)).collect::<Vec<_>>(),
-        "note" => measures.iter().map(|m| match m.0 {
-            "target_group" => match impact.target_region {
-                Some(region) => format!("{}@{}", impact.target_group_id, impact.regions[region].id),
-                None => impact.target_group_id.clone(),
-            },
-            "target_group_fte_at_headline" => periods[impact.headline_period].clone(),
-            _ => String::new(),
-        }).collect::<Vec<_>>(),
+        "note" => measures.iter().map(|m| note(m.0)).collect::<Vec<_>>(),
     )?;
     tables.push(("headline.csv".to_string(), headline));
 
@@ -968,26 +1582,38 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
         }
         Ok(frame)
     };
-    let mut channel_sets: Vec<(Option<usize>, &Vec<crate::compare::Channel>)> =
-        vec![(impact.target_region, &impact.channels)];
-    if impact.target_region.is_none() {
-        channel_sets.extend(
-            impact
-                .regional_groups
-                .iter()
-                .zip(&impact.regional_group_channels)
-                .filter(|(g, _)| g.id == impact.target_group_id)
-                .map(|(g, channels)| (g.region, channels)),
-        );
-    }
-    let (mut label, mut flow, mut channel, mut period, mut change, mut region) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for (region_index, channels) in channel_sets {
+    // Every group's channels: national rows, then each region's.
+    let mut channel_sets: Vec<(&str, Option<usize>, &Vec<Channel>)> = impact
+        .groups
+        .iter()
+        .zip(&impact.group_channels)
+        .map(|(g, channels)| (g.id.as_str(), None, channels))
+        .collect();
+    channel_sets.extend(
+        impact
+            .regional_groups
+            .iter()
+            .zip(&impact.regional_group_channels)
+            .map(|(g, channels)| (g.id.as_str(), g.region, channels)),
+    );
+    let (mut group, mut label, mut flow, mut channel, mut kind, mut period, mut change, mut region) = (
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+    );
+    for (group_id, region_index, channels) in channel_sets {
         for c in channels {
             for (t, value) in c.change_by_period.iter().enumerate() {
+                group.push(group_id.to_string());
                 label.push(c.label.clone());
                 flow.push(c.flow.clone());
                 channel.push(c.channel.clone());
+                kind.push(if c.is_inflow() { "inflow" } else { "outflow" }.to_string());
                 period.push(periods[t].clone());
                 change.push(*value);
                 region.push(impact.region_id(region_index).to_string());
@@ -997,17 +1623,26 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     tables.push((
         "channels.csv".to_string(),
         with_region(
-            df!("group" => vec![impact.target_group_id.clone(); label.len()], "flow" => flow, "channel" => channel, "label" => label, "period" => period, "change_fte" => change)?,
+            df!("group" => group, "flow" => flow, "channel" => channel, "kind" => kind, "label" => label, "period" => period, "change_fte" => change)?,
             region,
         )?,
     ));
 
-    let (mut service, mut period, mut db, mut dp, mut ub, mut up, mut region) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut service, mut unit, mut period, mut db, mut dp, mut ub, mut up, mut region) = (
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+    );
     for s in impact.services.iter().chain(&impact.regional_services) {
         for (t, label) in periods.iter().enumerate() {
             region.push(impact.region_id(s.region).to_string());
             service.push(s.id.clone());
+            unit.push(s.care_unit.clone());
             period.push(label.clone());
             db.push(s.delivered_base[t]);
             dp.push(s.delivered_policy[t]);
@@ -1020,7 +1655,7 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     tables.push((
         "services.csv".to_string(),
         with_region(
-            df!("service" => service, "period" => period, "delivered_base_fte" => db, "delivered_policy_fte" => dp, "delivered_change_fte" => delivered_change, "unmet_base_fte" => ub, "unmet_policy_fte" => up, "unmet_change_fte" => unmet_change)?,
+            df!("service" => service, "period" => period, "delivered_base_fte" => db, "delivered_policy_fte" => dp, "delivered_change_fte" => delivered_change, "unmet_base_fte" => ub, "unmet_policy_fte" => up, "unmet_change_fte" => unmet_change, "care_unit" => unit)?,
             region,
         )?,
     ));
@@ -1101,6 +1736,9 @@ pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec
             chart.svg.clone().into_bytes(),
         ));
     }
+    if let Some(near) = &impact.near_optimal {
+        files.push((out_dir.join("near_optimal.csv"), near_optimal_csv(near)?));
+    }
     for (name, mut frame) in impact_tables(impact)? {
         files.push((out_dir.join(name), to_csv(&mut frame)?));
     }
@@ -1119,6 +1757,46 @@ pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec
     Ok(files)
 }
 
+/// near_optimal.csv: one row per decision the report names, with its value
+/// in the reported plans and the least and most it can be across plans of
+/// each scenario within the tolerance, and the same for the change.
+fn near_optimal_csv(near: &crate::near_optimal::NearOptimal) -> Result<Vec<u8>> {
+    let ranges = &near.ranges;
+    let text = |f: &dyn Fn(&crate::near_optimal::Range) -> String| -> Vec<String> {
+        ranges.iter().map(f).collect()
+    };
+    let number = |f: &dyn Fn(&crate::near_optimal::Range) -> f64| -> Vec<f64> {
+        ranges.iter().map(f).collect()
+    };
+    let entity = |r: &crate::near_optimal::Range| match &r.kind {
+        crate::near_optimal::Kind::Channel { group, .. }
+        | crate::near_optimal::Kind::Group { group } => group.clone(),
+        crate::near_optimal::Kind::Care { service } => service.clone(),
+    };
+    let mut frame = df!(
+        "key" => text(&|r| r.key.clone()),
+        "kind" => text(&|r| r.kind.as_str().to_string()),
+        "entity" => text(&entity),
+        "flow" => text(&|r| match &r.kind { crate::near_optimal::Kind::Channel { flow, .. } => flow.clone(), _ => String::new() }),
+        "channel" => text(&|r| match &r.kind { crate::near_optimal::Kind::Channel { channel, .. } => channel.clone(), _ => String::new() }),
+        "label" => text(&|r| r.label.clone()),
+        "unit" => text(&|r| r.unit.clone()),
+        "over" => text(&|r| r.over.clone()),
+        "tolerance" => vec![near.tolerance; ranges.len()],
+        "change" => number(&|r| r.change()),
+        "change_least" => number(&|r| r.change_low),
+        "change_most" => number(&|r| r.change_high),
+        "robust" => ranges.iter().map(|r| r.robust()).collect::<Vec<_>>(),
+        "base" => number(&|r| r.base),
+        "base_least" => number(&|r| r.base_low),
+        "base_most" => number(&|r| r.base_high),
+        "policy" => number(&|r| r.policy),
+        "policy_least" => number(&|r| r.policy_low),
+        "policy_most" => number(&|r| r.policy_high),
+    )?;
+    to_csv(&mut frame)
+}
+
 /// The headline figures as one JSON document (`wfplan compare --json`):
 /// the same numbers as headline.csv, the shadow prices of the policy's new
 /// targets and limits, and every service's change in care. With regions
@@ -1127,18 +1805,22 @@ pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec
 /// (each service's regions, largest loss first) and `largest_regional_loss`.
 pub fn headline_value(impact: &Impact) -> serde_json::Value {
     use serde_json::json;
-    let finite = |value: f64| value.is_finite().then_some(value);
     let headline = impact.headline_period;
     let group = impact.target();
-    let gained = impact.target_change_at_headline();
-    let years = impact.target_fte_years();
     let (base_cash, policy_cash) = impact.cash_by_period();
-    let cash_change = impact.cash_change_nominal();
+    let cash_change = impact.cash_change();
+    let per_fte = crate::compare::cost_per_extra_fte(impact);
     let shadow_prices: Vec<_> = impact
-        .conditions
+        .condition_changes
         .iter()
-        .map(|c| {
+        .flat_map(|c| {
+            [(false, c.base.as_ref()), (true, c.policy.as_ref())]
+                .into_iter()
+                .filter_map(move |(policy, r)| r.map(|r| (policy, r)))
+        })
+        .map(|(policy, c)| {
             json!({
+                "scenario": if policy { &impact.policy } else { &impact.base },
                 "kind": c.kind,
                 "id": c.id,
                 "period": c.period,
@@ -1147,6 +1829,22 @@ pub fn headline_value(impact: &Impact) -> serde_json::Value {
                 "max": c.max,
                 "shadow_price": c.shadow_price,
                 "unit": c.unit,
+            })
+        })
+        .collect();
+    let changes: Vec<_> = impact
+        .changes
+        .iter()
+        .map(|c| {
+            json!({
+                "kind": c.kind.as_str(),
+                "path": c.path,
+                "name": c.name,
+                "unit": c.unit,
+                "base": c.base,
+                "policy": c.policy,
+                "group": c.group,
+                "region": c.region,
             })
         })
         .collect();
@@ -1173,14 +1871,16 @@ pub fn headline_value(impact: &Impact) -> serde_json::Value {
         "currency": impact.currency,
         "base": impact.base,
         "policy": impact.policy,
-        "target_group": { "id": group.id, "name": group.name },
+        "changes": changes,
+        "target_group": group.map(|g| json!({ "id": g.id, "name": g.name })),
         "headline_period": impact.periods[headline],
-        "target_group_fte": {
-            "base": group.stock_base[headline],
-            "policy": group.stock_policy[headline],
-            "change": gained,
-        },
-        "target_group_fte_years_change": years,
+        "headline_reason": impact.headline_reason,
+        "target_group_fte": group.map(|g| json!({
+            "base": g.stock_base[headline],
+            "policy": g.stock_policy[headline],
+            "change": g.change()[headline],
+        })),
+        "target_group_fte_years_change": group.map(|_| impact.target_fte_years()),
         "cash": {
             "base": base_cash.iter().sum::<f64>(),
             "policy": policy_cash.iter().sum::<f64>(),
@@ -1196,16 +1896,33 @@ pub fn headline_value(impact: &Impact) -> serde_json::Value {
             "policy": impact.penalty_policy,
             "change": impact.penalty_policy - impact.penalty_base,
         },
-        "cost_per_extra_fte_at_headline": finite(if gained.abs() > 1e-6 { cash_change / gained } else { f64::NAN }),
-        "cost_per_extra_fte_year": finite(if years.abs() > 1e-6 { cash_change / years } else { f64::NAN }),
+        "cost_per_extra_fte_at_headline": per_fte.map(|(per, _)| per),
+        "cost_per_extra_fte_year": per_fte.and_then(|(_, per)| per),
+        "end_years": impact.periods[impact.horizon.end_from.min(impact.periods.len())..].to_vec(),
+        "anticipation_years": impact.anticipation_periods().iter().map(|t| impact.periods[*t].clone()).collect::<Vec<_>>(),
         "shadow_prices": shadow_prices,
         "service_losses": service_losses,
         "services": services,
         "unmet_change_fte_years": impact.unmet_change_by_period().iter().sum::<f64>(),
     });
+    if let Some(near) = &impact.near_optimal {
+        value["near_optimal"] = json!({
+            "tolerance": near.tolerance,
+            "solves": near.solves,
+            "ranges": near.ranges.iter().map(|r| json!({
+                "key": r.key,
+                "change": r.change(),
+                "low": r.change_low,
+                "high": r.change_high,
+                "robust": r.robust(),
+            })).collect::<Vec<_>>(),
+        });
+    }
     if impact.has_regions() {
-        value["target_group"]["region"] =
-            json!(impact.target_region.map(|r| &impact.regions[r].id));
+        if group.is_some() {
+            value["target_group"]["region"] =
+                json!(impact.target_region.map(|r| &impact.regions[r].id));
+        }
         value["regions"] = json!(impact
             .regions
             .iter()

@@ -88,7 +88,7 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
             let members: Vec<usize> = (0..model.groups.len())
                 .filter(|g| model.groups[*g].id == *id)
                 .collect();
-            let title = model.groups[members[0]].name.clone();
+            let title = crate::charts::short_title(&model.groups[members[0]].name);
             let series = if model.has_regions() {
                 regions
                     .iter()

@@ -280,7 +280,7 @@ pub fn terminal_summary(solution: &Solution) -> String {
     }
 
     // Services by id (summed over regions): demand, delivered and unmet.
-    let mut header = vec!["Service (FTE)".to_string(), "measure".to_string()];
+    let mut header = vec!["Service (unit of care)".to_string(), "measure".to_string()];
     header.extend(model.periods.iter().cloned());
     let mut service_ids: Vec<&str> = Vec::new();
     for service in &model.services {
@@ -309,7 +309,18 @@ pub fn terminal_summary(solution: &Solution) -> String {
     });
     let mut rows = Vec::new();
     for (id, demand_fte, care) in services {
-        let mut demand = vec![id, "demand".to_string()];
+        // A service counted in its own unit of care says which.
+        let unit = model
+            .services
+            .iter()
+            .find(|s| s.id == id)
+            .map_or("FTE", |s| s.care_unit.as_str());
+        let label = if unit == "FTE" {
+            id
+        } else {
+            format!("{id} ({unit})")
+        };
+        let mut demand = vec![label, "demand".to_string()];
         let mut delivered = vec![String::new(), "delivered".to_string()];
         let mut unmet = vec![String::new(), "unmet".to_string()];
         for period in 0..periods {
@@ -403,11 +414,11 @@ pub fn terminal_summary(solution: &Solution) -> String {
                     format_number(c.activity),
                     c.min.map(format_number).unwrap_or_default(),
                     c.max.map(format_number).unwrap_or_default(),
+                    // In the unit of what binds: "£99.3k per FTE", "£0.41 per £".
                     format!(
-                        "{} {} per {}",
-                        format_number(c.shadow_price),
-                        model.currency,
-                        c.unit
+                        "{} {}",
+                        crate::compare::price(c.shadow_price, &model.currency),
+                        crate::compare::per_unit(&c.unit, &model.currency)
                     ),
                 ]
             })
