@@ -751,10 +751,14 @@ pub fn narrative(impact: &Impact) -> Vec<String> {
     for condition in &impact.conditions {
         if condition.shadow_price.abs() > 1e-6 {
             lines.push(format!(
-                "The last FTE of '{}' in {} costs {} (its shadow price, discounted).",
+                "The last FTE of '{}' in {} costs {} (its shadow price, discounted{}).",
                 condition.id,
                 condition.period,
-                money(condition.shadow_price, &impact.currency)
+                money(condition.shadow_price, &impact.currency),
+                condition
+                    .shadow_price_note
+                    .map(|note| format!("; {note}"))
+                    .unwrap_or_default()
             ));
         }
     }

@@ -121,6 +121,9 @@ pub struct ModelSection {
     pub discount_rate: f64,
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// Decisions that take whole numbers (`["intake(scphn_hv)", "hire(hv, *)"]`):
+    /// each one quantity of the expression language that is a decision.
+    pub integer: Option<Vec<String>>,
 }
 
 fn default_currency() -> String {
@@ -157,6 +160,8 @@ pub struct GroupSpec {
     pub surplus_cost: Option<Param>,
     pub reduced_hours: Option<ReducedHoursSpec>,
     pub productivity: Option<Param>,
+    /// FTE per head (0 < p ≤ 1): headcount = FTE ÷ participation.
+    pub participation: Option<Param>,
     /// Value per FTE in post at the end of the horizon (e.g. what replacing
     /// them would cost), credited in the default objective against end
     /// effects; not cash.
@@ -237,6 +242,14 @@ pub struct PipelineSpec {
     pub supervision: Option<SupervisionSpec>,
     #[serde(default)]
     pub in_training: Cohorts,
+    /// Whole-number intakes.
+    #[serde(default)]
+    pub integer: bool,
+    /// The fewest trainees a course takes in a period it runs (a yes/no
+    /// decision per period: intake is 0 or between this and `capacity`).
+    pub minimum_cohort: Option<Param>,
+    /// A cost paid in each period the course runs, whatever its size.
+    pub fixed_cost_per_run: Option<Param>,
 }
 
 /// `[[move]]`: a link along which staff move between groups, within each
@@ -263,6 +276,9 @@ pub struct MoveSpec {
     pub retention: Option<Param>,
     pub cost: Option<Param>,
     pub max: Option<Param>,
+    /// Whole-number moves.
+    #[serde(default)]
+    pub integer: bool,
 }
 
 impl MoveSpec {
@@ -274,6 +290,75 @@ impl MoveSpec {
     }
 }
 
+/// `[[driver]]`: a series that demand is derived from (population by age
+/// group, births, caseload), by period and, in a model with regions, by
+/// region (a table or a CSV with a `region` column).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriverSpec {
+    pub id: String,
+    pub name: Option<String>,
+    /// What one unit is (`births`, `people aged 75+`), for reports.
+    pub unit: Option<String>,
+    /// Where the numbers come from, for reports.
+    pub source: Option<String>,
+    pub values: Param,
+}
+
+/// One term of a service's `need`: FTE = driver × contacts_per_unit ÷
+/// contacts_per_fte.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedTermSpec {
+    /// The term's id in setting paths (`service.s.need.<id>.contacts_per_unit`);
+    /// default: the driver's id.
+    pub id: Option<String>,
+    pub driver: String,
+    /// Contacts (visits, hours) a year per unit of the driver.
+    pub contacts_per_unit: Param,
+    /// Contacts one FTE delivers a year.
+    pub contacts_per_fte: Param,
+}
+
+impl NeedTermSpec {
+    /// The id a setting path names: `id`, or the driver's id.
+    pub fn effective_id(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.driver)
+    }
+}
+
+/// A service's `need`: one term `{ driver, contacts_per_unit,
+/// contacts_per_fte }` or a list of them (summed).
+#[derive(Debug, Clone)]
+pub struct Need(pub Vec<NeedTermSpec>);
+
+impl<'de> Deserialize<'de> for Need {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NeedVisitor;
+        impl<'de> serde::de::Visitor<'de> for NeedVisitor {
+            type Value = Need;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str(
+                    "a table { driver, contacts_per_unit, contacts_per_fte } or a list of them",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Need, A::Error> {
+                let term =
+                    NeedTermSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Need(vec![term]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Need, A::Error> {
+                let mut terms = Vec::new();
+                while let Some(term) = seq.next_element::<NeedTermSpec>()? {
+                    terms.push(term);
+                }
+                Ok(Need(terms))
+            }
+        }
+        deserializer.deserialize_any(NeedVisitor)
+    }
+}
+
 /// `[[service]]`: work that must be done.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -282,7 +367,10 @@ pub struct ServiceSpec {
     pub name: Option<String>,
     /// The regions the service exists in (default: every region).
     pub regions: Option<Vec<String>>,
-    pub demand: Param,
+    /// Demand in FTE per period; or `need`.
+    pub demand: Option<Param>,
+    /// Demand derived from drivers (instead of `demand`).
+    pub need: Option<Need>,
     pub staffed_by: BTreeMap<String, f64>,
     #[serde(default)]
     pub min_share: BTreeMap<String, f64>,
@@ -393,6 +481,7 @@ pub struct Spec {
     pub file: PathBuf,
     pub model: ModelSection,
     pub regions: Vec<RegionSpec>,
+    pub drivers: Vec<DriverSpec>,
     pub groups: Vec<GroupSpec>,
     pub pools: Vec<PoolSpec>,
     pub pipelines: Vec<PipelineSpec>,
@@ -410,12 +499,13 @@ pub struct Spec {
 
 /// The entity kinds of a model file, as they appear in `[[kind]]` headers
 /// and in scenario paths.
-pub const ENTITY_KINDS: [&str; 7] = [
-    "group", "pool", "pipeline", "move", "service", "target", "limit",
+pub const ENTITY_KINDS: [&str; 8] = [
+    "group", "pool", "pipeline", "move", "service", "target", "limit", "driver",
 ];
-const TOP_LEVEL_KEYS: [&str; 11] = [
+const TOP_LEVEL_KEYS: [&str; 12] = [
     "model",
     "region",
+    "driver",
     "group",
     "pool",
     "pipeline",
@@ -515,6 +605,7 @@ pub fn read_spec(text: &str, path: &Path, scenario: Option<&str>, sets: &[String
         file: path.to_path_buf(),
         model: model_section,
         regions: entities(&table, "region", &file)?,
+        drivers: entities(&table, "driver", &file)?,
         groups: entities(&table, "group", &file)?,
         pools: entities(&table, "pool", &file)?,
         pipelines: entities(&table, "pipeline", &file)?,
@@ -686,10 +777,47 @@ pub fn apply_setting(table: &mut toml::Table, path: &str, value: toml::Value) ->
     set_nested(&mut entries[index], field, value)
 }
 
+/// Whether a table is the element a setting path names by `part`: its
+/// `id`, or else its `driver` (the terms of a service's `need`).
+fn names_element(element: &toml::Value, part: &str) -> bool {
+    match element.get("id").and_then(|v| v.as_str()) {
+        Some(id) => id == part,
+        None => element.get("driver").and_then(|v| v.as_str()) == Some(part),
+    }
+}
+
 fn set_nested(target: &mut toml::Value, field_path: &str, value: toml::Value) -> Result<()> {
     let mut current = target;
     let parts: Vec<&str> = field_path.split('.').collect();
     for (position, part) in parts.iter().enumerate() {
+        // A list of tables (a service's `need` terms) is entered by the
+        // element's id (or driver); a single such table may be named too.
+        if position + 1 < parts.len() {
+            if let Some(list) = current.as_array() {
+                let found = list.iter().position(|element| names_element(element, part));
+                let Some(index) = found else {
+                    let names: Vec<String> = list
+                        .iter()
+                        .filter_map(|e| e.get("id").or_else(|| e.get("driver")))
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect();
+                    bail!(
+                        "'{}' has no element '{part}'{} (elements are named by their id, or their driver)",
+                        parts[..position].join("."),
+                        did_you_mean(part, names.iter().map(String::as_str))
+                    );
+                };
+                current = &mut current.as_array_mut().expect("a list")[index];
+                continue;
+            }
+            if current.get(*part).is_none()
+                && current.is_table()
+                && current.get("driver").is_some()
+                && names_element(current, part)
+            {
+                continue;
+            }
+        }
         let table = current
             .as_table_mut()
             .ok_or_else(|| anyhow!("'{}' is not a table", parts[..position].join(".")))?;
@@ -738,6 +866,7 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             ("exit_max", &mut group.exit_max),
             ("surplus_cost", &mut group.surplus_cost),
             ("productivity", &mut group.productivity),
+            ("participation", &mut group.participation),
         ] {
             reader.resolve_optional(param, "group", &group.id, &label, field)?;
         }
@@ -775,6 +904,8 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             ("capacity", &mut pipeline.capacity),
             ("cost", &mut pipeline.cost),
             ("trainee_salary", &mut pipeline.trainee_salary),
+            ("minimum_cohort", &mut pipeline.minimum_cohort),
+            ("fixed_cost_per_run", &mut pipeline.fixed_cost_per_run),
         ] {
             reader.resolve_optional(param, "pipeline", &pipeline.id, &label, field)?;
         }
@@ -806,15 +937,41 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             }
         }
     }
+    for driver in &mut spec.drivers {
+        let label = format!("driver '{}'", driver.id);
+        reader.resolve(&mut driver.values, "driver", &driver.id, &label, "values")?;
+    }
     for service in &mut spec.services {
         let label = format!("service '{}'", service.id);
-        reader.resolve(
+        reader.resolve_optional(
             &mut service.demand,
             "service",
             &service.id,
             &label,
             "demand",
         )?;
+        if let Some(Need(terms)) = &mut service.need {
+            let single = terms.len() == 1;
+            for term in terms.iter_mut() {
+                let prefix = if single {
+                    "need".to_string()
+                } else {
+                    format!("need.{}", term.effective_id())
+                };
+                for (field, param) in [
+                    ("contacts_per_unit", &mut term.contacts_per_unit),
+                    ("contacts_per_fte", &mut term.contacts_per_fte),
+                ] {
+                    reader.resolve(
+                        param,
+                        "service",
+                        &service.id,
+                        &label,
+                        &format!("{prefix}.{field}"),
+                    )?;
+                }
+            }
+        }
         reader.resolve_optional(
             &mut service.unmet_penalty,
             "service",

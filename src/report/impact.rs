@@ -368,6 +368,9 @@ pub fn impact_document(impact: &Impact) -> Document {
         .collect();
     if !shown.is_empty() {
         document.paragraph("Targets of the policy, and its limits where they bind, with their shadow prices (the discounted cost of tightening each by one more unit — for a staffing target, the marginal cost of the last FTE):");
+        if let Some(note) = shown.iter().find_map(|c| c.shadow_price_note) {
+            document.paragraph(format!("With whole-number decisions, {note}."));
+        }
         document.table(
             vec![
                 "Target / limit".into(),

@@ -7,6 +7,7 @@
 
 pub mod document;
 pub mod impact;
+pub mod mip;
 pub mod plan;
 pub mod scale;
 pub mod summary;
@@ -182,6 +183,14 @@ pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf
             csv(tables::rows_frame(solution))?,
         ),
     ];
+    // Demand derived from drivers: where it comes from (models without a
+    // `need` write the files they always did).
+    if solution.model.services.iter().any(|s| !s.need.is_empty()) {
+        files.push((
+            out_dir.join("demand.csv"),
+            csv(tables::demand_frame(&solution.model))?,
+        ));
+    }
     for (stem, chart) in plan::plan_charts(solution)? {
         files.push((
             out_dir.join("charts").join(format!("{stem}.png")),
