@@ -6,6 +6,7 @@
 //! (polars) → `report` (files). Only `spec` and `report` touch the
 //! filesystem.
 
+pub mod age;
 pub mod charts;
 pub mod cmd;
 pub mod compare;

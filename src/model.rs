@@ -167,6 +167,8 @@ pub struct Group {
     /// FTE per head (`participation`); None: one head per FTE, and no
     /// headcount reported unless another group sets it.
     pub participation: Option<Series>,
+    /// Age bands (`[group.age]`); None: one stock, as always.
+    pub age: Option<crate::age::AgeBands>,
 }
 
 impl Group {
@@ -423,6 +425,8 @@ pub enum Quantity {
     Stock(Selection),
     /// Headcount: stock ÷ participation, per group.
     Heads(Selection),
+    /// The stock of some age bands: (group, bands) pairs.
+    AgeStock(Vec<(usize, Vec<usize>)>),
     /// groups × hire sources (None: every source; else the pools, or the
     /// open market, selected)
     Hire(Selection, Option<Vec<HireSource>>),
@@ -736,6 +740,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 1.0,
             )?,
             participation: participation(&mut checker, &label, group.participation.as_ref())?,
+            age: crate::age::build(&mut checker, &label, group, opening)?,
         });
         if group.exit_max.is_some() && group.exit_cost.is_none() {
             bail!(
@@ -2065,6 +2070,25 @@ fn resolve_quantity(
         Ok(selection)
     };
     Ok(match name {
+        "stock" if arguments.len() == 2 => {
+            let selection = select(&groups, "group", 0)?;
+            let Some(Argument::Id(selector)) = arguments.get(1) else {
+                bail!("stock(g, band) takes a band id or 'first..last' as its second argument");
+            };
+            let mut chosen = Vec::new();
+            for g in selection {
+                let Some(age) = &model.groups[g].age else {
+                    continue;
+                };
+                if let Some(bands) = age.select(selector) {
+                    chosen.push((g, bands));
+                }
+            }
+            if chosen.is_empty() {
+                bail!("no group selected has an age band '{selector}' (a band id of its [group.age] bands, or 'first..last')");
+            }
+            Quantity::AgeStock(chosen)
+        }
         "stock" => {
             arity(&[1])?;
             Quantity::Stock(select(&groups, "group", 0)?)

@@ -162,10 +162,42 @@ pub struct GroupSpec {
     pub productivity: Option<Param>,
     /// FTE per head (0 < p ≤ 1): headcount = FTE ÷ participation.
     pub participation: Option<Param>,
+    /// Age bands (`[group.age]`): the stock by band, with attrition and
+    /// ageing by band and the age mix of what flows in and out.
+    pub age: Option<AgeSpec>,
     /// Value per FTE in post at the end of the horizon (e.g. what replacing
     /// them would cost), credited in the default objective against end
     /// effects; not cash.
     pub terminal_value: Option<Number>,
+}
+
+/// `[group.age]`: a group's age bands. Lists have one entry per band
+/// (`ageing` one per band but the last); a mix or share list sums to 1.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeSpec {
+    /// Band ids, youngest first (`["u40", "40-49", "50plus"]`).
+    pub bands: Vec<String>,
+    /// Share of the opening stock in each band.
+    pub opening_share: Vec<f64>,
+    /// Attrition by band (each a number, a list per period, a CSV or a
+    /// table by region); default: the group's `attrition` in every band.
+    pub attrition: Option<Vec<Param>>,
+    /// Share of each band's stayers that moves up a band each period (one
+    /// per band but the last).
+    #[serde(default)]
+    pub ageing: Vec<f64>,
+    /// Age mix of hires (every source); default `opening_share`.
+    pub hire_mix: Option<Vec<f64>>,
+    /// Age mix of trainees completing into the group; default `opening_share`.
+    pub completion_mix: Option<Vec<f64>>,
+    /// Age mix of staff moving in; default `opening_share`.
+    pub move_in_mix: Option<Vec<f64>>,
+    /// Age mix of staff leaving by decision (seconded to training, moving
+    /// out, managed exits); default `opening_share`.
+    pub leaver_mix: Option<Vec<f64>>,
+    /// FTE per head by band (instead of the group's `participation`).
+    pub participation: Option<Vec<f64>>,
 }
 
 /// `[[pool]]`: a shared source of labour, permanent or temporary.
@@ -869,6 +901,24 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             ("participation", &mut group.participation),
         ] {
             reader.resolve_optional(param, "group", &group.id, &label, field)?;
+        }
+        if let Some(age) = &mut group.age {
+            let bands = age.bands.clone();
+            if let Some(rates) = &mut age.attrition {
+                for (position, param) in rates.iter_mut().enumerate() {
+                    let band = bands
+                        .get(position)
+                        .cloned()
+                        .unwrap_or_else(|| position.to_string());
+                    reader.resolve(
+                        param,
+                        "group",
+                        &group.id,
+                        &label,
+                        &format!("age.attrition.{band}"),
+                    )?;
+                }
+            }
         }
         if let Some(reduced) = &mut group.reduced_hours {
             reader.resolve(

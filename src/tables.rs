@@ -442,6 +442,54 @@ pub fn demand_frame(model: &crate::model::Model) -> Result<DataFrame> {
     with_region_column(frame, model, 1, region.into_iter())
 }
 
+/// ages.csv (models with age bands): the age pyramid of each group with
+/// bands, by period and band — stock at the end of the period, its share of
+/// the group, the attrition (retirement) out of the band in the period
+/// (a_{g,b}·stock[g,b,t−1]) and the staff who aged out of it into the next.
+pub fn ages_frame(solution: &Solution) -> Result<DataFrame> {
+    let model = &solution.model;
+    let vars = &solution.lp.vars;
+    let (mut group, mut region, mut period, mut band) = (vec![], vec![], vec![], vec![]);
+    let (mut stock, mut share, mut attrition, mut aged) = (vec![], vec![], vec![], vec![]);
+    for (g, spec) in model.groups.iter().enumerate() {
+        let (Some(age), Some(columns)) = (&spec.age, &vars.band_stock[g]) else {
+            continue;
+        };
+        for (t, label) in model.periods.iter().enumerate() {
+            let total = solution.value_of(vars.stock[g][t]);
+            for (b, band_id) in age.bands.iter().enumerate() {
+                let value = solution.value_of(columns[b][t]);
+                group.push(spec.id.clone());
+                region.push(spec.region);
+                period.push(label.clone());
+                band.push(band_id.clone());
+                stock.push(value);
+                share.push(if total > 0.0 {
+                    clean(value / total)
+                } else {
+                    0.0
+                });
+                attrition.push(clean(
+                    solution.evaluate(&crate::lp::age::attrition_of_band(model, vars, g, b, t)),
+                ));
+                aged.push(clean(
+                    solution.evaluate(&crate::lp::age::ageing_out(model, vars, g, b, t)),
+                ));
+            }
+        }
+    }
+    let frame = df!(
+        "group" => group,
+        "period" => period,
+        "band" => band,
+        "stock_fte" => stock,
+        "share" => share,
+        "attrition_fte" => attrition,
+        "aged_out_fte" => aged,
+    )?;
+    with_region_column(frame, model, 1, region.into_iter())
+}
+
 /// Writes a frame as CSV into memory.
 pub fn to_csv(frame: &mut DataFrame) -> Result<Vec<u8>> {
     let mut buffer = Vec::new();

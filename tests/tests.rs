@@ -1,5 +1,6 @@
 //! The single integration-test binary: one `mod` line per test module.
 
+mod ages;
 mod cli;
 mod export;
 mod generate;

@@ -39,6 +39,9 @@ pub fn completions(model: &Model, vars: &Vars, pipeline: usize, period: usize) -
 pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
     let links = super::flows::Links::new(model);
     for (group_index, group) in model.groups.iter().enumerate() {
+        if group.age.is_some() {
+            continue; // balanced band by band (`lp::age`)
+        }
         for (period, period_label) in model.periods.iter().enumerate() {
             let vars = &lp.vars;
             let stock = vars.stock[group_index][period];

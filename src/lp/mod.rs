@@ -64,6 +64,7 @@ pub struct Column {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     StockBalance,
+    AgeTotal,
     Capacity,
     ServiceCover,
     SkillMix,
@@ -83,6 +84,7 @@ impl Family {
     pub fn as_str(self) -> &'static str {
         match self {
             Family::StockBalance => "stock_balance",
+            Family::AgeTotal => "age_total",
             Family::Capacity => "capacity",
             Family::ServiceCover => "service_cover",
             Family::SkillMix => "skill_mix",
@@ -166,6 +168,8 @@ pub struct Vars {
     /// [pipeline] → [period], where the course runs or not (a minimum
     /// cohort or a fixed cost per run): 1 if it runs, binary.
     pub run: Vec<Option<Vec<Variable>>>,
+    /// [group] → [band][period], for a group with age bands.
+    pub band_stock: Vec<Option<Vec<Vec<Variable>>>>,
 }
 
 /// The whole programme.
@@ -318,6 +322,7 @@ pub fn build(model: &Model) -> Lp {
     let mut lp = Lp::new();
     add_variables(&mut lp, model);
     constraints::add_stock_balance(&mut lp, model);
+    age::add_band_balances(&mut lp, model);
     constraints::add_capacity(&mut lp, model);
     constraints::add_service_cover(&mut lp, model);
     constraints::add_skill_mix(&mut lp, model);
@@ -418,6 +423,7 @@ fn add_variables(lp: &mut Lp, model: &Model) {
     }
     integer::add_run_columns(lp, model);
     integer::mark_integer_columns(lp, model);
+    age::add_band_columns(lp, model);
 }
 
 /// Σ over the given variables.

@@ -145,6 +145,12 @@ pub fn quantity_at(model: &Model, vars: &Vars, quantity: &Quantity, period: usiz
     let t = period;
     match quantity {
         Quantity::Stock(groups) => sum(groups.iter().map(|&g| vars.stock[g][t])),
+        Quantity::AgeStock(pairs) => sum(pairs.iter().flat_map(|(g, bands)| {
+            let columns = vars.band_stock[*g]
+                .as_ref()
+                .expect("a group with age bands");
+            bands.iter().map(move |&b| columns[b][t])
+        })),
         Quantity::Heads(groups) => groups
             .iter()
             .map(|&g| super::age::heads(model, vars, g, t))

@@ -191,6 +191,11 @@ pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf
             csv(tables::demand_frame(&solution.model))?,
         ));
     }
+    // Age bands: the age pyramid by period (models without bands write
+    // the files they always did).
+    if solution.model.groups.iter().any(|g| g.age.is_some()) {
+        files.push((out_dir.join("ages.csv"), csv(tables::ages_frame(solution))?));
+    }
     for (stem, chart) in plan::plan_charts(solution)? {
         files.push((
             out_dir.join("charts").join(format!("{stem}.png")),
