@@ -13,7 +13,7 @@
 use anyhow::{bail, Result};
 
 use crate::model::{is_valid_id, Checker, Series, ID_RULE};
-use crate::spec::GroupSpec;
+use crate::spec::{did_you_mean, GroupSpec, Mix};
 
 /// A group's age bands.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,12 +27,31 @@ pub struct AgeBands {
     /// Share of each band's stayers that moves up a band each period (0
     /// for the last band).
     pub ageing: Vec<f64>,
-    pub hire_mix: Vec<f64>,
-    pub completion_mix: Vec<f64>,
-    pub move_in_mix: Vec<f64>,
+    pub hire_mix: SourceMix,
+    pub completion_mix: SourceMix,
+    pub move_in_mix: SourceMix,
     pub leaver_mix: Vec<f64>,
     /// FTE per head by band (None: the group's participation).
     pub participation: Option<Vec<f64>>,
+}
+
+/// An age mix by source: (source id, shares) for the sources listed, and
+/// the mix of every other source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceMix {
+    pub by_source: Vec<(String, Vec<f64>)>,
+    pub otherwise: Vec<f64>,
+}
+
+impl SourceMix {
+    /// The shares of a source (a pool id or `open_market`, a pipeline id,
+    /// a move id).
+    pub fn of(&self, source: &str) -> &[f64] {
+        self.by_source
+            .iter()
+            .find(|(id, _)| id == source)
+            .map_or(&self.otherwise, |(_, shares)| shares)
+    }
 }
 
 impl AgeBands {
@@ -51,11 +70,46 @@ impl AgeBands {
 }
 
 /// Checks `[group.age]` against the group's opening FTE and attrition.
+/// The ids a group's inflows come through, for mixes by source: the pools
+/// it hires from (or `open_market`), the pipelines into it, the moves into it.
+pub(crate) struct Sources {
+    pub hires: Vec<String>,
+    pub pipelines: Vec<String>,
+    pub moves: Vec<String>,
+}
+
+impl Sources {
+    pub(crate) fn of(spec: &crate::spec::Spec, group: &GroupSpec) -> Sources {
+        let hires = match &group.from_pools {
+            Some(pools) => pools.clone(),
+            None => vec!["open_market".to_string()],
+        };
+        let pipelines = spec
+            .pipelines
+            .iter()
+            .filter(|p| p.to == group.id)
+            .map(|p| p.id.clone())
+            .collect();
+        let moves = spec
+            .moves
+            .iter()
+            .filter(|m| m.to == group.id)
+            .map(|m| m.effective_id())
+            .collect();
+        Sources {
+            hires,
+            pipelines,
+            moves,
+        }
+    }
+}
+
 pub(crate) fn build(
     checker: &mut Checker,
     label: &str,
     group: &GroupSpec,
     opening: f64,
+    sources: &Sources,
 ) -> Result<Option<AgeBands>> {
     let Some(age) = &group.age else {
         return Ok(None);
@@ -108,14 +162,46 @@ pub(crate) fn build(
         Ok(values.to_vec())
     };
     let opening_share = shares("opening_share", &age.opening_share)?;
-    let mix = |field: &str, given: &Option<Vec<f64>>| match given {
-        Some(values) => shares(field, values),
-        None => Ok(opening_share.clone()),
+    let source_mix = |field: &str, given: &Option<Mix>, sources: &[String]| -> Result<SourceMix> {
+        match given {
+            None => Ok(SourceMix {
+                by_source: Vec::new(),
+                otherwise: opening_share.clone(),
+            }),
+            Some(Mix::One(values)) => Ok(SourceMix {
+                by_source: Vec::new(),
+                otherwise: shares(field, values)?,
+            }),
+            Some(Mix::BySource(table)) => {
+                let mut by_source = Vec::new();
+                for (source, values) in table {
+                    if !sources.contains(source) {
+                        bail!(
+                            "{}: '{source}' is not one of the group's sources here{} (expected one of: {})",
+                            at(field),
+                            did_you_mean(source, sources.iter().map(String::as_str)),
+                            if sources.is_empty() { "none".to_string() } else { sources.join(", ") }
+                        );
+                    }
+                    by_source.push((
+                        source.clone(),
+                        shares(&format!("{field}.{source}"), values)?,
+                    ));
+                }
+                Ok(SourceMix {
+                    by_source,
+                    otherwise: opening_share.clone(),
+                })
+            }
+        }
     };
-    let hire_mix = mix("hire_mix", &age.hire_mix)?;
-    let completion_mix = mix("completion_mix", &age.completion_mix)?;
-    let move_in_mix = mix("move_in_mix", &age.move_in_mix)?;
-    let leaver_mix = mix("leaver_mix", &age.leaver_mix)?;
+    let hire_mix = source_mix("hire_mix", &age.hire_mix, &sources.hires)?;
+    let completion_mix = source_mix("completion_mix", &age.completion_mix, &sources.pipelines)?;
+    let move_in_mix = source_mix("move_in_mix", &age.move_in_mix, &sources.moves)?;
+    let leaver_mix = match &age.leaver_mix {
+        Some(values) => shares("leaver_mix", values)?,
+        None => opening_share.clone(),
+    };
     length("ageing", age.ageing.len(), count - 1)?;
     if let Some(bad) = age.ageing.iter().find(|v| !(0.0..=1.0).contains(*v)) {
         bail!(

@@ -740,7 +740,13 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 1.0,
             )?,
             participation: participation(&mut checker, &label, group.participation.as_ref())?,
-            age: crate::age::build(&mut checker, &label, group, opening)?,
+            age: crate::age::build(
+                &mut checker,
+                &label,
+                group,
+                opening,
+                &crate::age::Sources::of(spec, group),
+            )?,
         });
         if group.exit_max.is_some() && group.exit_cost.is_none() {
             bail!(

@@ -187,17 +187,33 @@ pub struct AgeSpec {
     /// per band but the last).
     #[serde(default)]
     pub ageing: Vec<f64>,
-    /// Age mix of hires (every source); default `opening_share`.
-    pub hire_mix: Option<Vec<f64>>,
-    /// Age mix of trainees completing into the group; default `opening_share`.
-    pub completion_mix: Option<Vec<f64>>,
-    /// Age mix of staff moving in; default `opening_share`.
-    pub move_in_mix: Option<Vec<f64>>,
+    /// Age mix of hires: one list for every source, or a table by source
+    /// (`{ international = [...], open_market = [...] }`); default
+    /// `opening_share`.
+    pub hire_mix: Option<Mix>,
+    /// Age mix of trainees completing into the group: a list, or a table
+    /// by pipeline; default `opening_share`.
+    pub completion_mix: Option<Mix>,
+    /// Age mix of staff moving in: a list, or a table by move id; default
+    /// `opening_share`.
+    pub move_in_mix: Option<Mix>,
     /// Age mix of staff leaving by decision (seconded to training, moving
     /// out, managed exits); default `opening_share`.
     pub leaver_mix: Option<Vec<f64>>,
     /// FTE per head by band (instead of the group's `participation`).
     pub participation: Option<Vec<f64>>,
+}
+
+/// An age mix: one list of shares by band, or a table of such lists by
+/// source (a pool, `open_market`, a pipeline or a move id).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(
+    untagged,
+    expecting = "expected a list of shares, one per band, or a table of source = list"
+)]
+pub enum Mix {
+    One(Vec<f64>),
+    BySource(BTreeMap<String, Vec<f64>>),
 }
 
 /// `[[pool]]`: a shared source of labour, permanent or temporary.

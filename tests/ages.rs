@@ -151,3 +151,51 @@ fn bad_age_bands_are_refused() {
     let message = error_of(&["model.integer=[\"stock(hv, middle)\"]"]);
     assert_mentions(&message, &["no group selected has an age band 'middle'"]);
 }
+
+/// Hire mixes by source: graduates are young (`grads = [1, 0]`), returners
+/// old (`returners = [0, 1]`). A graduate costs 5 + 3 to hire, a returner 5.
+/// Over the horizon a hire in 2026 costs its hire cost, 10 in 2026 and 10
+/// for each 2027 survivor (0.9 of a young hire, 0.5 of an old one):
+/// graduate 8 + 10 + 9 = 27, returner 5 + 10 + 5 = 20.
+/// A target of 90 FTE in 2026 needs 16 hires beyond the 74 (see above);
+/// without a limit on age they are all returners: 16·20 = 320.
+/// With no more than 40% old in 2026: 33.5 + r ≤ 0.4·90 ⇒ r ≤ 2.5, so
+/// 2.5 returners and 13.5 graduates: 50 + 364.5 = 414.5 (hiring beyond 90 to
+/// make room for returners costs 27 + 20·⅔ a graduate, more than it saves).
+/// Objectives: 1272 + 320 = 1592 and 1272 + 414.5 = 1686.5.
+#[test]
+fn hire_mixes_by_source() {
+    let text = fixture_text("ages.toml")
+        .replace("hire_max = 0", "hire_max = 1000\nfrom_pools = [\"grads\", \"returners\"]")
+        .replace("hire_mix = [1, 0]", "hire_mix = { grads = [1, 0], returners = [0, 1] }")
+        + "\n[[pool]]\nid = \"grads\"\nsupply = 1000\nhire_cost = 3\n\n[[pool]]\nid = \"returners\"\nsupply = 1000\n\n[[target]]\nid = \"size\"\nexpr = \"stock(hv)\"\nmin = 90\nat = [\"2026\"]\n";
+    let plan = solve_model(&load_text("ages.toml", &text), "by source");
+    assert_series(&plan, "hire(hv, returners)", &[16.0, 0.0]);
+    assert_series(&plan, "stock(hv, old)", &[49.5, 49.5 * 0.5 + 40.5 * 0.225]);
+    assert_close_what("objective", plan.objective, 1592.0, REL_TOL);
+
+    let limited = text.clone()
+        + "\n[[limit]]\nid = \"old_share\"\nexpr = \"stock(hv, old) - 0.4 * stock(hv)\"\nmax = 0\nat = [\"2026\"]\n";
+    let plan = solve_model(&load_text("ages.toml", &limited), "by source, limited");
+    assert_series(&plan, "hire(hv, returners)", &[2.5, 0.0]);
+    assert_series(&plan, "hire(hv, grads)", &[13.5, 0.0]);
+    assert_close_what("objective", plan.objective, 1686.5, REL_TOL);
+
+    let error = wfplan::spec::load_str(
+        &text.replace("returners = [0, 1] }", "retirees = [0, 1] }"),
+        &fixture_path("ages.toml"),
+        None,
+        &[],
+    )
+    .err()
+    .unwrap();
+    assert_mentions(
+        &format!("{error:#}"),
+        &[
+            "group 'hv'",
+            "field 'age.hire_mix'",
+            "'retirees' is not one of the group's sources",
+            "grads, returners",
+        ],
+    );
+}

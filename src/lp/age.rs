@@ -126,6 +126,15 @@ pub fn ageing_out(
         * previous_band(model, vars, group, band, period)
 }
 
+/// A move's id (without the regions of a move between regions), "" for
+/// any other channel.
+fn movement_id(model: &Model, channel: super::flows::Channel) -> String {
+    match channel {
+        super::flows::Channel::Move(index) => model.moves[index].id.clone(),
+        _ => String::new(),
+    }
+}
+
 /// Band balances and the band total, for each group with age bands, band
 /// b and period t (the equations of this module's doc):
 ///
@@ -154,10 +163,11 @@ pub fn add_band_balances(lp: &mut Lp, model: &Model) {
                     inflow += ageing_out(model, vars, group_index, band - 1, period);
                 }
                 for term in &terms {
-                    let mix = match term.flow {
-                        "hire" | "new_starter_attrition" => &age.hire_mix,
-                        "completion" => &age.completion_mix,
-                        "move_in" => &age.move_in_mix,
+                    let source = term.channel.id(model);
+                    let mix: &[f64] = match term.flow {
+                        "hire" | "new_starter_attrition" => age.hire_mix.of(&source),
+                        "completion" => age.completion_mix.of(&source),
+                        "move_in" => age.move_in_mix.of(&movement_id(model, term.channel)),
                         _ => &age.leaver_mix,
                     };
                     if mix[band] != 0.0 {
