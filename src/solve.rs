@@ -269,6 +269,10 @@ impl fmt::Display for NotOptimal {
                 "{file}: stage {} of the objective (\"{}\") became infeasible after fixing the earlier stages; this is a numerical problem — try a single objective",
                 self.stage, self.objective
             ),
+            Status::Other { code, .. } if *code == highs_sys::kHighsModelStatusSolutionLimit => write!(
+                formatter,
+                "{file}: HiGHS stopped at a limit on solutions, nodes or leaves of its branch and bound{stage} before finding any plan in whole numbers, so there is no plan to report; raise or remove the limit (mip_max_nodes, mip_max_leaves, mip_max_improving_sols)"
+            ),
             Status::UnboundedOrInfeasible => write!(
                 formatter,
                 "{file}: HiGHS found no finite optimum{stage} but could not tell whether the model is infeasible or unbounded, even without presolve; check that the targets and limits can hold together, and that nothing the objective rewards is uncapped"

@@ -199,3 +199,202 @@ fn hire_mixes_by_source() {
         ],
     );
 }
+
+mod properties {
+    //! On random banded groups (2–4 bands, random shares, attrition, ageing
+    //! and mixes) with every kind of flow — hires with new-starter
+    //! attrition, completions, moves in and out, exits — each band follows
+    //! the band balance of DESIGN.md recomputed from the solved flows, the
+    //! bands add up to the group, and flows.csv adds up to the stock change.
+
+    // The band index b runs over several per-band lists, as in the equation.
+    #![allow(clippy::needless_range_loop)]
+
+    use proptest::prelude::*;
+    use proptest::test_runner::FileFailurePersistence;
+
+    const PERIODS: usize = 3;
+
+    #[derive(Debug, Clone)]
+    struct Bands {
+        opening_share: Vec<f64>,
+        attrition: Vec<f64>,
+        ageing: Vec<f64>,
+        mixes: [Vec<f64>; 4],
+        new_starter_attrition: f64,
+        demand: Vec<u32>,
+    }
+
+    fn shares(weights: &[u32]) -> Vec<f64> {
+        let total: u32 = weights.iter().sum::<u32>().max(1);
+        let mut shares: Vec<f64> = weights
+            .iter()
+            .map(|w| f64::from(*w) / f64::from(total))
+            .collect();
+        if weights.iter().all(|w| *w == 0) {
+            shares[0] = 1.0;
+        }
+        shares
+    }
+
+    fn bands() -> impl Strategy<Value = Bands> {
+        (2usize..=4).prop_flat_map(|count| {
+            let weights = || proptest::collection::vec(0u32..10, count);
+            (
+                weights(),
+                proptest::collection::vec(0u32..60, count),
+                proptest::collection::vec(0u32..=100, count - 1),
+                [weights(), weights(), weights(), weights()],
+                0u32..30,
+                proptest::collection::vec(50u32..200, PERIODS),
+            )
+                .prop_map(
+                    |(opening, attrition, ageing, mixes, new_starters, demand)| Bands {
+                        opening_share: shares(&opening),
+                        attrition: attrition.iter().map(|a| f64::from(*a) / 100.0).collect(),
+                        ageing: ageing.iter().map(|a| f64::from(*a) / 100.0).collect(),
+                        mixes: mixes.map(|m| shares(&m)),
+                        new_starter_attrition: f64::from(new_starters) / 100.0,
+                        demand,
+                    },
+                )
+        })
+    }
+
+    fn list(values: &[f64]) -> String {
+        format!(
+            "[{}]",
+            values
+                .iter()
+                .map(|v| format!("{v:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+
+    fn model_text(case: &Bands) -> String {
+        let bands: Vec<String> = (0..case.opening_share.len())
+            .map(|b| format!("\"b{b}\""))
+            .collect();
+        let periods: Vec<String> = (0..PERIODS).map(|t| format!("\"{}\"", 2026 + t)).collect();
+        let demand: Vec<String> = case.demand.iter().map(u32::to_string).collect();
+        format!(
+            r#"[model]
+periods = [{periods}]
+
+[[group]]
+id = "a"
+opening = 100
+salary = 10
+hire_cost = 2
+hire_max = 30
+exit_cost = 1
+new_starter_attrition = {nsa:?}
+
+[group.age]
+bands = [{bands}]
+opening_share = {opening}
+attrition = {attrition}
+ageing = {ageing}
+hire_mix = {hire}
+completion_mix = {completion}
+move_in_mix = {move_in}
+leaver_mix = {leaver}
+
+[[group]]
+id = "b"
+opening = 50
+salary = 5
+
+[[pipeline]]
+id = "c"
+to = "a"
+duration = 1
+capacity = 20
+cost = 1
+
+[[move]]
+from = "a"
+to = "b"
+max = 10
+
+[[move]]
+from = "b"
+to = "a"
+max = 5
+retention = 0.9
+
+[[service]]
+id = "s"
+demand = [{demand}]
+staffed_by = {{ a = 1.0 }}
+unmet_penalty = 100
+
+[[service]]
+id = "t"
+demand = 40
+staffed_by = {{ b = 1.0 }}
+unmet_penalty = 50
+"#,
+            periods = periods.join(", "),
+            bands = bands.join(", "),
+            nsa = case.new_starter_attrition,
+            opening = list(&case.opening_share),
+            attrition = list(&case.attrition),
+            ageing = list(&case.ageing),
+            hire = list(&case.mixes[0]),
+            completion = list(&case.mixes[1]),
+            move_in = list(&case.mixes[2]),
+            leaver = list(&case.mixes[3]),
+            demand = demand.join(", "),
+        )
+    }
+
+    fn near(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(100.0)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 48,
+            failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn bands_follow_their_balance_and_add_up(case in bands()) {
+            let text = model_text(&case);
+            let model = wfplan::spec::load_str(&text, std::path::Path::new("bands.toml"), None, &[])
+                .map_err(|e| TestCaseError::fail(format!("{e:#}\n{text}")))?;
+            let plan = wfplan::solve::solve(&model)
+                .map_err(|e| TestCaseError::fail(format!("{e:#}\n{text}")))?;
+            let value = |expression: &str| plan.value(expression).unwrap();
+            let count = case.opening_share.len();
+            let bands: Vec<Vec<f64>> = (0..count).map(|b| value(&format!("stock(a, b{b})"))).collect();
+            let stock = value("stock(a)");
+            let (hires, completions) = (value("hire(a)"), value("completions(c)"));
+            let (moved_in, moved_out, exits) = (value("move(b -> a)"), value("move(a -> b)"), value("exit(a)"));
+            let flows = wfplan::tables::flows(&plan);
+            for t in 0..PERIODS {
+                let total: f64 = bands.iter().map(|band| band[t]).sum();
+                prop_assert!(near(total, stock[t]), "bands {total} vs stock {}", stock[t]);
+                let previous = |b: usize| if t == 0 { 100.0 * case.opening_share[b] } else { bands[b][t - 1] };
+                for b in 0..count {
+                    let stay = (1.0 - case.attrition[b]) * (1.0 - case.ageing.get(b).copied().unwrap_or(0.0));
+                    let mut expected = stay * previous(b);
+                    if b > 0 {
+                        expected += (1.0 - case.attrition[b - 1]) * case.ageing[b - 1] * previous(b - 1);
+                    }
+                    expected += case.mixes[0][b] * (1.0 - case.new_starter_attrition) * hires[t]
+                        + case.mixes[1][b] * completions[t]
+                        + case.mixes[2][b] * 0.9 * moved_in[t]
+                        - case.mixes[3][b] * (moved_out[t] + exits[t]);
+                    prop_assert!(near(bands[b][t], expected), "band b{b} in period {t}: {} vs {expected}\n{text}", bands[b][t]);
+                }
+                let change = stock[t] - if t == 0 { 100.0 } else { stock[t - 1] };
+                let flowed: f64 = flows.iter().filter(|f| f.group == 0 && f.period == t).map(|f| f.fte).sum();
+                prop_assert!(near(change, flowed), "flows {flowed} vs change {change}");
+            }
+        }
+    }
+}

@@ -335,3 +335,49 @@ fn whole_numbers_that_cannot_hold_are_named_as_the_obstacle() {
     );
     assert_mentions(&infeasible.to_string(), &[note]);
 }
+
+/// A MIP stopped by a limit with a whole-number plan in hand keeps the plan
+/// and says it is not proved optimal (here HiGHS stops at its first
+/// improving solution, `mip_max_improving_sols = 1`, on the whole-number
+/// intakes model above, optimum 945): the plan's objective is no better
+/// than 945 and the bound no better than the plan. Stopped before any
+/// whole-number plan (`mip_max_nodes = 0`), there is no plan, and the error
+/// names the limits.
+#[test]
+fn a_mip_stopped_by_a_limit_says_so() {
+    let sets = [
+        "service.care.demand=[0, 12]",
+        "pipeline.course.completion=0.9",
+        "pipeline.course.integer=true",
+    ];
+    let model = load_fixture("minimum_cohort.toml", &sets);
+    let mut options = SolverOptions::default();
+    options.push_option("mip_max_improving_sols=1").unwrap();
+    let plan = solve::solve_with(&model, &options).expect("a plan in hand");
+    let mip = plan.mip.as_ref().unwrap();
+    assert_eq!(plan.status, "solution limit reached");
+    assert!(!mip.stages[0].proven);
+    assert!(plan.objective >= 945.0 - 1e-6, "{}", plan.objective);
+    assert!(mip.stages[0].bound <= plan.objective + 1e-6);
+    let summary = wfplan::report::summary::summary_value(&plan);
+    assert_eq!(summary["status"], "solution limit reached");
+    assert_eq!(summary["mip"]["proven_optimal"], false);
+    assert_mentions(
+        &wfplan::report::summary::terminal_summary(&plan),
+        &["MIP: solution limit reached — NOT proved optimal"],
+    );
+
+    let mut options = SolverOptions::default();
+    options.push_option("mip_max_nodes=0").unwrap();
+    let Err(error) = solve::solve_with(&model, &options) else {
+        panic!("no plan before any node");
+    };
+    assert!(
+        error.downcast_ref::<solve::NotOptimal>().is_some(),
+        "{error:#}"
+    );
+    assert_mentions(
+        &format!("{error:#}"),
+        &["before finding any plan in whole numbers", "mip_max_nodes"],
+    );
+}
