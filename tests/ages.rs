@@ -50,6 +50,9 @@ fn two_bands_age_and_retire() {
     assert_eq!(lines.len(), 5);
     let files = wfplan::report::solve_outputs(std::path::Path::new(""), &plan).unwrap();
     assert!(files.iter().any(|(path, _)| path.ends_with("ages.csv")));
+    // The terminal summary shows the pyramid by period.
+    let text = wfplan::report::summary::terminal_summary(&plan);
+    assert_mentions(&text, &["Age band (FTE)", "young", "40.5", "33.5"]);
 }
 
 /// A limit on the age share: no more than 40% old in 2026 (hires allowed).

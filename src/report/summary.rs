@@ -322,6 +322,51 @@ pub fn terminal_summary(solution: &Solution) -> String {
         staff_table(&mut out, "Staff by region (FTE)", rows);
     }
 
+    // Age bands: each banded group's pyramid by period (summed over regions).
+    if model.groups.iter().any(|g| g.age.is_some()) {
+        let mut header = vec![
+            "Age band (FTE)".to_string(),
+            "band".to_string(),
+            "opening".to_string(),
+        ];
+        header.extend(model.periods.iter().cloned());
+        let mut rows = Vec::new();
+        for id in &ids {
+            let members: Vec<usize> = (0..model.groups.len())
+                .filter(|g| model.groups[*g].id == *id && model.groups[*g].age.is_some())
+                .collect();
+            let Some(age) = members.first().and_then(|g| model.groups[*g].age.as_ref()) else {
+                continue;
+            };
+            for (band, band_id) in age.bands.iter().enumerate() {
+                let mut opening = 0.0;
+                let mut values = vec![0.0; periods];
+                for &g in &members {
+                    let bands = model.groups[g].age.as_ref().expect("banded");
+                    opening += bands.opening.get(band).copied().unwrap_or(0.0);
+                    if let Some(columns) = &solution.lp.vars.band_stock[g] {
+                        for (t, value) in values.iter_mut().enumerate() {
+                            *value += solution.value_of(columns[band][t]);
+                        }
+                    }
+                }
+                let mut row = vec![
+                    if band == 0 {
+                        id.to_string()
+                    } else {
+                        String::new()
+                    },
+                    band_id.clone(),
+                    format_number(opening),
+                ];
+                row.extend(values.into_iter().map(format_number));
+                rows.push(row);
+            }
+        }
+        out.push_str(&text_table(&header, &rows));
+        let _ = writeln!(out, "(retirement and ageing by band in ages.csv)\n");
+    }
+
     // Services by id (summed over regions): demand, delivered and unmet.
     let mut header = vec!["Service (FTE)".to_string(), "measure".to_string()];
     header.extend(model.periods.iter().cloned());
