@@ -2220,6 +2220,12 @@ fn shadow_findings(impact: &Impact) -> Vec<Finding> {
                     )
                     .replace("  (", " (")
                 };
+                // A MIP's shadow prices come from the LP with the whole
+                // numbers fixed: say so wherever one is stated.
+                let text = match binding.iter().find_map(|(_, r)| r.shadow_price_note) {
+                    Some(note) => format!("{text} With whole-number decisions, {note}."),
+                    None => text,
+                };
                 out.push(Finding { text, facts });
             }
         }

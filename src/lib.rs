@@ -6,15 +6,18 @@
 //! (polars) → `report` (files). Only `spec` and `report` touch the
 //! filesystem.
 
+pub mod age;
 pub mod charts;
 pub mod cmd;
 pub mod compare;
 pub mod csv_safety;
 pub mod expr;
 pub mod finance;
+pub mod integer;
 pub mod lp;
 pub mod model;
 pub mod near_optimal;
+pub mod need;
 pub mod parallel;
 pub mod policy_change;
 pub mod report;

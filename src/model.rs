@@ -90,6 +90,11 @@ pub struct Model {
     pub conditions: Vec<Condition>,
     /// Objectives solved in order (lexicographic); the first is the default `cost`.
     pub objectives: Vec<Objective>,
+    /// The `[[driver]]`s demand may be derived from (`Service::need`).
+    pub drivers: Vec<crate::need::Driver>,
+    /// Decisions `[model] integer` makes whole numbers (pipelines and moves
+    /// with `integer = true` carry their own flag).
+    pub integer: Vec<crate::integer::IntegerDecision>,
 }
 
 /// A region: every regional entity exists once per region it is in.
@@ -103,6 +108,13 @@ impl Model {
     /// Whether the model declares `[[region]]`s.
     pub fn has_regions(&self) -> bool {
         !self.regions.is_empty()
+    }
+
+    /// Whether any decision must be a whole number (the programme is a MIP).
+    pub fn has_integers(&self) -> bool {
+        !self.integer.is_empty()
+            || self.pipelines.iter().any(|p| p.integer || p.has_runs())
+            || self.moves.iter().any(|m| m.integer)
     }
 
     /// The id of a region, "" for a national entity (and for every entity
@@ -160,6 +172,18 @@ pub struct Group {
     pub productivity: Series,
     /// Value per FTE in post at the end of the last period (not cash).
     pub terminal_value_per_fte: f64,
+    /// FTE per head (`participation`); None: one head per FTE, and no
+    /// headcount reported unless another group sets it.
+    pub participation: Option<Series>,
+    /// Age bands (`[group.age]`); None: one stock, as always.
+    pub age: Option<crate::age::AgeBands>,
+}
+
+impl Group {
+    /// FTE per head in a period (1 without `participation`).
+    pub fn participation_at(&self, period: usize) -> f64 {
+        self.participation.as_ref().map_or(1.0, |p| p[period])
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -223,6 +247,12 @@ pub struct Pipeline {
     pub supervision: Option<Supervision>,
     /// Opening cohort k (0-based) completes in period k.
     pub opening_cohorts: Vec<f64>,
+    /// Whole-number intakes (`integer = true`, or named in `[model] integer`).
+    pub integer: bool,
+    /// The fewest trainees a run takes (`minimum_cohort`).
+    pub minimum_cohort: Option<Series>,
+    /// The cost of each period the course runs (`fixed_cost_per_run`).
+    pub fixed_cost_per_run: Option<Series>,
 }
 
 impl Pipeline {
@@ -235,6 +265,12 @@ impl Pipeline {
     /// Completions in `period` from cohorts already in training at the start.
     pub fn opening_completions(&self, period: usize) -> f64 {
         self.opening_cohorts.get(period).copied().unwrap_or(0.0) * self.completion_rate[period]
+    }
+
+    /// Whether the course has a yes/no run decision per period (a minimum
+    /// cohort or a fixed cost per run).
+    pub fn has_runs(&self) -> bool {
+        self.minimum_cohort.is_some() || self.fixed_cost_per_run.is_some()
     }
 }
 
@@ -257,6 +293,8 @@ pub struct Move {
     pub retention_rate: Series,
     pub cost_per_move: Series,
     pub max_fte: Option<Series>,
+    /// Whole-number moves (`integer = true`).
+    pub integer: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -269,6 +307,9 @@ pub struct Service {
     /// `id`, or `id,region`: the entity's name in rows and columns.
     pub key: String,
     pub demand_fte: Series,
+    /// The terms of a demand derived from drivers (`need`); empty for a
+    /// demand given as a series. Their `fte` add up to `demand_fte`.
+    pub need: Vec<crate::need::NeedTerm>,
     /// (group, efficiency e_{g,s})
     pub staffed_by: Vec<(usize, f64)>,
     /// (group, minimum share μ_{g,s})
@@ -401,10 +442,17 @@ impl CostCategory {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Quantity {
     Stock(Selection),
+    /// Headcount: stock ÷ participation, per group.
+    Heads(Selection),
+    /// The stock of some age bands: (group, bands) pairs.
+    AgeStock(Vec<(usize, Vec<usize>)>),
     /// groups × hire sources (None: every source; else the pools, or the
     /// open market, selected)
     Hire(Selection, Option<Vec<HireSource>>),
     Intake(Selection),
+    /// Courses run (the yes/no decision of pipelines with a minimum cohort
+    /// or a fixed cost per run).
+    Runs(Selection),
     InTraining(Selection),
     Completions(Selection),
     Move(Selection),
@@ -435,12 +483,30 @@ pub struct Expression {
 }
 
 impl Expression {
-    /// "FTE", the currency, or "units" for a mix.
+    /// "FTE", the currency, "head" (headcount), "run" (courses run), or
+    /// "units" for a mix.
     pub fn unit(&self, currency: &str) -> String {
         let money = self.terms.iter().filter(|(_, q)| q.is_money()).count();
+        let heads = self
+            .terms
+            .iter()
+            .filter(|(_, q)| matches!(q, Quantity::Heads(_)))
+            .count();
+        let runs = self
+            .terms
+            .iter()
+            .filter(|(_, q)| matches!(q, Quantity::Runs(_)))
+            .count();
+        let count = self.terms.len();
+        if heads > 0 {
+            return if heads == count { "head" } else { "units" }.to_string();
+        }
+        if runs > 0 {
+            return if runs == count { "run" } else { "units" }.to_string();
+        }
         if money == 0 {
             "FTE".to_string()
-        } else if money == self.terms.len() {
+        } else if money == count {
             currency.to_string()
         } else {
             "units".to_string()
@@ -721,6 +787,14 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 group.productivity.as_ref(),
                 1.0,
             )?,
+            participation: participation(&mut checker, &label, group.participation.as_ref())?,
+            age: crate::age::build(
+                &mut checker,
+                &label,
+                group,
+                opening,
+                &crate::age::Sources::of(spec, group),
+            )?,
         });
         if group.exit_max.is_some() && group.exit_cost.is_none() {
             bail!(
@@ -887,6 +961,10 @@ pub fn build(spec: &Spec) -> Result<Model> {
         if completion_rate.iter().all(|rate| *rate == 0.0) {
             bail!("{}: the completion rate is 0 in every period, so the pipeline can never deliver anyone", at("completion"));
         }
+        let capacity =
+            checker.optional_non_negative(&label, "capacity", pipeline.capacity.as_ref())?;
+        let (minimum_cohort, fixed_cost_per_run) =
+            crate::integer::pipeline_runs(&mut checker, &label, pipeline, capacity.as_ref())?;
         pipelines.push(Pipeline {
             id: pipeline.id.clone(),
             name: pipeline.name.clone().unwrap_or_else(|| pipeline.id.clone()),
@@ -896,11 +974,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
             to,
             duration_periods: duration,
             completion_rate,
-            capacity: checker.optional_non_negative(
-                &label,
-                "capacity",
-                pipeline.capacity.as_ref(),
-            )?,
+            capacity,
             cost_per_trainee: checker.non_negative(&label, "cost", pipeline.cost.as_ref(), 0.0)?,
             trainee_salary: checker.non_negative(
                 &label,
@@ -910,6 +984,9 @@ pub fn build(spec: &Spec) -> Result<Model> {
             )?,
             supervision,
             opening_cohorts: in_training,
+            integer: pipeline.integer,
+            minimum_cohort,
+            fixed_cost_per_run,
         });
     }
 
@@ -960,6 +1037,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 )?,
                 cost_per_move: checker.non_negative(&label, "cost", movement.cost.as_ref(), 0.0)?,
                 max_fte: checker.optional_non_negative(&label, "max", movement.max.as_ref())?,
+                integer: movement.integer,
             });
         }
     }
@@ -1008,12 +1086,15 @@ pub fn build(spec: &Spec) -> Result<Model> {
                 at("min_share")
             );
         }
+        let (demand_fte, need) =
+            crate::need::service_demand(&mut checker, &label, service, &spec.drivers)?;
         services.push(Service {
             id: service.id.clone(),
             name: service.name.clone().unwrap_or_else(|| service.id.clone()),
             region,
             key: key_of(&service.id, region),
-            demand_fte: checker.non_negative(&label, "demand", Some(&service.demand), 0.0)?,
+            demand_fte,
+            need,
             staffed_by,
             min_share,
             unmet_penalty: checker.optional_non_negative(
@@ -1035,6 +1116,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
         spec.model.discount_rate,
     )?;
 
+    let drivers = crate::need::build_drivers(&file, &spec.drivers, !region_ids.is_empty())?;
     let mut model = Model {
         file: file.clone(),
         name: spec
@@ -1073,6 +1155,8 @@ pub fn build(spec: &Spec) -> Result<Model> {
         services,
         conditions: Vec::new(),
         objectives: Vec::new(),
+        integer: Vec::new(),
+        drivers,
     };
     crate::finance::apply_real_pay(&mut model);
 
@@ -1128,6 +1212,9 @@ pub fn build(spec: &Spec) -> Result<Model> {
             text: text.clone(),
             expression,
         });
+    }
+    if let Some(texts) = &spec.model.integer {
+        model.integer = crate::integer::resolve(&model, texts)?;
     }
     Ok(model)
 }
@@ -1656,6 +1743,7 @@ fn build_moves_between_regions(
             retention_rate,
             cost_per_move,
             max_fte,
+            integer: movement.integer,
         });
     }
     checker.pair = None;
@@ -1668,6 +1756,31 @@ fn build_moves_between_regions(
         );
     }
     Ok(moves)
+}
+
+/// A group's `participation`: FTE per head, in (0, 1] in every period.
+fn participation(
+    checker: &mut Checker,
+    label: &str,
+    param: Option<&Param>,
+) -> Result<Option<Series>> {
+    let Some(values) = checker.optional_non_negative(label, "participation", param)? else {
+        return Ok(None);
+    };
+    if let Some(t) = values.iter().position(|p| *p <= 0.0 || *p > 1.0) {
+        bail!(
+            "{}: {label}, field 'participation': expected FTE per head in (0, 1] (0.8: a head works 80% of full time), got {} in {}",
+            checker.file,
+            values[t],
+            checker.periods[t]
+        );
+    }
+    Ok(Some(values))
+}
+
+/// Whether a model reports headcount (some group sets `participation`).
+pub fn reports_heads(model: &Model) -> bool {
+    model.groups.iter().any(|g| g.participation.is_some())
 }
 
 fn check_unique(file: &str, kind: &str, ids: &[&str]) -> Result<()> {
@@ -1695,23 +1808,23 @@ fn lookup(ids: &[&str], wanted: &str, kind: &str) -> Result<usize> {
 }
 
 /// Turns parameters into per-period series with range checks.
-struct Checker<'a> {
-    file: &'a str,
-    periods: &'a [String],
+pub(crate) struct Checker<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) periods: &'a [String],
     /// The model's region ids.
-    region_ids: Vec<String>,
+    pub(crate) region_ids: Vec<String>,
     /// The region of the entity being checked: a value by region picks it.
-    region: Option<usize>,
+    pub(crate) region: Option<usize>,
     /// The pair of regions of a move between regions being checked: a
     /// table keyed `from->to` picks it.
-    pair: Option<(usize, usize)>,
+    pub(crate) pair: Option<(usize, usize)>,
 }
 
 impl Checker<'_> {
     /// The value of a by-region table for the current entity's region.
     /// Every key must be a region of the model, and the entity's region
     /// must have a value.
-    fn pick_region<'p, T>(
+    pub(crate) fn pick_region<'p, T>(
         &self,
         label: &str,
         field: &str,
@@ -1744,7 +1857,7 @@ impl Checker<'_> {
 
     /// The value of a table keyed `from->to` for the pair being checked
     /// (the keys are checked by `build_moves_between_regions`).
-    fn pick_pair<'p, T>(
+    pub(crate) fn pick_pair<'p, T>(
         &self,
         label: &str,
         field: &str,
@@ -1770,7 +1883,7 @@ impl Checker<'_> {
     }
 
     /// A plain number that may be given by region.
-    fn number(&self, label: &str, field: &str, number: &Number) -> Result<f64> {
+    pub(crate) fn number(&self, label: &str, field: &str, number: &Number) -> Result<f64> {
         match number {
             Number::One(value) => Ok(*value),
             Number::ByRegion(table) => self.pick_region(label, field, table).copied(),
@@ -1778,14 +1891,14 @@ impl Checker<'_> {
     }
 
     /// Opening cohorts, that may be given by region.
-    fn cohorts(&self, label: &str, field: &str, cohorts: &Cohorts) -> Result<Vec<f64>> {
+    pub(crate) fn cohorts(&self, label: &str, field: &str, cohorts: &Cohorts) -> Result<Vec<f64>> {
         match cohorts {
             Cohorts::List(list) => Ok(list.clone()),
             Cohorts::ByRegion(table) => self.pick_region(label, field, table).cloned(),
         }
     }
 
-    fn series(&mut self, label: &str, field: &str, param: &Param) -> Result<Series> {
+    pub(crate) fn series(&mut self, label: &str, field: &str, param: &Param) -> Result<Series> {
         let file = self.file;
         let count = self.periods.len();
         let param = match param {
@@ -1828,7 +1941,7 @@ impl Checker<'_> {
         Ok(values)
     }
 
-    fn optional_finite(
+    pub(crate) fn optional_finite(
         &mut self,
         label: &str,
         field: &str,
@@ -1839,7 +1952,7 @@ impl Checker<'_> {
             .transpose()
     }
 
-    fn non_negative(
+    pub(crate) fn non_negative(
         &mut self,
         label: &str,
         field: &str,
@@ -1861,7 +1974,7 @@ impl Checker<'_> {
         Ok(values)
     }
 
-    fn optional_non_negative(
+    pub(crate) fn optional_non_negative(
         &mut self,
         label: &str,
         field: &str,
@@ -1872,7 +1985,7 @@ impl Checker<'_> {
             .transpose()
     }
 
-    fn rate(
+    pub(crate) fn rate(
         &mut self,
         label: &str,
         field: &str,
@@ -2055,9 +2168,32 @@ fn resolve_quantity(
         Ok(selection)
     };
     Ok(match name {
+        "stock" if arguments.len() == 2 => {
+            let selection = select(&groups, "group", 0)?;
+            let Some(Argument::Id(selector)) = arguments.get(1) else {
+                bail!("stock(g, band) takes a band id or 'first..last' as its second argument");
+            };
+            let mut chosen = Vec::new();
+            for g in selection {
+                let Some(age) = &model.groups[g].age else {
+                    continue;
+                };
+                if let Some(bands) = age.select(selector) {
+                    chosen.push((g, bands));
+                }
+            }
+            if chosen.is_empty() {
+                bail!("no group selected has an age band '{selector}' (a band id of its [group.age] bands, or 'first..last')");
+            }
+            Quantity::AgeStock(chosen)
+        }
         "stock" => {
             arity(&[1])?;
             Quantity::Stock(select(&groups, "group", 0)?)
+        }
+        "heads" => {
+            arity(&[1])?;
+            Quantity::Heads(select(&groups, "group", 0)?)
         }
         "hire" => {
             arity(&[1, 2])?;
@@ -2083,11 +2219,12 @@ fn resolve_quantity(
             };
             Quantity::Hire(select(&groups, "group", 0)?, source)
         }
-        "intake" | "in_training" | "completions" => {
+        "intake" | "in_training" | "completions" | "runs" => {
             arity(&[1])?;
             let selection = select(&pipelines, "pipeline", 0)?;
             match name {
                 "intake" => Quantity::Intake(selection),
+                "runs" => Quantity::Runs(selection),
                 "in_training" => Quantity::InTraining(selection),
                 _ => Quantity::Completions(selection),
             }
@@ -2194,8 +2331,10 @@ fn resolve_quantity(
                 };
                 Quantity::Cost(categories)
             } else {
-                const NAMES: [&str; 17] = [
+                const NAMES: [&str; 19] = [
                     "stock",
+                    "heads",
+                    "runs",
                     "hire",
                     "intake",
                     "in_training",
@@ -2214,7 +2353,7 @@ fn resolve_quantity(
                     "cost.training",
                 ];
                 bail!(
-                    "unknown quantity '{name}'{}; expected one of stock, hire, intake, in_training, completions, move, exit, work, surplus, reduced, temp, unmet, cost, cash, penalty, cost.<part>",
+                    "unknown quantity '{name}'{}; expected one of stock, heads, hire, intake, runs, in_training, completions, move, exit, work, surplus, reduced, temp, unmet, cost, cash, penalty, cost.<part>",
                     did_you_mean(name, NAMES.into_iter())
                 )
             }
@@ -2339,6 +2478,18 @@ pub fn warnings(model: &Model) -> Vec<String> {
             warnings.push(format!(
                 "{file}: service '{}', field 'staffed_by': no group or temporary pool can staff it and it has no unmet_penalty, so any demand makes the model infeasible",
                 service.id
+            ));
+        }
+    }
+    for (index, driver) in model.drivers.iter().enumerate() {
+        let used = model
+            .services
+            .iter()
+            .any(|s| s.region.is_some() && s.need.iter().any(|term| term.driver == index));
+        if driver.national_in_regional_model && used {
+            warnings.push(format!(
+                "{file}: driver '{}', field 'values': one series for every region, so each region's services read the same value (give a table by region, or a CSV with a region column)",
+                driver.id
             ));
         }
     }

@@ -49,6 +49,9 @@ pub struct ConditionResult {
     pub shadow_price: f64,
     pub unit: String,
     pub soft: bool,
+    /// For a MIP: where the shadow price comes from (the LP with the whole
+    /// numbers fixed); None for a linear programme.
+    pub shadow_price_note: Option<&'static str>,
 }
 
 /// Seconds spent in each part of a solve (all stages together).
@@ -73,6 +76,72 @@ pub struct Timings {
     pub write: f64,
 }
 
+/// What HiGHS reported for one stage of a MIP.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MipStage {
+    /// `optimal` (within the relative gap), or the limit that stopped it
+    /// with a whole-number plan in hand (`time limit reached`, ...).
+    pub status: String,
+    /// Optimal within `mip_rel_gap`.
+    pub proven: bool,
+    /// The plan's objective (the incumbent).
+    pub objective: f64,
+    /// The best objective any whole-number plan can reach, as far as
+    /// branch and bound proved (HiGHS's dual bound).
+    pub bound: f64,
+    /// |objective − bound| / |objective| (HiGHS's `mip_gap`).
+    pub gap: f64,
+    /// Branch-and-bound nodes.
+    pub nodes: i64,
+}
+
+/// How a model with whole-number decisions was solved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MipInfo {
+    /// One per lexicographic stage.
+    pub stages: Vec<MipStage>,
+    /// The relative gap branch and bound was asked for.
+    pub mip_rel_gap: f64,
+    /// Whole-number columns (including the yes/no runs of courses).
+    pub integer_columns: usize,
+    /// Shadow prices are the duals of the linear programme with every
+    /// whole-number decision fixed at its value in the plan; false when
+    /// that programme could not be solved (every shadow price is then 0).
+    pub fixed_duals: bool,
+}
+
+/// The sentence every place that shows a MIP's shadow prices carries.
+pub const MIP_SHADOW_PRICE_NOTE: &str =
+    "shadow prices are from the linear programme with every whole-number decision fixed at its value in this plan";
+
+impl MipInfo {
+    /// `optimal` when every stage was proved within the gap, else the
+    /// first stage's limit (`time limit reached`).
+    pub fn status(&self) -> &str {
+        self.stages
+            .iter()
+            .find(|stage| !stage.proven)
+            .map_or("optimal", |stage| stage.status.as_str())
+    }
+
+    /// The largest gap over the stages.
+    pub fn gap(&self) -> f64 {
+        self.stages
+            .iter()
+            .map(|stage| stage.gap)
+            .fold(0.0, f64::max)
+    }
+
+    /// How the shadow prices were found, for every place that shows them.
+    pub fn shadow_price_note(&self) -> &'static str {
+        if self.fixed_duals {
+            MIP_SHADOW_PRICE_NOTE
+        } else {
+            "no shadow prices: the linear programme with the whole-number decisions fixed could not be solved, so every shadow price is shown as 0"
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Solution {
     pub model: Model,
@@ -94,6 +163,9 @@ pub struct Solution {
     pub build_seconds: f64,
     pub solve_seconds: f64,
     pub timings: Timings,
+    /// How a model with whole-number decisions was solved (None for a
+    /// linear programme).
+    pub mip: Option<MipInfo>,
 }
 
 impl Solution {
@@ -169,6 +241,7 @@ impl Solution {
                 solve: solve_seconds,
                 ..Timings::default()
             },
+            mip: None,
         }
     }
 
@@ -182,6 +255,20 @@ impl Solution {
         self.lp.vars.stock[group]
             .iter()
             .map(|v| self.value_of(*v))
+            .collect()
+    }
+
+    /// A group's headcount at the end of each period: stock ÷ participation.
+    pub fn heads(&self, group: usize) -> Vec<f64> {
+        (0..self.model.periods.len())
+            .map(|period| {
+                clean(self.evaluate(&crate::lp::age::heads(
+                    &self.model,
+                    &self.lp.vars,
+                    group,
+                    period,
+                )))
+            })
             .collect()
     }
 
@@ -213,6 +300,12 @@ impl Solution {
     /// A row by its stable name.
     pub fn row(&self, name: &str) -> Option<&RowResult> {
         self.row_index.get(name).map(|&index| &self.rows[index])
+    }
+
+    /// How the shadow prices of a MIP were found (None for a linear
+    /// programme, whose shadow prices are its own duals).
+    pub fn shadow_price_note(&self) -> Option<&'static str> {
+        self.mip.as_ref().map(MipInfo::shadow_price_note)
     }
 
     /// The sign-normalised shadow price of a row (positive = cost of one more
@@ -305,6 +398,7 @@ impl Solution {
                     shadow_price: clean(shadow_price),
                     unit: unit.clone(),
                     soft: condition.penalty.is_some(),
+                    shadow_price_note: self.shadow_price_note(),
                 });
             }
         }

@@ -15,7 +15,7 @@ use good_lp::{Expression, IntoAffineExpression};
 
 use crate::lp::{self, Family, Lp, Row};
 use crate::model::Model;
-use crate::solution::{Solution, Timings};
+use crate::solution::{MipInfo, MipStage, Solution, Timings};
 use crate::solver::{Highs, SparseLp};
 pub use crate::solver::{OptionError, SolverOptions, Status};
 
@@ -60,6 +60,20 @@ pub fn sparse_lp(lp: &Lp, objective: &Expression, extra_rows: &[Row]) -> SparseL
         .chain(extra_rows)
         .map(|row| (&row.expression).linear_coefficients().size_hint().0)
         .sum();
+    let integrality = if lp.is_mip() {
+        lp.columns
+            .iter()
+            .map(|c| {
+                if c.integer {
+                    highs_sys::kHighsVarTypeInteger
+                } else {
+                    highs_sys::kHighsVarTypeContinuous
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut sparse = SparseLp {
         col_cost,
         col_lower: lp.columns.iter().map(|c| c.lower).collect(),
@@ -70,6 +84,7 @@ pub fn sparse_lp(lp: &Lp, objective: &Expression, extra_rows: &[Row]) -> SparseL
         row_start: Vec::with_capacity(rows + 1),
         row_index: Vec::with_capacity(non_zeros),
         row_value: Vec::with_capacity(non_zeros),
+        integrality,
     };
     for row in lp.rows.iter().chain(extra_rows) {
         sparse.push_row(
@@ -127,7 +142,10 @@ pub(crate) fn read_back(highs: &Highs, lp: &Lp, objective: &Expression) -> RawSo
 }
 
 /// Solves `lp.rows` plus `extra_rows` for one objective in a fresh HiGHS
-/// instance; anything but an optimum is returned as its status.
+/// instance; anything but an optimum is returned as its status. A MIP is
+/// solved as one, and its row duals are those of the linear programme with
+/// the whole-number columns fixed at their optimal values
+/// ([`fix_integers_and_resolve`]).
 pub fn run_highs(
     lp: &Lp,
     objective: &Expression,
@@ -141,16 +159,46 @@ pub fn run_highs(
             text: error.to_string(),
         });
     }
-    if let Err(message) = highs.pass_lp(&sparse_lp(lp, objective, extra_rows)) {
+    if let Err(message) = highs.pass_lp(&sparse_for(lp, objective, extra_rows, options)) {
         return Err(Status::Other {
             code: -1,
             text: message,
         });
     }
+    let mip = highs.is_mip();
     match run_resolving(&mut highs, options) {
+        Status::Optimal if mip => {
+            let values = highs.solution().0;
+            match fix_integers_and_resolve(&mut highs, lp, &values, options) {
+                Status::Optimal => Ok(read_back(&highs, lp, objective)),
+                status => Err(status),
+            }
+        }
         Status::Optimal => Ok(read_back(&highs, lp, objective)),
         status => Err(status),
     }
+}
+
+/// After a MIP run: fixes every whole-number column of `lp` at its value in
+/// `values` (rounded), makes the programme continuous and solves that
+/// linear programme, whose row duals are the shadow prices wfplan reports
+/// for a MIP (the marginal cost of each row with every whole-number
+/// decision held where the MIP put it). The continuous columns are
+/// re-optimised; the objective is the MIP's (or, within tolerances, below).
+pub fn fix_integers_and_resolve(
+    highs: &mut Highs,
+    lp: &Lp,
+    values: &[f64],
+    options: &SolverOptions,
+) -> Status {
+    for (index, column) in lp.columns.iter().enumerate() {
+        if column.integer {
+            let value = values[index].round().clamp(column.lower, column.upper);
+            highs.change_col_bounds(index, value, value);
+        }
+    }
+    highs.clear_integrality();
+    run_resolving(highs, options)
 }
 
 /// The objective can fall without limit.
@@ -221,6 +269,10 @@ impl fmt::Display for NotOptimal {
                 "{file}: stage {} of the objective (\"{}\") became infeasible after fixing the earlier stages; this is a numerical problem — try a single objective",
                 self.stage, self.objective
             ),
+            Status::Other { code, .. } if *code == highs_sys::kHighsModelStatusSolutionLimit => write!(
+                formatter,
+                "{file}: HiGHS stopped at a limit on solutions, nodes or leaves of its branch and bound{stage} before finding any plan in whole numbers, so there is no plan to report; raise or remove the limit (mip_max_nodes, mip_max_leaves, mip_max_improving_sols)"
+            ),
             Status::UnboundedOrInfeasible => write!(
                 formatter,
                 "{file}: HiGHS found no finite optimum{stage} but could not tell whether the model is infeasible or unbounded, even without presolve; check that the targets and limits can hold together, and that nothing the objective rewards is uncapped"
@@ -251,6 +303,10 @@ pub struct Infeasible {
     pub model_file: String,
     pub relaxations: Vec<Relaxation>,
     pub blocking: Vec<String>,
+    /// For a model with whole-number decisions whose elastic re-solve has
+    /// no whole-number plan either: what the explanation (made with the
+    /// whole numbers relaxed) can and cannot say.
+    pub note: Option<String>,
 }
 
 impl fmt::Display for Infeasible {
@@ -260,6 +316,9 @@ impl fmt::Display for Infeasible {
             "{}: the model is infeasible: its hard targets, limits and demands cannot all hold.",
             self.model_file
         )?;
+        if let Some(note) = &self.note {
+            writeln!(formatter, "{note}")?;
+        }
         if self.relaxations.is_empty() {
             write!(
                 formatter,
@@ -393,15 +452,17 @@ fn solve_lp(
     };
     let pass_start = Instant::now();
     highs
-        .pass_lp(&sparse_lp(&lp, first, &[]))
+        .pass_lp(&sparse_for(&lp, first, &[], options))
         .map_err(|message| anyhow!("{}: {message}", model.file))?;
     let mut timings = Timings {
         build: build_seconds,
         pass: pass_start.elapsed().as_secs_f64(),
         ..Timings::default()
     };
+    let mip = lp.is_mip() && !options.solve_relaxation();
     let stages = lp.objectives.len();
     let mut stage_objectives = Vec::new();
+    let mut mip_stages = Vec::new();
     let mut last: Option<RawSolution> = None;
     for (stage, objective) in lp.objectives.iter().enumerate() {
         if stage > 0 {
@@ -413,8 +474,13 @@ fn solve_lp(
         let run_start = Instant::now();
         let status = run_resolving(&mut highs, options);
         timings.solve += run_start.elapsed().as_secs_f64();
+        // A MIP stopped by a limit with a whole-number plan in hand keeps
+        // it (its status and gap are reported); a linear programme needs
+        // its optimum.
+        let incumbent = mip && highs.has_feasible_solution() && stopped_by_limit(&status);
         match status {
             Status::Optimal => {}
+            _ if incumbent => {}
             Status::Infeasible if stage == 0 => {
                 return Err(explain_infeasible_with(model, &lp, options).into())
             }
@@ -441,6 +507,9 @@ fn solve_lp(
         let raw = read_back(&highs, &lp, objective);
         timings.read += read_start.elapsed().as_secs_f64();
         let optimum = raw.objective;
+        if mip {
+            mip_stages.push(MipStage::read(&highs, &status, optimum));
+        }
         stage_objectives.push(optimum);
         if stage + 1 < stages {
             // objective_bound[stage+1]: later stages keep this optimum.
@@ -456,7 +525,26 @@ fn solve_lp(
         }
         last = Some(raw);
     }
-    let raw = last.ok_or_else(|| anyhow!("{}: the model has no objective", model.file))?;
+    let mut raw = last.ok_or_else(|| anyhow!("{}: the model has no objective", model.file))?;
+    let mut fixed_duals = false;
+    if mip {
+        // Shadow prices of a MIP: the duals of its linear programme with
+        // every whole-number decision fixed where the last stage put it.
+        let run_start = Instant::now();
+        let objective = lp.objectives.last().expect("at least one objective");
+        let status = fix_integers_and_resolve(&mut highs, &lp, &raw.values, options);
+        timings.solve += run_start.elapsed().as_secs_f64();
+        if status == Status::Optimal {
+            let read_start = Instant::now();
+            raw = read_back(&highs, &lp, objective);
+            timings.read += read_start.elapsed().as_secs_f64();
+            fixed_duals = true;
+        } else {
+            // No duals to give: every shadow price is reported as 0 and the
+            // summary says why.
+            raw.row_duals = vec![0.0; lp.rows.len()];
+        }
+    }
     let plan_start = Instant::now();
     let mut solution = Solution::new(
         model.clone(),
@@ -466,9 +554,81 @@ fn solve_lp(
         build_seconds,
         timings.pass + timings.solve + timings.read,
     );
+    if mip {
+        let info = MipInfo {
+            integer_columns: solution.lp.columns.iter().filter(|c| c.integer).count(),
+            mip_rel_gap: options.mip_rel_gap(),
+            stages: mip_stages,
+            fixed_duals,
+        };
+        solution.status = info.status().to_string();
+        solution.mip = Some(info);
+    } else if lp_was_mip(&solution) {
+        solution.status = RELAXATION_STATUS.to_string();
+    }
     timings.plan = plan_start.elapsed().as_secs_f64();
     solution.timings = timings;
     Ok(solution)
+}
+
+/// The status of a model with whole-number decisions solved as its linear
+/// relaxation (`--solver-option solve_relaxation=true`).
+pub const RELAXATION_STATUS: &str =
+    "optimal (linear relaxation: whole numbers treated as continuous)";
+
+fn lp_was_mip(solution: &Solution) -> bool {
+    solution.lp.is_mip()
+}
+
+/// The programme as HiGHS gets it: [`sparse_lp`], without its whole
+/// numbers when the user asked for the relaxation.
+fn sparse_for(
+    lp: &Lp,
+    objective: &Expression,
+    extra_rows: &[Row],
+    options: &SolverOptions,
+) -> SparseLp {
+    let mut sparse = sparse_lp(lp, objective, extra_rows);
+    if options.solve_relaxation() {
+        sparse.integrality.clear();
+    }
+    sparse
+}
+
+/// A run stopped by a limit (time, iterations, solutions, an interrupt)
+/// rather than by a verdict on the model.
+fn stopped_by_limit(status: &Status) -> bool {
+    match status {
+        Status::TimeLimit | Status::IterationLimit => true,
+        Status::Other { code, .. } => matches!(
+            *code,
+            highs_sys::kHighsModelStatusSolutionLimit
+                | highs_sys::kHighsModelStatusInterrupt
+                | highs_sys::kHighsModelStatusObjectiveBound
+                | highs_sys::kHighsModelStatusObjectiveTarget
+                | highs_sys::kHighsModelStatusMemoryLimit
+                | highs_sys::kHighsModelStatusHighsInterrupt
+        ),
+        _ => false,
+    }
+}
+
+impl MipStage {
+    /// What HiGHS reports after a MIP run: its status, the incumbent's
+    /// objective (`objective`, as wfplan evaluates it), the dual bound and
+    /// the relative gap.
+    fn read(highs: &Highs, status: &Status, objective: f64) -> MipStage {
+        let bound = highs.mip_dual_bound().unwrap_or(f64::NAN);
+        let gap = highs.mip_gap().unwrap_or(f64::NAN);
+        MipStage {
+            status: status.as_str().to_string(),
+            proven: *status == Status::Optimal,
+            objective,
+            bound,
+            gap,
+            nodes: highs.mip_nodes(),
+        }
+    }
 }
 
 /// Re-solves with every hard target and limit, every demand without an
@@ -525,12 +685,38 @@ pub fn explain_infeasible_with(model: &Model, lp: &Lp, options: &SolverOptions) 
         }
         violations.push((row_index, added));
     }
-    let Ok(raw) = run_highs(&elastic, &penalty, &[], options) else {
-        return Infeasible {
-            model_file: model.file.clone(),
-            relaxations: Vec::new(),
-            blocking: Vec::new(),
-        };
+    // A MIP's elastic re-solve keeps its whole numbers; if even that has
+    // no whole-number plan, the whole numbers themselves are in the way,
+    // and the explanation falls back to the linear relaxation.
+    let mut note = None;
+    let raw = match run_highs(&elastic, &penalty, &[], options) {
+        Ok(raw) => raw,
+        Err(_) if elastic.is_mip() => {
+            let mut relaxed = elastic.clone();
+            relaxed.columns.iter_mut().for_each(|c| c.integer = false);
+            match run_highs(&relaxed, &penalty, &[], options) {
+                Ok(raw) => {
+                    note = Some(WHOLE_NUMBERS_IN_THE_WAY.to_string());
+                    raw
+                }
+                Err(_) => {
+                    return Infeasible {
+                        model_file: model.file.clone(),
+                        relaxations: Vec::new(),
+                        blocking: Vec::new(),
+                        note: None,
+                    }
+                }
+            }
+        }
+        Err(_) => {
+            return Infeasible {
+                model_file: model.file.clone(),
+                relaxations: Vec::new(),
+                blocking: Vec::new(),
+                note: None,
+            }
+        }
     };
     let mut relaxations = Vec::new();
     for (row_index, added) in &violations {
@@ -560,6 +746,7 @@ pub fn explain_infeasible_with(model: &Model, lp: &Lp, options: &SolverOptions) 
                         | Family::ExitCap
                         | Family::MoveCap
                         | Family::IntakeCapacity
+                        | Family::MinimumCohort
                         | Family::PoolSupply
                         | Family::ReducedHoursCap
                         | Family::Target
@@ -573,8 +760,13 @@ pub fn explain_infeasible_with(model: &Model, lp: &Lp, options: &SolverOptions) 
         model_file: model.file.clone(),
         relaxations,
         blocking,
+        note,
     }
 }
+
+/// The note of an infeasible MIP whose elastic re-solve has no whole-number
+/// plan even with every target, limit and demand free to give way.
+const WHOLE_NUMBERS_IN_THE_WAY: &str = "Even with every target, limit and demand free to give way there is no plan in whole numbers: the whole-number decisions themselves (a minimum cohort, `integer` on a stock with fractional attrition) are in the way. What follows treats them as continuous.";
 
 /// `hire_cap[a,2025]`, `hire_cap[a,2026]` → `hire_cap[a] in 2025, 2026`:
 /// row names grouped by family and entity, periods listed in order.

@@ -115,6 +115,11 @@ pub struct SolverOptions {
 /// The default of `SolverOptions::interior_point_columns`.
 pub const INTERIOR_POINT_COLUMNS: usize = 50_000;
 
+/// wfplan's relative MIP gap (HiGHS's `mip_rel_gap`) unless the user sets
+/// one with `--solver-option mip_rel_gap=...`: branch and bound stops when
+/// the best whole-number plan is proved within 0.01% of the bound.
+pub const MIP_REL_GAP: f64 = 1e-4;
+
 impl Default for SolverOptions {
     fn default() -> Self {
         SolverOptions {
@@ -131,13 +136,38 @@ impl SolverOptions {
     /// method: a large programme, no basis to start from, and no `solver`
     /// chosen by the user.
     pub fn interior_point_for(&self, highs: &Highs) -> bool {
-        highs.num_cols() >= self.interior_point_columns
+        !highs.is_mip()
+            && highs.num_cols() >= self.interior_point_columns
             && !self.highs.iter().any(|(key, _)| key == "solver")
             && !highs.has_valid_basis()
     }
 }
 
 impl SolverOptions {
+    /// The relative MIP gap in force: the user's `mip_rel_gap`, else
+    /// [`MIP_REL_GAP`].
+    pub fn mip_rel_gap(&self) -> f64 {
+        self.highs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == "mip_rel_gap")
+            .and_then(|(_, value)| value.parse().ok())
+            .unwrap_or(MIP_REL_GAP)
+    }
+
+    /// Whether the user asked for the linear relaxation of a model with
+    /// whole-number decisions (`--solver-option solve_relaxation=true`):
+    /// wfplan then solves it as a linear programme.
+    pub fn solve_relaxation(&self) -> bool {
+        self.highs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == "solve_relaxation")
+            .is_some_and(|(_, value)| {
+                matches!(value.to_ascii_lowercase().as_str(), "true" | "on" | "1")
+            })
+    }
+
     /// Parses `KEY=VALUE` (as `--solver-option`) and adds it.
     pub fn push_option(&mut self, text: &str) -> Result<(), OptionError> {
         let Some((key, value)) = text.split_once('=') else {
@@ -202,9 +232,17 @@ pub struct SparseLp {
     pub row_start: Vec<HighsInt>,
     pub row_index: Vec<HighsInt>,
     pub row_value: Vec<f64>,
+    /// One `kHighsVarType*` per column for a MIP (0 continuous, 1 integer);
+    /// empty for a linear programme.
+    pub integrality: Vec<HighsInt>,
 }
 
 impl SparseLp {
+    /// Whether some column must take a whole number.
+    pub fn is_mip(&self) -> bool {
+        self.integrality.iter().any(|&kind| kind != 0)
+    }
+
     pub fn num_cols(&self) -> usize {
         self.col_lower.len()
     }
@@ -246,6 +284,8 @@ pub struct Basis {
 /// A HiGHS instance, destroyed on drop.
 pub struct Highs {
     pointer: NonNull<c_void>,
+    /// The model passed has integer columns.
+    mip: bool,
 }
 
 impl Default for Highs {
@@ -272,7 +312,10 @@ impl Highs {
         // SAFETY: Highs_create has no preconditions and returns an owned instance.
         let pointer = unsafe { highs_sys::Highs_create() };
         let pointer = NonNull::new(pointer).expect("Highs_create returned null (out of memory)");
-        let mut highs = Highs { pointer };
+        let mut highs = Highs {
+            pointer,
+            mip: false,
+        };
         highs
             .set_option("output_flag", "false")
             .expect("HiGHS has the output_flag option");
@@ -283,9 +326,10 @@ impl Highs {
         self.pointer.as_ptr()
     }
 
-    /// Sets wfplan's options (time limit, threads), then the user's.
+    /// Sets wfplan's options (threads, MIP gap, time limit), then the user's.
     pub fn apply(&mut self, options: &SolverOptions) -> Result<(), OptionError> {
         self.set_option("threads", &options.threads.to_string())?;
+        self.set_option("mip_rel_gap", &MIP_REL_GAP.to_string())?;
         if let Some(seconds) = options.time_limit {
             self.set_option("time_limit", &seconds.to_string())?;
         }
@@ -381,6 +425,38 @@ impl Highs {
         if lp.row_index.len() > HighsInt::MAX as usize {
             return Err("the programme has too many non-zeros for HiGHS".into());
         }
+        if lp.is_mip() {
+            assert_eq!(lp.integrality.len(), num_col);
+            // SAFETY: as for Highs_passLp below, and integrality holds one
+            // value per column (checked above).
+            let status = unsafe {
+                highs_sys::Highs_passMip(
+                    self.raw(),
+                    num_col as HighsInt,
+                    num_row as HighsInt,
+                    lp.row_index.len() as HighsInt,
+                    highs_sys::kHighsMatrixFormatRowwise,
+                    highs_sys::kHighsObjSenseMinimize,
+                    lp.offset,
+                    lp.col_cost.as_ptr(),
+                    lp.col_lower.as_ptr(),
+                    lp.col_upper.as_ptr(),
+                    lp.row_lower.as_ptr(),
+                    lp.row_upper.as_ptr(),
+                    row_start.as_ptr(),
+                    lp.row_index.as_ptr(),
+                    lp.row_value.as_ptr(),
+                    lp.integrality.as_ptr(),
+                )
+            };
+            self.mip = succeeded(status);
+            return if succeeded(status) {
+                Ok(())
+            } else {
+                Err("HiGHS refused the programme (Highs_passMip failed)".into())
+            };
+        }
+        self.mip = false;
         // SAFETY: the instance is live; every array has the length passed
         // (checked above) and outlives the call, which copies them.
         let status = unsafe {
@@ -493,6 +569,77 @@ impl Highs {
     /// Simplex iterations of the last run (0 when it needed none).
     pub fn simplex_iterations(&self) -> i64 {
         self.int_info(c"simplex_iteration_count")
+    }
+
+    /// A floating-point number of HiGHS's run information (None when HiGHS
+    /// has none, e.g. `mip_gap` after a linear programme).
+    fn double_info(&self, name: &std::ffi::CStr) -> Option<f64> {
+        let mut value = 0.0;
+        // SAFETY: the instance is live, name is NUL-terminated and value is a valid out-pointer.
+        let status =
+            unsafe { highs_sys::Highs_getDoubleInfoValue(self.raw(), name.as_ptr(), &mut value) };
+        succeeded(status).then_some(value)
+    }
+
+    /// Whether the last run left a feasible primal solution (for a MIP
+    /// stopped by a limit: an incumbent).
+    pub fn has_feasible_solution(&self) -> bool {
+        self.int_info(c"primal_solution_status")
+            == i64::from(highs_sys::kHighsSolutionStatusFeasible)
+    }
+
+    /// The MIP's dual bound (the best objective any whole-number plan can
+    /// reach, as far as the branch and bound has proved).
+    pub fn mip_dual_bound(&self) -> Option<f64> {
+        self.double_info(c"mip_dual_bound")
+    }
+
+    /// The MIP's relative gap |incumbent − bound| / |incumbent|.
+    pub fn mip_gap(&self) -> Option<f64> {
+        self.double_info(c"mip_gap")
+    }
+
+    /// Branch-and-bound nodes of the last MIP run.
+    pub fn mip_nodes(&self) -> i64 {
+        let mut value: i64 = 0;
+        // SAFETY: the instance is live, the name is NUL-terminated and value is a valid out-pointer.
+        let status = unsafe {
+            highs_sys::Highs_getInt64InfoValue(self.raw(), c"mip_node_count".as_ptr(), &mut value)
+        };
+        if succeeded(status) {
+            value
+        } else {
+            0
+        }
+    }
+
+    /// Whether the instance holds a MIP (passed with integer columns, and
+    /// not made continuous since).
+    pub fn is_mip(&self) -> bool {
+        self.mip
+    }
+
+    /// Makes every column continuous (the MIP becomes its linear programme).
+    pub fn clear_integrality(&mut self) {
+        let columns = self.num_cols();
+        if columns == 0 {
+            return;
+        }
+        let continuous = vec![highs_sys::kHighsVarTypeContinuous; columns];
+        // SAFETY: the instance is live and the array holds one value per column.
+        let status = unsafe {
+            highs_sys::Highs_changeColsIntegralityByRange(
+                self.raw(),
+                0,
+                columns as HighsInt - 1,
+                continuous.as_ptr(),
+            )
+        };
+        assert!(
+            succeeded(status),
+            "Highs_changeColsIntegralityByRange failed"
+        );
+        self.mip = false;
     }
 
     /// Column values and row duals (∂objective/∂row bound) of the last run.

@@ -125,6 +125,9 @@ pub struct ModelSection {
     /// A CSV file of published figures to set the base plan beside
     /// (`expr,period,value,published,source,grade,note`): see `HistoryRow`.
     pub history: Option<String>,
+    /// Decisions that take whole numbers (`["intake(scphn_hv)", "hire(hv, *)"]`):
+    /// each one quantity of the expression language that is a decision.
+    pub integer: Option<Vec<String>>,
 }
 
 /// One published figure of a `[model] history` file: the model quantity it
@@ -179,10 +182,60 @@ pub struct GroupSpec {
     pub surplus_cost: Option<Param>,
     pub reduced_hours: Option<ReducedHoursSpec>,
     pub productivity: Option<Param>,
+    /// FTE per head (0 < p ≤ 1): headcount = FTE ÷ participation.
+    pub participation: Option<Param>,
+    /// Age bands (`[group.age]`): the stock by band, with attrition and
+    /// ageing by band and the age mix of what flows in and out.
+    pub age: Option<AgeSpec>,
     /// Value per FTE in post at the end of the horizon (e.g. what replacing
     /// them would cost), credited in the default objective against end
     /// effects; not cash.
     pub terminal_value: Option<Number>,
+}
+
+/// `[group.age]`: a group's age bands. Lists have one entry per band
+/// (`ageing` one per band but the last); a mix or share list sums to 1.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeSpec {
+    /// Band ids, youngest first (`["u40", "40-49", "50plus"]`).
+    pub bands: Vec<String>,
+    /// Share of the opening stock in each band.
+    pub opening_share: Vec<f64>,
+    /// Attrition by band (each a number, a list per period, a CSV or a
+    /// table by region); default: the group's `attrition` in every band.
+    pub attrition: Option<Vec<Param>>,
+    /// Share of each band's stayers that moves up a band each period (one
+    /// per band but the last).
+    #[serde(default)]
+    pub ageing: Vec<f64>,
+    /// Age mix of hires: one list for every source, or a table by source
+    /// (`{ international = [...], open_market = [...] }`); default
+    /// `opening_share`.
+    pub hire_mix: Option<Mix>,
+    /// Age mix of trainees completing into the group: a list, or a table
+    /// by pipeline; default `opening_share`.
+    pub completion_mix: Option<Mix>,
+    /// Age mix of staff moving in: a list, or a table by move id; default
+    /// `opening_share`.
+    pub move_in_mix: Option<Mix>,
+    /// Age mix of staff leaving by decision (seconded to training, moving
+    /// out, managed exits); default `opening_share`.
+    pub leaver_mix: Option<Vec<f64>>,
+    /// FTE per head by band (instead of the group's `participation`).
+    pub participation: Option<Vec<f64>>,
+}
+
+/// An age mix: one list of shares by band, or a table of such lists by
+/// source (a pool, `open_market`, a pipeline or a move id).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(
+    untagged,
+    expecting = "expected a list of shares, one per band, or a table of source = list"
+)]
+pub enum Mix {
+    One(Vec<f64>),
+    BySource(BTreeMap<String, Vec<f64>>),
 }
 
 /// `[[pool]]`: a shared source of labour, permanent or temporary.
@@ -259,6 +312,14 @@ pub struct PipelineSpec {
     pub supervision: Option<SupervisionSpec>,
     #[serde(default)]
     pub in_training: Cohorts,
+    /// Whole-number intakes.
+    #[serde(default)]
+    pub integer: bool,
+    /// The fewest trainees a course takes in a period it runs (a yes/no
+    /// decision per period: intake is 0 or between this and `capacity`).
+    pub minimum_cohort: Option<Param>,
+    /// A cost paid in each period the course runs, whatever its size.
+    pub fixed_cost_per_run: Option<Param>,
 }
 
 /// `[[move]]`: a link along which staff move between groups, within each
@@ -285,6 +346,9 @@ pub struct MoveSpec {
     pub retention: Option<Param>,
     pub cost: Option<Param>,
     pub max: Option<Param>,
+    /// Whole-number moves.
+    #[serde(default)]
+    pub integer: bool,
 }
 
 impl MoveSpec {
@@ -296,6 +360,75 @@ impl MoveSpec {
     }
 }
 
+/// `[[driver]]`: a series that demand is derived from (population by age
+/// group, births, caseload), by period and, in a model with regions, by
+/// region (a table or a CSV with a `region` column).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriverSpec {
+    pub id: String,
+    pub name: Option<String>,
+    /// What one unit is (`births`, `people aged 75+`), for reports.
+    pub unit: Option<String>,
+    /// Where the numbers come from, for reports.
+    pub source: Option<String>,
+    pub values: Param,
+}
+
+/// One term of a service's `need`: FTE = driver × contacts_per_unit ÷
+/// contacts_per_fte.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedTermSpec {
+    /// The term's id in setting paths (`service.s.need.<id>.contacts_per_unit`);
+    /// default: the driver's id.
+    pub id: Option<String>,
+    pub driver: String,
+    /// Contacts (visits, hours) a year per unit of the driver.
+    pub contacts_per_unit: Param,
+    /// Contacts one FTE delivers a year.
+    pub contacts_per_fte: Param,
+}
+
+impl NeedTermSpec {
+    /// The id a setting path names: `id`, or the driver's id.
+    pub fn effective_id(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.driver)
+    }
+}
+
+/// A service's `need`: one term `{ driver, contacts_per_unit,
+/// contacts_per_fte }` or a list of them (summed).
+#[derive(Debug, Clone)]
+pub struct Need(pub Vec<NeedTermSpec>);
+
+impl<'de> Deserialize<'de> for Need {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NeedVisitor;
+        impl<'de> serde::de::Visitor<'de> for NeedVisitor {
+            type Value = Need;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str(
+                    "a table { driver, contacts_per_unit, contacts_per_fte } or a list of them",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Need, A::Error> {
+                let term =
+                    NeedTermSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Need(vec![term]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Need, A::Error> {
+                let mut terms = Vec::new();
+                while let Some(term) = seq.next_element::<NeedTermSpec>()? {
+                    terms.push(term);
+                }
+                Ok(Need(terms))
+            }
+        }
+        deserializer.deserialize_any(NeedVisitor)
+    }
+}
+
 /// `[[service]]`: work that must be done.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -304,7 +437,10 @@ pub struct ServiceSpec {
     pub name: Option<String>,
     /// The regions the service exists in (default: every region).
     pub regions: Option<Vec<String>>,
-    pub demand: Param,
+    /// Demand in FTE per period; or `need`.
+    pub demand: Option<Param>,
+    /// Demand derived from drivers (instead of `demand`).
+    pub need: Option<Need>,
     pub staffed_by: BTreeMap<String, f64>,
     #[serde(default)]
     pub min_share: BTreeMap<String, f64>,
@@ -423,6 +559,7 @@ pub struct Spec {
     pub file: PathBuf,
     pub model: ModelSection,
     pub regions: Vec<RegionSpec>,
+    pub drivers: Vec<DriverSpec>,
     pub groups: Vec<GroupSpec>,
     pub pools: Vec<PoolSpec>,
     pub pipelines: Vec<PipelineSpec>,
@@ -444,13 +581,14 @@ pub struct Spec {
 
 /// The entity kinds of a model file, as they appear in `[[kind]]` headers
 /// and in scenario paths.
-pub const ENTITY_KINDS: [&str; 7] = [
-    "group", "pool", "pipeline", "move", "service", "target", "limit",
+pub const ENTITY_KINDS: [&str; 8] = [
+    "group", "pool", "pipeline", "move", "service", "target", "limit", "driver",
 ];
-const TOP_LEVEL_KEYS: [&str; 13] = [
+const TOP_LEVEL_KEYS: [&str; 14] = [
     "model",
     "finance",
     "region",
+    "driver",
     "group",
     "pool",
     "pipeline",
@@ -586,6 +724,7 @@ pub fn read_spec_with(
         file: path.to_path_buf(),
         model: model_section,
         regions: entities(&table, "region", &file)?,
+        drivers: entities(&table, "driver", &file)?,
         groups: entities(&table, "group", &file)?,
         pools: entities(&table, "pool", &file)?,
         pipelines: entities(&table, "pipeline", &file)?,
@@ -758,10 +897,47 @@ pub fn apply_setting(table: &mut toml::Table, path: &str, value: toml::Value) ->
     set_nested(&mut entries[index], field, value)
 }
 
+/// Whether a table is the element a setting path names by `part`: its
+/// `id`, or else its `driver` (the terms of a service's `need`).
+fn names_element(element: &toml::Value, part: &str) -> bool {
+    match element.get("id").and_then(|v| v.as_str()) {
+        Some(id) => id == part,
+        None => element.get("driver").and_then(|v| v.as_str()) == Some(part),
+    }
+}
+
 fn set_nested(target: &mut toml::Value, field_path: &str, value: toml::Value) -> Result<()> {
     let mut current = target;
     let parts: Vec<&str> = field_path.split('.').collect();
     for (position, part) in parts.iter().enumerate() {
+        // A list of tables (a service's `need` terms) is entered by the
+        // element's id (or driver); a single such table may be named too.
+        if position + 1 < parts.len() {
+            if let Some(list) = current.as_array() {
+                let found = list.iter().position(|element| names_element(element, part));
+                let Some(index) = found else {
+                    let names: Vec<String> = list
+                        .iter()
+                        .filter_map(|e| e.get("id").or_else(|| e.get("driver")))
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect();
+                    bail!(
+                        "'{}' has no element '{part}'{} (elements are named by their id, or their driver)",
+                        parts[..position].join("."),
+                        did_you_mean(part, names.iter().map(String::as_str))
+                    );
+                };
+                current = &mut current.as_array_mut().expect("a list")[index];
+                continue;
+            }
+            if current.get(*part).is_none()
+                && current.is_table()
+                && current.get("driver").is_some()
+                && names_element(current, part)
+            {
+                continue;
+            }
+        }
         let table = current
             .as_table_mut()
             .ok_or_else(|| anyhow!("'{}' is not a table", parts[..position].join(".")))?;
@@ -810,8 +986,27 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             ("exit_max", &mut group.exit_max),
             ("surplus_cost", &mut group.surplus_cost),
             ("productivity", &mut group.productivity),
+            ("participation", &mut group.participation),
         ] {
             reader.resolve_optional(param, "group", &group.id, &label, field)?;
+        }
+        if let Some(age) = &mut group.age {
+            let bands = age.bands.clone();
+            if let Some(rates) = &mut age.attrition {
+                for (position, param) in rates.iter_mut().enumerate() {
+                    let band = bands
+                        .get(position)
+                        .cloned()
+                        .unwrap_or_else(|| position.to_string());
+                    reader.resolve(
+                        param,
+                        "group",
+                        &group.id,
+                        &label,
+                        &format!("age.attrition.{band}"),
+                    )?;
+                }
+            }
         }
         if let Some(reduced) = &mut group.reduced_hours {
             reader.resolve(
@@ -847,6 +1042,8 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             ("capacity", &mut pipeline.capacity),
             ("cost", &mut pipeline.cost),
             ("trainee_salary", &mut pipeline.trainee_salary),
+            ("minimum_cohort", &mut pipeline.minimum_cohort),
+            ("fixed_cost_per_run", &mut pipeline.fixed_cost_per_run),
         ] {
             reader.resolve_optional(param, "pipeline", &pipeline.id, &label, field)?;
         }
@@ -878,15 +1075,41 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
             }
         }
     }
+    for driver in &mut spec.drivers {
+        let label = format!("driver '{}'", driver.id);
+        reader.resolve(&mut driver.values, "driver", &driver.id, &label, "values")?;
+    }
     for service in &mut spec.services {
         let label = format!("service '{}'", service.id);
-        reader.resolve(
+        reader.resolve_optional(
             &mut service.demand,
             "service",
             &service.id,
             &label,
             "demand",
         )?;
+        if let Some(Need(terms)) = &mut service.need {
+            let single = terms.len() == 1;
+            for term in terms.iter_mut() {
+                let prefix = if single {
+                    "need".to_string()
+                } else {
+                    format!("need.{}", term.effective_id())
+                };
+                for (field, param) in [
+                    ("contacts_per_unit", &mut term.contacts_per_unit),
+                    ("contacts_per_fte", &mut term.contacts_per_fte),
+                ] {
+                    reader.resolve(
+                        param,
+                        "service",
+                        &service.id,
+                        &label,
+                        &format!("{prefix}.{field}"),
+                    )?;
+                }
+            }
+        }
         reader.resolve_optional(
             &mut service.unmet_penalty,
             "service",

@@ -472,7 +472,9 @@ impl<'a> Worker<'a> {
 
     fn solve(&mut self, model: &Model) -> PointResult {
         let lp = lp::build(model);
-        if lp.objectives.len() != 1 {
+        // Several objectives, or whole numbers (a MIP, whose shadow prices
+        // need the fixed re-solve): point by point through `solve_with`.
+        if lp.objectives.len() != 1 || lp.is_mip() {
             self.held = None;
             return lexicographic_point(model, self.options);
         }
@@ -717,7 +719,7 @@ pub fn optimal_point(solution: &Solution) -> PointResult {
         ));
     }
     PointResult {
-        status: Status::Optimal.as_str().to_string(),
+        status: solution.status.clone(),
         explanation: String::new(),
         objective: Some(solution.objective),
         cash: Some(clean(solution.cash)),

@@ -91,14 +91,26 @@ pub fn stocks_frame(solution: &Solution) -> Result<DataFrame> {
             previous = value;
         }
     }
-    let frame = df!(
+    let mut frame = df!(
         "group" => group,
         "period" => period,
         "opening_fte" => opening,
         "stock_fte" => stock,
         "change_fte" => change,
     )?;
+    // Headcount beside FTE, when some group sets `participation`.
+    if crate::model::reports_heads(model) {
+        frame.with_column(Column::new("heads".into(), heads_by_row(solution)))?;
+    }
     with_region_column(frame, model, 1, region.into_iter())
+}
+
+/// Headcount at the end of each period, group by group (the rows of
+/// stocks.csv).
+fn heads_by_row(solution: &Solution) -> Vec<f64> {
+    (0..solution.model.groups.len())
+        .flat_map(|group| solution.heads(group))
+        .collect()
 }
 
 /// flows.csv: signed flows by group, (region,) period and channel; the
@@ -331,7 +343,19 @@ pub fn constraints_frame(solution: &Solution) -> Result<DataFrame> {
         "shadow_price" => results.iter().map(|r| r.shadow_price).collect::<Vec<_>>(),
         "shadow_price_unit" => results.iter().map(|r| format!("{currency} per {}", r.unit)).collect::<Vec<_>>(),
     )?;
+    let frame = with_shadow_price_note(frame, solution)?;
     with_region_column(frame, &solution.model, 2, results.iter().map(|r| r.region))
+}
+
+/// A MIP's tables of shadow prices end with a `shadow_price_note` column
+/// saying where they come from (the LP with the whole numbers fixed); a
+/// linear programme's tables are as they always were.
+fn with_shadow_price_note(mut frame: DataFrame, solution: &Solution) -> Result<DataFrame> {
+    if let Some(note) = solution.shadow_price_note() {
+        let cells = vec![note.to_string(); frame.height()];
+        frame.with_column(Column::new("shadow_price_note".into(), cells))?;
+    }
+    Ok(frame)
 }
 
 /// duals.csv: every row's activity, bounds and sign-normalised shadow price
@@ -339,14 +363,136 @@ pub fn constraints_frame(solution: &Solution) -> Result<DataFrame> {
 pub fn rows_frame(solution: &Solution) -> Result<DataFrame> {
     let rows = &solution.rows;
     let bound = |value: f64| value.is_finite().then_some(value);
-    Ok(df!(
+    let frame = df!(
         "row" => rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
         "family" => rows.iter().map(|r| r.family.as_str().to_string()).collect::<Vec<_>>(),
         "activity" => rows.iter().map(|r| clean(r.activity)).collect::<Vec<_>>(),
         "lower" => rows.iter().map(|r| bound(r.lower)).collect::<Vec<_>>(),
         "upper" => rows.iter().map(|r| bound(r.upper)).collect::<Vec<_>>(),
         "shadow_price" => rows.iter().map(|r| r.shadow_price).collect::<Vec<_>>(),
-    )?)
+    )?;
+    with_shadow_price_note(frame, solution)
+}
+
+/// demand.csv (models with a `need`-driven service): each service's demand
+/// by period, and for a demand derived from drivers one row per term with
+/// the driver's value, the rates and the FTE it gives (the terms of a
+/// service and period add up to its demand), and
+/// `fte_per_contact_per_unit` = driver ÷ contacts_per_fte, the FTE of
+/// demand one more contact per unit adds. A service given as a series has
+/// one row per period with empty driver cells.
+pub fn demand_frame(model: &crate::model::Model) -> Result<DataFrame> {
+    let mut service = Vec::new();
+    let mut region = Vec::new();
+    let mut period = Vec::new();
+    let mut term = Vec::new();
+    let mut driver = Vec::new();
+    let mut unit = Vec::new();
+    let mut driver_value: Vec<Option<f64>> = Vec::new();
+    let mut per_unit: Vec<Option<f64>> = Vec::new();
+    let mut per_fte: Vec<Option<f64>> = Vec::new();
+    let mut fte = Vec::new();
+    let mut sensitivity: Vec<Option<f64>> = Vec::new();
+    for entry in &model.services {
+        for (t, label) in model.periods.iter().enumerate() {
+            let mut push = |term_id: &str,
+                            driver_id: &str,
+                            driver_unit: &str,
+                            values: Option<(f64, f64, f64, f64)>,
+                            demand: f64| {
+                service.push(entry.id.clone());
+                region.push(entry.region);
+                period.push(label.clone());
+                term.push(term_id.to_string());
+                driver.push(driver_id.to_string());
+                unit.push(driver_unit.to_string());
+                driver_value.push(values.map(|v| v.0));
+                per_unit.push(values.map(|v| v.1));
+                per_fte.push(values.map(|v| v.2));
+                sensitivity.push(values.map(|v| v.3));
+                fte.push(demand);
+            };
+            if entry.need.is_empty() {
+                push("", "", "", None, entry.demand_fte[t]);
+            }
+            for need in &entry.need {
+                let source = &model.drivers[need.driver];
+                push(
+                    &need.id,
+                    &source.id,
+                    &source.unit,
+                    Some((
+                        need.driver_values[t],
+                        need.contacts_per_unit[t],
+                        need.contacts_per_fte[t],
+                        need.fte_per_contact_per_unit(t),
+                    )),
+                    need.fte[t],
+                );
+            }
+        }
+    }
+    let frame = df!(
+        "service" => service,
+        "period" => period,
+        "term" => term,
+        "driver" => driver,
+        "driver_unit" => unit,
+        "driver_value" => driver_value,
+        "contacts_per_unit" => per_unit,
+        "contacts_per_fte" => per_fte,
+        "demand_fte" => fte,
+        "fte_per_contact_per_unit" => sensitivity,
+    )?;
+    with_region_column(frame, model, 1, region.into_iter())
+}
+
+/// ages.csv (models with age bands): the age pyramid of each group with
+/// bands, by period and band — stock at the end of the period, its share of
+/// the group, the attrition (retirement) out of the band in the period
+/// (a_{g,b}·stock[g,b,t−1]) and the staff who aged out of it into the next.
+pub fn ages_frame(solution: &Solution) -> Result<DataFrame> {
+    let model = &solution.model;
+    let vars = &solution.lp.vars;
+    let (mut group, mut region, mut period, mut band) = (vec![], vec![], vec![], vec![]);
+    let (mut stock, mut share, mut attrition, mut aged) = (vec![], vec![], vec![], vec![]);
+    for (g, spec) in model.groups.iter().enumerate() {
+        let (Some(age), Some(columns)) = (&spec.age, &vars.band_stock[g]) else {
+            continue;
+        };
+        for (t, label) in model.periods.iter().enumerate() {
+            let total = solution.value_of(vars.stock[g][t]);
+            for (b, band_id) in age.bands.iter().enumerate() {
+                let value = solution.value_of(columns[b][t]);
+                group.push(spec.id.clone());
+                region.push(spec.region);
+                period.push(label.clone());
+                band.push(band_id.clone());
+                stock.push(value);
+                share.push(if total > 0.0 {
+                    clean(value / total)
+                } else {
+                    0.0
+                });
+                attrition.push(clean(
+                    solution.evaluate(&crate::lp::age::attrition_of_band(model, vars, g, b, t)),
+                ));
+                aged.push(clean(
+                    solution.evaluate(&crate::lp::age::ageing_out(model, vars, g, b, t)),
+                ));
+            }
+        }
+    }
+    let frame = df!(
+        "group" => group,
+        "period" => period,
+        "band" => band,
+        "stock_fte" => stock,
+        "share" => share,
+        "attrition_fte" => attrition,
+        "aged_out_fte" => aged,
+    )?;
+    with_region_column(frame, model, 1, region.into_iter())
 }
 
 /// Writes a frame as CSV into memory. Every text cell goes through

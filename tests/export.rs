@@ -263,6 +263,29 @@ fn fixtures_export_without_error() {
     }
 }
 
+/// A MIP exports its whole numbers (LP `General`, MPS `INTORG` markers):
+/// HiGHS reads the files back to the MIP's optimum (600, 920 and 945 with
+/// whole-number intakes, unbounded above; see tests/whole_numbers.rs), not
+/// to the relaxation's (420, 840, 866⅔).
+#[test]
+fn highs_reads_a_mip_back_to_its_whole_number_optimum() {
+    let integer_intake = vec![
+        "service.care.demand=[0, 12]".to_string(),
+        "pipeline.course.completion=0.9".to_string(),
+        "pipeline.course.integer=true".to_string(),
+    ];
+    for (sets, expected) in [
+        (vec![], 600.0),
+        (vec!["service.care.demand=[0, 12]".to_string()], 920.0),
+        (integer_intake, 945.0),
+    ] {
+        let model = wfplan::spec::load(&fixture_path("minimum_cohort.toml"), None, &sets)
+            .expect("fixture loads");
+        let optimum = assert_round_trip(&format!("minimum cohort {sets:?}"), &model);
+        assert!((optimum - expected).abs() < 1e-6, "{optimum}");
+    }
+}
+
 #[test]
 fn highs_reads_the_flagship_back_to_the_same_optimum() {
     for scenario in [None, Some("pledge")] {

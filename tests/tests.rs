@@ -1,11 +1,13 @@
 //! The single integration-test binary: one `mod` line per test module.
 
+mod ages;
 mod cli;
 mod compare_many;
 mod export;
 mod finance;
 mod freeze;
 mod generate;
+mod heads;
 mod hostile_input;
 mod impact;
 mod input_errors;
@@ -13,6 +15,7 @@ mod known_optimum;
 mod mobility;
 mod names;
 mod near_optimal;
+mod need;
 mod output_safety;
 mod properties;
 mod regional_flagship;
@@ -26,4 +29,5 @@ mod sweep;
 mod sweep_report;
 mod util;
 mod warnings;
+mod whole_numbers;
 mod workbook;

@@ -98,8 +98,9 @@ pub fn run(args: &Args) -> Result<()> {
     }
     match (&args.out, written) {
         (Some(out_dir), Some(written)) => terminal::print_text(&format!(
-            "{}: optimal; objective {}; wrote {} files to {}\n",
+            "{}: {}; objective {}; wrote {} files to {}\n",
             model.name,
+            solution.status,
             crate::solve::format_number(solution.objective),
             written.len(),
             out_dir.display()

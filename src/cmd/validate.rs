@@ -211,6 +211,19 @@ pub fn describe(model: &crate::model::Model, variables: usize, constraints: usiz
             .collect(),
     );
     let _ = writeln!(out, "  {count} services: {shown}");
+    if !model.drivers.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} drivers of demand: {}",
+            model.drivers.len(),
+            model
+                .drivers
+                .iter()
+                .map(|d| format!("{} ({})", d.id, first_line(&d.unit)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "  {} targets and limits in force: {}",

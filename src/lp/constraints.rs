@@ -39,6 +39,9 @@ pub fn completions(model: &Model, vars: &Vars, pipeline: usize, period: usize) -
 pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
     let links = super::flows::Links::new(model);
     for (group_index, group) in model.groups.iter().enumerate() {
+        if group.age.is_some() {
+            continue; // balanced band by band (`lp::age`)
+        }
         for (period, period_label) in model.periods.iter().enumerate() {
             let vars = &lp.vars;
             let stock = vars.stock[group_index][period];
@@ -206,15 +209,24 @@ pub fn add_pool_supply(lp: &mut Lp, model: &Model) {
 /// Intake capacity, for each pipeline p with a capacity and period t:
 ///
 /// intake[p,t] ≤ capacity[p,t]
+///
+/// For a course that runs or not (`lp::integer`), the capacity is open only
+/// in the periods it runs: intake[p,t] − capacity[p,t]·run[p,t] ≤ 0.
 pub fn add_intake_capacity(lp: &mut Lp, model: &Model) {
     for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
         let Some(capacity) = &pipeline.capacity else {
             continue;
         };
         for (period, period_label) in model.periods.iter().enumerate() {
-            let intake = Expression::from(lp.vars.intake[pipeline_index][period]);
+            let mut intake = Expression::from(lp.vars.intake[pipeline_index][period]);
             let name = format!("intake_capacity[{},{period_label}]", pipeline.key);
-            lp.add_at_most(Family::IntakeCapacity, name, intake, capacity[period]);
+            match &lp.vars.run[pipeline_index] {
+                Some(run) => {
+                    intake -= capacity[period] * run[period];
+                    lp.add_at_most(Family::IntakeCapacity, name, intake, 0.0);
+                }
+                None => lp.add_at_most(Family::IntakeCapacity, name, intake, capacity[period]),
+            }
         }
     }
 }

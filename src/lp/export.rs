@@ -400,6 +400,20 @@ pub fn to_lp_format(lp: &Lp, model_name: &str) -> String {
             let _ = writeln!(out, " {name} >= {}", number(lower));
         }
     }
+    // Whole-number columns (a MIP); a linear programme has no such section.
+    let integers: Vec<&str> = lp
+        .columns
+        .iter()
+        .zip(&names.columns)
+        .filter(|(column, _)| column.integer)
+        .map(|(_, name)| name.as_str())
+        .collect();
+    if !integers.is_empty() {
+        out.push_str("General\n");
+        for name in integers {
+            let _ = writeln!(out, " {name}");
+        }
+    }
     out.push_str("End\n");
     out
 }
@@ -441,7 +455,16 @@ pub fn to_mps_format(lp: &Lp, model_name: &str) -> String {
         }
     }
     out.push_str("COLUMNS\n");
-    for (column_name, entries) in names.columns.iter().zip(&by_column) {
+    // Whole-number columns are written between INTORG and INTEND markers.
+    let mut in_integers = false;
+    let mut marker = 0;
+    for ((column_name, entries), column) in names.columns.iter().zip(&by_column).zip(&lp.columns) {
+        if column.integer != in_integers {
+            let kind = if column.integer { "INTORG" } else { "INTEND" };
+            let _ = writeln!(out, " MARKER{marker} 'MARKER' '{kind}'");
+            marker += usize::from(!column.integer);
+            in_integers = column.integer;
+        }
         if entries.is_empty() {
             // Declared with a zero cost, so that a column in no row is kept.
             let _ = writeln!(out, " {column_name} {OBJECTIVE_NAME} 0");
@@ -449,6 +472,9 @@ pub fn to_mps_format(lp: &Lp, model_name: &str) -> String {
         for (row_name, coefficient) in entries {
             let _ = writeln!(out, " {column_name} {row_name} {}", number(*coefficient));
         }
+    }
+    if in_integers {
+        let _ = writeln!(out, " MARKER{marker} 'MARKER' 'INTEND'");
     }
     out.push_str("RHS\n");
     let objective_constant = objective.constant();
@@ -478,6 +504,10 @@ pub fn to_mps_format(lp: &Lp, model_name: &str) -> String {
         }
         if column.upper.is_finite() {
             let _ = writeln!(out, " UP bnd {name} {}", number(column.upper));
+        } else if column.integer {
+            // Without a bound a reader may take an integer column for a
+            // binary one (HiGHS and CPLEX do).
+            let _ = writeln!(out, " PL bnd {name}");
         }
     }
     out.push_str("ENDATA\n");

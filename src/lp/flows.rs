@@ -102,6 +102,10 @@ pub struct FlowTerm {
 /// The attrition of group g in period t: −a_g·stock[g,t−1] (stock[g,−1] is
 /// the opening).
 pub fn attrition(model: &Model, vars: &Vars, group: usize, period: usize) -> Expression {
+    if model.groups[group].age.is_some() {
+        // With age bands: −Σ_b a_{g,b}·stock[g,b,t−1].
+        return -super::age::band_attrition(model, vars, group, period);
+    }
     -model.groups[group].attrition_rate[period] * previous_stock(model, vars, group, period)
 }
 

@@ -7,9 +7,11 @@
 //! re-solves and LP/MPS export all share stable row names
 //! `family[entity,period]`.
 
+pub mod age;
 pub mod constraints;
 pub mod export;
 pub mod flows;
+pub mod integer;
 pub mod objective;
 
 use std::collections::HashMap;
@@ -54,17 +56,21 @@ pub struct Column {
     pub name: String,
     pub lower: f64,
     pub upper: f64,
+    /// A whole-number column (the programme is then a MIP).
+    pub integer: bool,
 }
 
 /// The constraint families, in the order `build` adds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     StockBalance,
+    AgeTotal,
     Capacity,
     ServiceCover,
     SkillMix,
     PoolSupply,
     IntakeCapacity,
+    MinimumCohort,
     HireCap,
     ExitCap,
     MoveCap,
@@ -78,11 +84,13 @@ impl Family {
     pub fn as_str(self) -> &'static str {
         match self {
             Family::StockBalance => "stock_balance",
+            Family::AgeTotal => "age_total",
             Family::Capacity => "capacity",
             Family::ServiceCover => "service_cover",
             Family::SkillMix => "skill_mix",
             Family::PoolSupply => "pool_supply",
             Family::IntakeCapacity => "intake_capacity",
+            Family::MinimumCohort => "minimum_cohort",
             Family::HireCap => "hire_cap",
             Family::ExitCap => "exit_cap",
             Family::MoveCap => "move_cap",
@@ -157,6 +165,11 @@ pub struct Vars {
     pub unmet: Vec<Option<Vec<Variable>>>,
     /// [condition] → [instance]: one instance per listed period, or one for a total
     pub slack: Vec<Vec<ConditionSlack>>,
+    /// [pipeline] → [period], where the course runs or not (a minimum
+    /// cohort or a fixed cost per run): 1 if it runs, binary.
+    pub run: Vec<Option<Vec<Variable>>>,
+    /// [group] → [band][period], for a group with age bands.
+    pub band_stock: Vec<Option<Vec<Vec<Variable>>>>,
 }
 
 /// The whole programme.
@@ -190,11 +203,27 @@ impl Lp {
     /// Adds a column `lower ≤ x ≤ upper` named `family[entity,period]`.
     pub fn add_column(&mut self, name: String, lower: f64, upper: f64) -> Variable {
         let variable = self.variables.add(variable().min(lower).max(upper));
-        self.columns.push(Column { name, lower, upper });
+        self.columns.push(Column {
+            name,
+            lower,
+            upper,
+            integer: false,
+        });
         self.column_index
             .insert(variable, self.column_variables.len());
         self.column_variables.push(variable);
         variable
+    }
+
+    /// Makes a column a whole number.
+    pub fn set_integer(&mut self, variable: Variable) {
+        let index = self.index_of(variable);
+        self.columns[index].integer = true;
+    }
+
+    /// Whether any column is a whole number (the programme is a MIP).
+    pub fn is_mip(&self) -> bool {
+        self.columns.iter().any(|column| column.integer)
     }
 
     /// The column index of a variable.
@@ -293,11 +322,13 @@ pub fn build(model: &Model) -> Lp {
     let mut lp = Lp::new();
     add_variables(&mut lp, model);
     constraints::add_stock_balance(&mut lp, model);
+    age::add_band_balances(&mut lp, model);
     constraints::add_capacity(&mut lp, model);
     constraints::add_service_cover(&mut lp, model);
     constraints::add_skill_mix(&mut lp, model);
     constraints::add_pool_supply(&mut lp, model);
     constraints::add_intake_capacity(&mut lp, model);
+    integer::add_minimum_cohorts(&mut lp, model);
     constraints::add_hire_caps(&mut lp, model);
     constraints::add_exit_caps(&mut lp, model);
     constraints::add_move_caps(&mut lp, model);
@@ -390,6 +421,9 @@ fn add_variables(lp: &mut Lp, model: &Model) {
         }
         lp.vars.slack.push(slacks);
     }
+    integer::add_run_columns(lp, model);
+    integer::mark_integer_columns(lp, model);
+    age::add_band_columns(lp, model);
 }
 
 /// Σ over the given variables.

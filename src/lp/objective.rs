@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cash[t] = Σ salary·stock + Σ hire_cost·hire + Σ (cost_p + trainee_salary_p)·in_training
+//!   + Σ fixed_cost_per_run_p·run (in the training course category)
 //!   + Σ move_cost·move + Σ exit_cost·exit + Σ surplus_cost·surplus
 //!   + Σ reduced_cost·reduced + Σ rate_l·temp
 //! penalty[t] = Σ unmet_penalty·unmet + Σ soft penalty·slack
@@ -53,6 +54,9 @@ pub fn cost_at(model: &Model, vars: &Vars, category: CostCategory, period: usize
                 if rate != 0.0 {
                     cost += rate * in_training(model, vars, pipeline_index, period);
                 }
+            }
+            if category == CostCategory::TrainingCourse {
+                cost += super::integer::run_cost(model, vars, period);
             }
         }
         CostCategory::Move => {
@@ -141,6 +145,16 @@ pub fn quantity_at(model: &Model, vars: &Vars, quantity: &Quantity, period: usiz
     let t = period;
     match quantity {
         Quantity::Stock(groups) => sum(groups.iter().map(|&g| vars.stock[g][t])),
+        Quantity::AgeStock(pairs) => sum(pairs.iter().flat_map(|(g, bands)| {
+            let columns = vars.band_stock[*g]
+                .as_ref()
+                .expect("a group with age bands");
+            bands.iter().map(move |&b| columns[b][t])
+        })),
+        Quantity::Heads(groups) => groups
+            .iter()
+            .map(|&g| super::age::heads(model, vars, g, t))
+            .sum(),
         Quantity::Hire(groups, source) => sum(groups.iter().flat_map(|&g| {
             vars.hire[g]
                 .iter()
@@ -149,6 +163,9 @@ pub fn quantity_at(model: &Model, vars: &Vars, quantity: &Quantity, period: usiz
                 .collect::<Vec<_>>()
         })),
         Quantity::Intake(pipelines) => sum(pipelines.iter().map(|&p| vars.intake[p][t])),
+        Quantity::Runs(pipelines) => sum(pipelines
+            .iter()
+            .filter_map(|&p| vars.run[p].as_ref().map(|r| r[t]))),
         Quantity::InTraining(pipelines) => pipelines
             .iter()
             .map(|&p| in_training(model, vars, p, t))

@@ -241,8 +241,7 @@ pub fn section(document: &mut Document, impact: &Impact) {
 
 /// Why care outcomes have no cost per unit when services count care in
 /// different units.
-const MIXED_UNITS: &str =
-    "services count care in different units, which are not added together";
+const MIXED_UNITS: &str = "services count care in different units, which are not added together";
 
 /// One outcome a policy buys, for cost per outcome.
 #[derive(Debug, Clone)]

@@ -443,10 +443,7 @@ pub fn impact_document(impact: &Impact) -> Document {
         }
     }
     rows.push(vec![
-        format!(
-            "Cash cost {} (outturn prices)",
-            span(periods, 0, focus)
-        ),
+        format!("Cash cost {} (outturn prices)", span(periods, 0, focus)),
         money(sum_to(&base_cash, focus), currency),
         money(sum_to(&policy_cash, focus), currency),
         money(impact.cash_change_over(0, focus), currency),
@@ -555,6 +552,14 @@ pub fn impact_document(impact: &Impact) -> Document {
         .collect();
     if !shown.is_empty() {
         document.paragraph("The targets the policy changes, and the limits it changes where they bind in either plan, with their shadow prices under each plan — the discounted cost of tightening each by one unit of its own unit (for a floor such as a staffing target, the cost of one more unit required; for a ceiling such as a budget or a number of places, what one more unit of it would save):");
+        if let Some(note) = shown.iter().find_map(|c| {
+            [c.base.as_ref(), c.policy.as_ref()]
+                .into_iter()
+                .flatten()
+                .find_map(|r| r.shadow_price_note)
+        }) {
+            document.paragraph(format!("With whole-number decisions, {note}."));
+        }
         document.table(
             vec![
                 "Target / limit".into(),

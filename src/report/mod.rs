@@ -8,6 +8,7 @@
 pub mod document;
 pub mod finance;
 pub mod impact;
+pub mod mip;
 pub mod plan;
 pub mod plan_report;
 pub mod scale;
@@ -191,6 +192,19 @@ pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf
             csv(tables::rows_frame(solution))?,
         ),
     ];
+    // Demand derived from drivers: where it comes from (models without a
+    // `need` write the files they always did).
+    if solution.model.services.iter().any(|s| !s.need.is_empty()) {
+        files.push((
+            out_dir.join("demand.csv"),
+            csv(tables::demand_frame(&solution.model))?,
+        ));
+    }
+    // Age bands: the age pyramid by period (models without bands write
+    // the files they always did).
+    if solution.model.groups.iter().any(|g| g.age.is_some()) {
+        files.push((out_dir.join("ages.csv"), csv(tables::ages_frame(solution))?));
+    }
     for (stem, chart) in plan::plan_charts(solution)? {
         files.push((
             out_dir.join("charts").join(format!("{stem}.png")),

@@ -40,6 +40,10 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
             if model.has_regions() {
                 value["region"] = json!(model.region_id(group.region));
             }
+            if crate::model::reports_heads(model) {
+                value["opening_heads"] = json!(group.opening_fte / group.participation_at(0));
+                value["heads"] = json!(solution.heads(index));
+            }
             value
         })
         .collect();
@@ -63,6 +67,22 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
             });
             if model.has_regions() {
                 value["region"] = json!(model.region_id(service.region));
+            }
+            if !service.need.is_empty() {
+                value["need"] = service
+                    .need
+                    .iter()
+                    .map(|term| {
+                        json!({
+                            "term": term.id,
+                            "driver": model.drivers[term.driver].id,
+                            "driver_values": term.driver_values,
+                            "contacts_per_unit": term.contacts_per_unit,
+                            "contacts_per_fte": term.contacts_per_fte,
+                            "demand_fte": term.fte,
+                        })
+                    })
+                    .collect();
             }
             value
         })
@@ -108,7 +128,7 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
         .into_iter()
         .map(|(row, price)| json!({ "row": row, "shadow_price": price }))
         .collect();
-    json!({
+    let mut value = json!({
         "model": model.name,
         "file": model.file,
         "scenario": model.scenario,
@@ -128,7 +148,14 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
         "cash_by_category": categories,
         "binding_limits": binding,
         "conditions": conditions,
-    })
+    });
+    // A model with whole-number decisions: the MIP's status, gap and bound,
+    // and where its shadow prices come from.
+    if let Some(mip) = super::mip::mip_json(solution) {
+        value["mip"] = mip;
+        value["shadow_prices"] = json!(solution.shadow_price_note());
+    }
+    value
 }
 
 /// summary.json (see [`summary_value`]).
@@ -207,6 +234,7 @@ pub fn terminal_summary(solution: &Solution) -> String {
             model.currency
         );
     }
+    out.push_str(&super::mip::mip_lines(solution));
     let _ = writeln!(
         out,
         "  {} variables, {} constraints, built in {:.3} s, solved in {:.3} s\n",
@@ -267,6 +295,26 @@ pub fn terminal_summary(solution: &Solution) -> String {
         })
         .collect();
     staff_table(&mut out, "Staff in post (FTE)", rows);
+    if crate::model::reports_heads(model) {
+        // Headcount beside FTE: the same groups, stock ÷ participation.
+        let rows: Vec<(String, f64, Vec<f64>)> = ids
+            .iter()
+            .map(|id| {
+                let mut opening = 0.0;
+                let mut total = vec![0.0; periods];
+                for (g, group) in model.groups.iter().enumerate() {
+                    if group.id == *id {
+                        opening += group.opening_fte / group.participation_at(0);
+                        for (t, v) in solution.heads(g).into_iter().enumerate() {
+                            total[t] += v;
+                        }
+                    }
+                }
+                (id.to_string(), opening, total)
+            })
+            .collect();
+        staff_table(&mut out, "Headcount (heads)", rows);
+    }
     if model.has_regions() {
         let rows: Vec<(String, f64, Vec<f64>)> = (0..model.regions.len())
             .map(|r| {
@@ -277,6 +325,51 @@ pub fn terminal_summary(solution: &Solution) -> String {
             })
             .collect();
         staff_table(&mut out, "Staff by region (FTE)", rows);
+    }
+
+    // Age bands: each banded group's pyramid by period (summed over regions).
+    if model.groups.iter().any(|g| g.age.is_some()) {
+        let mut header = vec![
+            "Age band (FTE)".to_string(),
+            "band".to_string(),
+            "opening".to_string(),
+        ];
+        header.extend(model.periods.iter().cloned());
+        let mut rows = Vec::new();
+        for id in &ids {
+            let members: Vec<usize> = (0..model.groups.len())
+                .filter(|g| model.groups[*g].id == *id && model.groups[*g].age.is_some())
+                .collect();
+            let Some(age) = members.first().and_then(|g| model.groups[*g].age.as_ref()) else {
+                continue;
+            };
+            for (band, band_id) in age.bands.iter().enumerate() {
+                let mut opening = 0.0;
+                let mut values = vec![0.0; periods];
+                for &g in &members {
+                    let bands = model.groups[g].age.as_ref().expect("banded");
+                    opening += bands.opening.get(band).copied().unwrap_or(0.0);
+                    if let Some(columns) = &solution.lp.vars.band_stock[g] {
+                        for (t, value) in values.iter_mut().enumerate() {
+                            *value += solution.value_of(columns[band][t]);
+                        }
+                    }
+                }
+                let mut row = vec![
+                    if band == 0 {
+                        id.to_string()
+                    } else {
+                        String::new()
+                    },
+                    band_id.clone(),
+                    format_number(opening),
+                ];
+                row.extend(values.into_iter().map(format_number));
+                rows.push(row);
+            }
+        }
+        out.push_str(&text_table(&header, &rows));
+        let _ = writeln!(out, "(retirement and ageing by band in ages.csv)\n");
     }
 
     // Services by id (summed over regions): demand, delivered and unmet.
@@ -370,10 +463,13 @@ pub fn terminal_summary(solution: &Solution) -> String {
     let binding = binding_limits(solution, 12);
     if !binding.is_empty() {
         out.push('\n');
-        let header: Vec<String> = ["Binding limit (most valuable first)", "shadow price"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let header: Vec<String> = [
+            "Binding limit (most valuable first)",
+            shadow_price_header(solution),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let rows: Vec<Vec<String>> = binding
             .iter()
             .map(|(name, price)| {
@@ -395,7 +491,7 @@ pub fn terminal_summary(solution: &Solution) -> String {
             "value",
             "min",
             "max",
-            "shadow price",
+            shadow_price_header(solution),
         ]
         .iter()
         .map(|s| s.to_string())
@@ -429,6 +525,16 @@ pub fn terminal_summary(solution: &Solution) -> String {
         }
     }
     out
+}
+
+/// "shadow price", or for a MIP "shadow price (integers fixed)": its
+/// shadow prices are those of the LP with the whole numbers fixed.
+fn shadow_price_header(solution: &Solution) -> &'static str {
+    if solution.mip.is_some() {
+        "shadow price (integers fixed)"
+    } else {
+        "shadow price"
+    }
 }
 
 /// Rows of the terminal summary beyond which only the largest are shown.

@@ -149,7 +149,7 @@ pub fn resolved_value(spec: &Spec, path: &str) -> Result<toml::Value> {
                     .ok_or_else(missing)?
             } else {
                 match field {
-                    "demand" => param_value(&service.demand),
+                    "demand" => param(&service.demand)?,
                     "unmet_penalty" => param(&service.unmet_penalty)?,
                     _ => return Err(not_numeric()),
                 }
