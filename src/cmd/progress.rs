@@ -1,7 +1,6 @@
 //! Progress of a long run on standard error: an indicatif bar (done, rate,
 //! time left) on a terminal, about 20 plain lines otherwise, nothing with
-//! `--quiet`. Used by `simulate` (`sweep` has its own copy, with the same
-//! behaviour, from before this module).
+//! `--quiet`. Used by `sweep` and `simulate`.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;

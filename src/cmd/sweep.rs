@@ -2,14 +2,12 @@
 //! [--out DIR] [--quiet | --json]`: the model solved at every point of a
 //! curve or grid, written as one table, sweep.csv (see `crate::sweep`).
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{anyhow, bail, Result};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::progress::Progress;
 use super::{ModelArgs, OutputArgs, SolverArgs};
 use crate::report::{self, unit, OutputFolder, RunRecord};
 use crate::shard;
@@ -71,73 +69,6 @@ fn default_out(model: &Path, first_path: &str) -> Result<PathBuf> {
     Ok(Path::new("reports").join(stem).join(name))
 }
 
-/// How progress is shown on standard error.
-enum Progress {
-    Nothing,
-    Bar(ProgressBar),
-    /// Plain lines, at most about 20 per sweep.
-    Lines {
-        start: Instant,
-        every: usize,
-        total: usize,
-        lock: Mutex<()>,
-    },
-}
-
-impl Progress {
-    fn new(total: usize, quiet: bool) -> Progress {
-        if quiet {
-            return Progress::Nothing;
-        }
-        if std::io::stderr().is_terminal() {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} points  {per_sec}  {eta} left")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar.enable_steady_tick(Duration::from_millis(200));
-            return Progress::Bar(bar);
-        }
-        Progress::Lines {
-            start: Instant::now(),
-            every: total.div_ceil(20).max(1),
-            total,
-            lock: Mutex::new(()),
-        }
-    }
-
-    fn done(&self, count: usize) {
-        match self {
-            Progress::Nothing => {}
-            Progress::Bar(bar) => bar.inc(1),
-            Progress::Lines {
-                start,
-                every,
-                total,
-                lock,
-            } => {
-                if !count.is_multiple_of(*every) && count != *total {
-                    return;
-                }
-                let _guard = lock.lock();
-                let seconds = start.elapsed().as_secs_f64();
-                let rate = count as f64 / seconds.max(1e-9);
-                let left = (*total - count) as f64 / rate.max(1e-9);
-                terminal::eprint_line(&format!(
-                    "sweep: {count} of {total} points done ({rate:.1} points/s, about {left:.0} s left)"
-                ));
-            }
-        }
-    }
-
-    fn finish(&self) {
-        if let Progress::Bar(bar) = self {
-            bar.finish_and_clear();
-        }
-    }
-}
-
 pub fn run(args: &Args) -> Result<()> {
     let options = args.solver.options()?;
     let varies = args
@@ -180,7 +111,7 @@ pub fn run(args: &Args) -> Result<()> {
     for warning in crate::model::warnings(&first) {
         terminal::eprint_line(&format!("warning: {warning}"));
     }
-    let progress = Progress::new(points.len(), args.output.quiet);
+    let progress = Progress::new(points.len(), args.output.quiet, "sweep", "points");
     let solve_start = Instant::now();
     let results = sweep::run_points(
         &sweep,
