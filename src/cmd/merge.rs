@@ -95,9 +95,14 @@ pub fn run(args: &Args) -> Result<()> {
     })?;
     if !args.quiet {
         terminal::print_text(&format!(
-            "merged {} partitions ({} points) of a {} into {}\n",
+            "merged {} partitions ({} {}) of a {} into {}\n",
             partitions.len(),
             first.points,
+            if first.kind == "simulate" {
+                "samples"
+            } else {
+                "points"
+            },
             first.kind,
             args.out.display()
         ))?;
