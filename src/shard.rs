@@ -100,6 +100,30 @@ pub fn shard_points(points: usize, shard: Shard) -> Range<usize> {
     (first_run * run).min(points)..(end_run * run).min(points)
 }
 
+/// The SHA-256 of each input after the first (the model file, hashed from
+/// its text by the caller): `[file name, hex digest]` pairs, for a
+/// partition's identity.
+pub fn inputs_sha256(inputs: &[PathBuf]) -> Result<serde_json::Value> {
+    let mut hashes = Vec::new();
+    for input in inputs.iter().skip(1) {
+        let bytes = std::fs::read(input).map_err(|error| {
+            anyhow!(
+                "cannot read the input {} to hash it: {error}",
+                input.display()
+            )
+        })?;
+        let name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        hashes.push(serde_json::json!([
+            name,
+            crate::report::unit::sha256_hex(&bytes)
+        ]));
+    }
+    Ok(serde_json::Value::Array(hashes))
+}
+
 /// partition.json.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartitionManifest {

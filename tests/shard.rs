@@ -404,3 +404,171 @@ fn merge_refuses_partitions_that_do_not_belong_together() {
     assert_mentions(&err, &["not a partition folder", "partition.json"]);
     assert!(!setup.path("merged").exists());
 }
+
+/// `simulate --shard I/N` on uncertain_demand.toml (its uncertain demand
+/// plus a triangular attrition): 23 samples are 5 warm runs of 5 (the last
+/// of 3); shards 1/3, 2/3, 3/3 take runs ⌊(I−1)·5/3⌋..⌊I·5/3⌋ = 0..1, 1..3,
+/// 3..5, i.e. samples 1–5, 6–15 and 16–23.
+fn simulate_args(dir: &Path, out: &str, seed: &str, extra: &[&str]) -> Vec<String> {
+    let model = fixture_path("uncertain_demand.toml");
+    let mut args: Vec<String> = [
+        "simulate",
+        model.to_str().unwrap(),
+        "--samples",
+        "23",
+        "--seed",
+        seed,
+        "--uncertain",
+        "group.nurse.attrition=triangular:0.05:0.1:0.2",
+        "--jobs",
+        "1",
+        "--quiet",
+        "--out",
+        dir.join(out).to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+fn run_args(dir: &Path, args: &[String]) -> Output {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    wfplan_in(dir, &args)
+}
+
+/// The data rows' first fields (sample numbers) of a CSV file.
+fn sample_numbers(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn simulate_shards_in_separate_processes_merge_into_the_unsharded_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    ok(
+        run_args(dir, &simulate_args(dir, "whole", "7", &[])),
+        "unsharded",
+    );
+    let children: Vec<(PathBuf, std::process::Child)> = (1..=3)
+        .map(|index| {
+            let out = format!("part{index}");
+            let shard = format!("{index}/3");
+            let child = Command::new(env!("CARGO_BIN_EXE_wfplan"))
+                .args(simulate_args(dir, &out, "7", &["--shard", &shard]))
+                .current_dir(dir)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("the wfplan binary starts");
+            (dir.join(out), child)
+        })
+        .collect();
+    let parts: Vec<PathBuf> = children
+        .into_iter()
+        .map(|(out, child)| {
+            ok(child.wait_with_output().unwrap(), "a simulate shard");
+            out
+        })
+        .collect();
+    // Each shard holds its whole warm runs, and no quantiles (they need
+    // every sample).
+    let expected: [Vec<usize>; 3] = [(1..=5).collect(), (6..=15).collect(), (16..=23).collect()];
+    for (part, samples) in parts.iter().zip(&expected) {
+        let numbers: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
+        assert_eq!(sample_numbers(&part.join("samples.csv")), numbers);
+        assert!(!part.join("quantiles.csv").exists());
+        assert!(!part.join("report.md").exists());
+    }
+    // Given out of order, merged in sample order.
+    let shuffled = [parts[2].clone(), parts[0].clone(), parts[1].clone()];
+    let mut merge: Vec<String> = vec!["merge".into()];
+    merge.extend(shuffled.iter().map(|p| p.to_str().unwrap().to_string()));
+    merge.extend(["--out".into(), dir.join("merged").to_str().unwrap().into()]);
+    ok(run_args(dir, &merge), "merge");
+    let mut files: Vec<String> = [
+        "samples.csv",
+        "quantiles.csv",
+        "conditions.csv",
+        "report.md",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for entry in std::fs::read_dir(dir.join("whole").join("charts")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name.ends_with(".svg") {
+            files.push(format!("charts/{name}"));
+        }
+    }
+    assert!(files.len() > 4, "the unsharded run drew no fan charts");
+    for file in &files {
+        let whole = dir.join("whole").join(file);
+        let merged = std::fs::read(dir.join("merged").join(file))
+            .unwrap_or_else(|_| panic!("the merge wrote no {file}"));
+        assert!(
+            std::fs::read(&whole).unwrap() == merged,
+            "{file} differs between the merged shards and the unsharded run"
+        );
+    }
+}
+
+#[test]
+fn simulate_partitions_that_do_not_belong_together_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let shard = |out: &str, seed: &str, extra: &[&str]| {
+        ok(
+            run_args(dir, &simulate_args(dir, out, seed, extra)),
+            &format!("shard {out}"),
+        );
+        dir.join(out)
+    };
+    let one = shard("one", "7", &["--shard", "1/2"]);
+    let two = shard("two", "7", &["--shard", "2/2"]);
+    let other_seed = shard("other_seed", "8", &["--shard", "2/2"]);
+    let merge = |parts: &[&PathBuf]| {
+        let mut args: Vec<String> = vec!["merge".into()];
+        args.extend(parts.iter().map(|p| p.to_str().unwrap().to_string()));
+        args.extend(["--out".into(), dir.join("merged").to_str().unwrap().into()]);
+        fails(run_args(dir, &args), "merge")
+    };
+    let err = merge(&[&one, &other_seed]);
+    assert_mentions(&err, &["seed", "7", "8"]);
+    let err = merge(&[&one]);
+    assert_mentions(&err, &["missing shard", "2/2"]);
+    // A sweep's partition with a simulation's.
+    let sweep_model = dir.join("capped.toml");
+    std::fs::write(&sweep_model, capped_model_text()).unwrap();
+    let sweep_part = dir.join("sweep_part");
+    ok(
+        wfplan_in(
+            dir,
+            &[
+                "sweep",
+                sweep_model.to_str().unwrap(),
+                "--vary",
+                VARY,
+                "--shard",
+                "2/2",
+                "--quiet",
+                "--out",
+                sweep_part.to_str().unwrap(),
+            ],
+        ),
+        "sweep shard",
+    );
+    let err = merge(&[&one, &sweep_part]);
+    assert_mentions(&err, &["different commands", "simulate", "sweep"]);
+    // And the two halves of the simulation do merge.
+    let mut args: Vec<String> = vec!["merge".into()];
+    args.extend([&one, &two].iter().map(|p| p.to_str().unwrap().to_string()));
+    args.extend(["--out".into(), dir.join("merged").to_str().unwrap().into()]);
+    ok(run_args(dir, &args), "merge of both halves");
+}

@@ -1,7 +1,9 @@
 //! `wfplan merge DIR... --out DIR`: joins the partition folders of a run
 //! made with `--shard I/N` into the folder the unsharded run writes (see
 //! `crate::shard`): every table byte for byte, its Parquet twin, and for a
-//! sweep the trade-off report built from the joined table.
+//! sweep the trade-off report built from the joined table, for a
+//! simulation quantiles.csv, conditions.csv, fan charts and report built
+//! from the shards' results.json (`crate::simulate::stored`).
 
 use std::path::{Path, PathBuf};
 
@@ -73,6 +75,9 @@ pub fn run(args: &Args) -> Result<()> {
             )?);
         }
     }
+    if first.kind == "simulate" {
+        files.extend(super::simulate::merged_files(&partitions)?);
+    }
     let manifest_path = partitions[0].dir.join(unit::MANIFEST);
     let base: Option<serde_json::Value> = std::fs::read(&manifest_path)
         .ok()
@@ -90,9 +95,14 @@ pub fn run(args: &Args) -> Result<()> {
     })?;
     if !args.quiet {
         terminal::print_text(&format!(
-            "merged {} partitions ({} points) of a {} into {}\n",
+            "merged {} partitions ({} {}) of a {} into {}\n",
             partitions.len(),
             first.points,
+            if first.kind == "simulate" {
+                "samples"
+            } else {
+                "points"
+            },
             first.kind,
             args.out.display()
         ))?;

@@ -12,10 +12,11 @@ use anyhow::{bail, Context, Result};
 use super::progress::Progress;
 use super::{ModelArgs, OutputArgs, SolverArgs};
 use crate::compare::money;
-use crate::report::{unit, OutputFolder, RunRecord};
+use crate::report::{unit, OutputFolder, RunRecord, UnitFile};
+use crate::shard;
 use crate::simulate::output::{self, ConditionOdds, Quantity};
 use crate::simulate::{
-    self, uncertain, FixedPlan, Layout, Plan, RunOptions, SampleResult, Simulation,
+    self, stored, uncertain, FixedPlan, Layout, Plan, RunOptions, SampleResult, Simulation,
 };
 use crate::terminal;
 
@@ -64,64 +65,110 @@ pub struct Args {
     /// it is a wfplan output
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Solve only shard I of N (counted from 1): a deterministic slice of
+    /// the samples, written as a partition folder (samples.csv for the
+    /// slice, results.json, partition.json) for `wfplan merge`, which
+    /// writes the quantiles, conditions, charts and report
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
 }
 
-pub fn run(args: &Args) -> Result<()> {
-    let options = args.solver.options()?;
-    let plan = Plan::parse(&args.plan)?;
-    let uncertain = args
-        .uncertain
+/// The simulation asked for and, under `--base`, the base scenario's under
+/// the same draws.
+#[allow(clippy::too_many_arguments)]
+fn simulations(
+    text: String,
+    model: &Path,
+    scenario: Option<&str>,
+    sets: &[String],
+    base: Option<&str>,
+    uncertain_texts: &[String],
+    correlate_texts: &[String],
+    samples: usize,
+    seed: u64,
+    plan: Plan,
+) -> Result<(Simulation, Option<Simulation>)> {
+    let uncertain = uncertain_texts
         .iter()
         .map(|text| uncertain::parse_uncertain(text))
         .collect::<Result<Vec<_>>>()?;
-    let correlations = args
-        .correlate
+    let correlations = correlate_texts
         .iter()
         .map(|text| uncertain::parse_correlate(text))
         .collect::<Result<Vec<_>>>()?;
-    let text = simulate::read_model_text(&args.model.model)?;
-    let base_scenario = match args.base.as_deref() {
+    let base_scenario = match base {
         None => None,
         Some(crate::spec::BASE_SCENARIO) => Some(None),
-        Some(scenario) => Some(Some(scenario.to_string())),
+        Some(scenario) => Some(Some(scenario)),
     };
-    if let Some(base) = &base_scenario {
-        if *base == args.model.scenario {
+    if let Some(base_scenario) = &base_scenario {
+        if *base_scenario == scenario {
             bail!(
                 "--base {}: the base is the scenario simulated; give another scenario (\"base\" is the model as written)",
-                args.base.as_deref().unwrap_or_default()
+                base.unwrap_or_default()
             );
         }
     }
     let base_simulation = match &base_scenario {
-        Some(scenario) => Some(Simulation::from_text(
+        Some(base_scenario) => Some(Simulation::from_text(
             text.clone(),
-            &args.model.model,
-            scenario.as_deref(),
-            &args.model.sets,
+            model,
+            *base_scenario,
+            sets,
             uncertain.clone(),
             correlations.clone(),
-            args.samples,
-            args.seed,
+            samples,
+            seed,
             plan,
         )?),
         None => None,
     };
     let simulation = Simulation::from_text(
         text,
+        model,
+        scenario,
+        sets,
+        uncertain,
+        correlations,
+        samples,
+        seed,
+        plan,
+    )?;
+    Ok((simulation, base_simulation))
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let options = args.solver.options()?;
+    let plan = Plan::parse(&args.plan)?;
+    let shard = args.shard.as_deref().map(shard::parse_shard).transpose()?;
+    let text = simulate::read_model_text(&args.model.model)?;
+    let (simulation, base_simulation) = simulations(
+        text,
         &args.model.model,
         args.model.scenario.as_deref(),
         &args.model.sets,
-        uncertain,
-        correlations,
+        args.base.as_deref(),
+        &args.uncertain,
+        &args.correlate,
         args.samples,
         args.seed,
         plan,
     )?;
+    let samples = match shard {
+        Some(shard) => shard::shard_points(simulation.samples, shard),
+        None => 0..simulation.samples,
+    };
+    if let (Some(shard), true) = (shard, samples.is_empty()) {
+        terminal::eprint_line(&format!(
+            "note: shard {shard} has no samples: the {} samples are solved in warm runs of {} and a shard takes whole runs; its partition holds no rows",
+            simulation.samples,
+            crate::sweep::chunk_len(simulation.samples)
+        ));
+    }
     let out_dir = match &args.out {
         Some(dir) => dir.clone(),
         None => simulate::default_out(&args.model.model, args.model.scenario.as_deref(), plan)?,
@@ -167,10 +214,11 @@ pub fn run(args: &Args) -> Result<()> {
         ));
     }
 
-    let progress = Progress::new(simulation.samples, args.output.quiet, "simulate", "samples");
+    let progress = Progress::new(samples.len(), args.output.quiet, "simulate", "samples");
     let solve_start = Instant::now();
-    let results = simulate::run(
+    let results = simulate::run_samples(
         &simulation,
+        samples.clone(),
         &layout,
         fixed.as_ref(),
         &options,
@@ -193,13 +241,14 @@ pub fn run(args: &Args) -> Result<()> {
                 Plan::Reoptimise => None,
             };
             let progress = Progress::new(
-                base.samples,
+                samples.len(),
                 args.output.quiet,
                 "simulate --base",
                 "samples",
             );
-            let results = simulate::run(
+            let results = simulate::run_samples(
                 base,
+                samples.clone(),
                 &base_layout,
                 fixed.as_ref(),
                 &options,
@@ -217,40 +266,171 @@ pub fn run(args: &Args) -> Result<()> {
     let solve_seconds = solve_start.elapsed().as_secs_f64();
     let against = base_run.as_ref().map(|(results, central)| output::Against {
         base: args.base.clone().unwrap_or_default(),
-        policy: args
-            .model
-            .scenario
-            .clone()
-            .unwrap_or_else(|| crate::spec::BASE_SCENARIO.to_string()),
+        policy: policy_name(args.model.scenario.as_deref()),
         results,
         central: central.as_ref(),
     });
     let against = against.as_ref();
 
     let write_start = Instant::now();
-    let quantities = output::quantities(&layout, &results, central.result.as_ref(), against);
-    let odds = output::condition_odds(&layout, &results, central.result.as_ref());
-    let charts = output::charts(&simulation, &layout, &quantities, against)?;
-    let document = output::document(
+    let mut files = vec![(
+        PathBuf::from("samples.csv"),
+        crate::tables::to_csv(&mut output::samples_table(
+            &simulation,
+            &layout,
+            samples.start,
+            &results,
+            against,
+        )?)?,
+    )];
+    let mut recorded = args.solver.recorded();
+    recorded.push(("samples".to_string(), Some(simulation.samples.to_string())));
+    recorded.push(("seed".to_string(), Some(simulation.seed.to_string())));
+    recorded.push(("plan".to_string(), Some(plan.as_str().to_string())));
+    for text in &args.uncertain {
+        recorded.push(("uncertain".to_string(), Some(text.clone())));
+    }
+    for text in &args.correlate {
+        recorded.push(("correlate".to_string(), Some(text.clone())));
+    }
+    if let Some(base) = &args.base {
+        recorded.push(("base".to_string(), Some(base.clone())));
+    }
+    if args.cold {
+        recorded.push(("cold".to_string(), None));
+    }
+    let mut summary = None;
+    match shard {
+        Some(shard) => {
+            // A shard writes its rows and what merge needs for the rest.
+            let stored = stored::ShardResults {
+                samples: results.iter().map(stored::StoredResult::new).collect(),
+                base_samples: base_run
+                    .as_ref()
+                    .map(|(base, _)| base.iter().map(stored::StoredResult::new).collect()),
+                central: central.result.as_ref().map(stored::StoredResult::new),
+                central_error: central.error.clone(),
+                base_central: base_run
+                    .as_ref()
+                    .and_then(|(_, central)| central.as_ref().map(stored::StoredResult::new)),
+            };
+            files.push((
+                PathBuf::from(stored::RESULTS),
+                (serde_json::to_string(&stored)? + "\n").into_bytes(),
+            ));
+            recorded.push(("shard".to_string(), Some(shard.to_string())));
+            let manifest = partition_manifest(args, &simulation, &inputs, shard, samples.clone())?;
+            files.push((PathBuf::from(shard::PARTITION), manifest.to_json()?));
+        }
+        None => {
+            let (report, quantities, odds) = report_files(
+                &simulation,
+                &layout,
+                &results,
+                central.result.as_ref(),
+                central.error.as_deref(),
+                against,
+            )?;
+            files.extend(report);
+            summary = Some((quantities, odds));
+        }
+    }
+    let write_seconds = write_start.elapsed().as_secs_f64();
+    let timings = serde_json::json!({
+        "samples": samples.len(),
+        "jobs": jobs,
+        "plan": plan.as_str(),
+        "validate_seconds": validate_seconds,
+        "central_seconds": central_seconds,
+        "solve_seconds": solve_seconds,
+        "samples_per_minute": samples.len() as f64 / solve_seconds.max(1e-9) * 60.0,
+        "write_seconds": write_seconds,
+    });
+    files.push((
+        PathBuf::from(unit::TIMINGS),
+        (serde_json::to_string_pretty(&timings)? + "\n").into_bytes(),
+    ));
+    let record = RunRecord {
+        command: "simulate".to_string(),
+        model: args.model.model.display().to_string(),
+        scenarios: vec![("scenario".to_string(), args.model.scenario.clone())],
+        sets: args.model.sets.clone(),
+        options: recorded,
+        inputs,
+    };
+    folder.write(&files, &record)?;
+
+    if args.output.quiet {
+        return Ok(());
+    }
+    let Some((quantities, odds)) = summary else {
+        let counts = output::status_counts(&results)
+            .into_iter()
+            .map(|(status, count)| format!("{count} {status}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return terminal::print_text(&format!(
+            "shard {}: samples {} to {} of {} ({counts}); wrote the partition {} for wfplan merge\n",
+            args.shard.as_deref().unwrap_or_default(),
+            samples.start + 1,
+            samples.end,
+            simulation.samples,
+            out_dir.display()
+        ));
+    };
+    let headline = output::headline(&simulation, &layout, &results, &quantities, &odds, against);
+    if args.output.json {
+        let value = json_summary(
+            &simulation,
+            &layout,
+            &results,
+            &quantities,
+            &odds,
+            &headline,
+            &out_dir,
+        );
+        return terminal::write_stdout((serde_json::to_string_pretty(&value)? + "\n").as_bytes());
+    }
+    terminal::print_text(&text_summary(
         &simulation,
         &layout,
         &results,
         &quantities,
+        &headline,
+        &out_dir,
+    ))
+}
+
+/// The simulated scenario's name in the report (`base` without `--scenario`).
+fn policy_name(scenario: Option<&str>) -> String {
+    scenario.unwrap_or(crate::spec::BASE_SCENARIO).to_string()
+}
+
+/// Everything but samples.csv, built from all the samples' results:
+/// quantiles.csv, conditions.csv, the fan charts (PNG and SVG) and
+/// report.md / report.html; with the quantities and odds for the summary.
+fn report_files(
+    simulation: &Simulation,
+    layout: &Layout,
+    results: &[SampleResult],
+    central: Option<&SampleResult>,
+    central_error: Option<&str>,
+    against: Option<&output::Against>,
+) -> Result<(Vec<UnitFile>, Vec<Quantity>, Vec<ConditionOdds>)> {
+    let quantities = output::quantities(layout, results, central, against);
+    let odds = output::condition_odds(layout, results, central);
+    let charts = output::charts(simulation, layout, &quantities, against)?;
+    let document = output::document(
+        simulation,
+        layout,
+        results,
+        &quantities,
         &odds,
-        central.error.as_deref(),
+        central_error,
         &charts,
         against,
     );
     let mut files = vec![
-        (
-            PathBuf::from("samples.csv"),
-            crate::tables::to_csv(&mut output::samples_table(
-                &simulation,
-                &layout,
-                &results,
-                against,
-            )?)?,
-        ),
         (
             PathBuf::from("quantiles.csv"),
             crate::tables::to_csv(&mut output::quantiles_table(&quantities)?)?,
@@ -281,71 +461,178 @@ pub fn run(args: &Args) -> Result<()> {
             .map(|(_, c)| c.clone())
     });
     files.push((PathBuf::from("report.html"), html.into_bytes()));
-    let write_seconds = write_start.elapsed().as_secs_f64();
-    let timings = serde_json::json!({
-        "samples": simulation.samples,
-        "jobs": jobs,
-        "plan": plan.as_str(),
-        "validate_seconds": validate_seconds,
-        "central_seconds": central_seconds,
-        "solve_seconds": solve_seconds,
-        "samples_per_minute": simulation.samples as f64 / solve_seconds.max(1e-9) * 60.0,
-        "write_seconds": write_seconds,
-    });
-    files.push((
-        PathBuf::from(unit::TIMINGS),
-        (serde_json::to_string_pretty(&timings)? + "\n").into_bytes(),
-    ));
-    let mut recorded = args.solver.recorded();
-    recorded.push(("samples".to_string(), Some(simulation.samples.to_string())));
-    recorded.push(("seed".to_string(), Some(simulation.seed.to_string())));
-    recorded.push(("plan".to_string(), Some(plan.as_str().to_string())));
-    for text in &args.uncertain {
-        recorded.push(("uncertain".to_string(), Some(text.clone())));
-    }
-    for text in &args.correlate {
-        recorded.push(("correlate".to_string(), Some(text.clone())));
-    }
-    if let Some(base) = &args.base {
-        recorded.push(("base".to_string(), Some(base.clone())));
-    }
-    if args.cold {
-        recorded.push(("cold".to_string(), None));
-    }
-    let record = RunRecord {
-        command: "simulate".to_string(),
-        model: args.model.model.display().to_string(),
-        scenarios: vec![("scenario".to_string(), args.model.scenario.clone())],
-        sets: args.model.sets.clone(),
-        options: recorded,
-        inputs,
-    };
-    folder.write(&files, &record)?;
+    Ok((files, quantities, odds))
+}
 
-    if args.output.quiet {
-        return Ok(());
-    }
-    let headline = output::headline(&simulation, &layout, &results, &quantities, &odds, against);
-    if args.output.json {
-        let value = json_summary(
-            &simulation,
-            &layout,
-            &results,
-            &quantities,
-            &odds,
-            &headline,
-            &out_dir,
+/// partition.json of a simulation shard: the identity every shard of this
+/// simulation shares (the SHA-256 of the model file and of each input,
+/// scenario, --base, --set, every --uncertain and --correlate as given,
+/// seed, samples, plan and the solver options), the shard and its
+/// samples; the model's path, for merge to rebuild the report.
+fn partition_manifest(
+    args: &Args,
+    simulation: &Simulation,
+    inputs: &[PathBuf],
+    shard: shard::Shard,
+    samples: std::ops::Range<usize>,
+) -> Result<shard::PartitionManifest> {
+    use serde_json::json;
+    let mut identity = std::collections::BTreeMap::new();
+    identity.insert(
+        "model_sha256".to_string(),
+        json!(unit::sha256_hex(simulation.text.as_bytes())),
+    );
+    identity.insert("inputs_sha256".to_string(), shard::inputs_sha256(inputs)?);
+    identity.insert("scenario".to_string(), json!(args.model.scenario));
+    identity.insert("base".to_string(), json!(args.base));
+    identity.insert("set".to_string(), json!(args.model.sets));
+    identity.insert("uncertain".to_string(), json!(args.uncertain));
+    identity.insert("correlate".to_string(), json!(args.correlate));
+    identity.insert("seed".to_string(), json!(simulation.seed));
+    identity.insert("samples".to_string(), json!(simulation.samples));
+    identity.insert("plan".to_string(), json!(simulation.plan.as_str()));
+    identity.insert("cold".to_string(), json!(args.cold));
+    identity.insert(
+        "solver_options".to_string(),
+        json!(args.solver.solver_options),
+    );
+    identity.insert("time_limit".to_string(), json!(args.solver.time_limit));
+    let mut notes = std::collections::BTreeMap::new();
+    notes.insert(
+        "model".to_string(),
+        json!(args.model.model.display().to_string()),
+    );
+    if let Ok(absolute) = std::fs::canonicalize(&args.model.model) {
+        notes.insert(
+            "model_absolute".to_string(),
+            json!(absolute.display().to_string()),
         );
-        return terminal::write_stdout((serde_json::to_string_pretty(&value)? + "\n").as_bytes());
     }
-    terminal::print_text(&text_summary(
+    Ok(shard::PartitionManifest {
+        wfplan_partition: 1,
+        kind: "simulate".to_string(),
+        identity,
+        shard,
+        points: simulation.samples,
+        indices: samples.collect(),
+        tables: vec!["samples.csv".to_string()],
+        notes,
+    })
+}
+
+/// For `wfplan merge` of simulation partitions (already checked to be the
+/// shards of one run by `shard::read_partitions`, in shard order):
+/// quantiles.csv, conditions.csv, the fan charts and the report, built
+/// from every shard's results.json exactly as the unsharded run builds
+/// them. The model file the shards solved (same SHA-256) must be readable
+/// at the path they recorded: the report needs its groups, services and
+/// uncertain parameters. The central plan is not solved again: each shard
+/// solved it and recorded its values.
+pub fn merged_files(partitions: &[shard::Partition]) -> Result<Vec<UnitFile>> {
+    let first = &partitions[0].manifest;
+    let identity = |field: &str| first.identity.get(field).cloned().unwrap_or_default();
+    let text_of = |field: &str| identity(field).as_str().map(str::to_string);
+    let list_of = |field: &str| -> Vec<String> {
+        serde_json::from_value(identity(field)).unwrap_or_default()
+    };
+    let note = |field: &str| {
+        first
+            .notes
+            .get(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let candidates: Vec<String> = [note("model_absolute"), note("model")]
+        .into_iter()
+        .flatten()
+        .collect();
+    let Some(model) = candidates.iter().map(PathBuf::from).find(|p| p.is_file()) else {
+        bail!(
+            "merge of a simulation rebuilds its report from the model the shards solved, but cannot find it at {}; run merge where that path is readable",
+            candidates.join(" or ")
+        );
+    };
+    let text = simulate::read_model_text(&model)?;
+    let digest = unit::sha256_hex(text.as_bytes());
+    if Some(digest.as_str()) != text_of("model_sha256").as_deref() {
+        bail!(
+            "{}: the model file has changed since the shards ran (its SHA-256 differs from the partitions'); merge needs the model they solved to rebuild the report",
+            model.display()
+        );
+    }
+    let samples = identity("samples").as_u64().unwrap_or_default() as usize;
+    let seed = identity("seed").as_u64().unwrap_or_default();
+    let plan = Plan::parse(&text_of("plan").unwrap_or_default())?;
+    let scenario = text_of("scenario");
+    let base = text_of("base");
+    let (simulation, _) = simulations(
+        text,
+        &model,
+        scenario.as_deref(),
+        &list_of("set"),
+        base.as_deref(),
+        &list_of("uncertain"),
+        &list_of("correlate"),
+        samples,
+        seed,
+        plan,
+    )?;
+    let layout = Layout::new(&simulation.central()?);
+    let mut results = Vec::with_capacity(samples);
+    let mut base_results = Vec::new();
+    let mut central = None;
+    for (position, partition) in partitions.iter().enumerate() {
+        let path = partition.dir.join(stored::RESULTS);
+        let file = path.display().to_string();
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {file}"))?;
+        let shard: stored::ShardResults = serde_json::from_slice(&bytes)
+            .with_context(|| format!("{file}: not a simulation shard's results"))?;
+        if shard.samples.len() != partition.manifest.indices.len() {
+            bail!(
+                "{file}: {} results for the partition's {} samples",
+                shard.samples.len(),
+                partition.manifest.indices.len()
+            );
+        }
+        results.extend(stored::results(&shard.samples, &file)?);
+        if base.is_some() {
+            let Some(base_samples) = &shard.base_samples else {
+                bail!("{file}: no base results, though the run has --base");
+            };
+            base_results.extend(stored::results(base_samples, &file)?);
+        }
+        if position == 0 {
+            let result = |stored: &Option<stored::StoredResult>| {
+                stored
+                    .as_ref()
+                    .map(|s| s.result())
+                    .transpose()
+                    .with_context(|| format!("{file}: the central plan's result"))
+            };
+            central = Some((
+                result(&shard.central)?,
+                shard.central_error.clone(),
+                result(&shard.base_central)?,
+            ));
+        }
+    }
+    let (central, central_error, base_central) =
+        central.ok_or_else(|| anyhow::anyhow!("no partitions"))?;
+    let against = base.as_ref().map(|base| output::Against {
+        base: base.clone(),
+        policy: policy_name(scenario.as_deref()),
+        results: &base_results,
+        central: base_central.as_ref(),
+    });
+    let (files, _, _) = report_files(
         &simulation,
         &layout,
         &results,
-        &quantities,
-        &headline,
-        &out_dir,
-    ))
+        central.as_ref(),
+        central_error.as_deref(),
+        against.as_ref(),
+    )?;
+    Ok(files)
 }
 
 /// Markdown's `**bold**` and `` `code` `` marks taken out, for the terminal.

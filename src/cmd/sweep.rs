@@ -207,20 +207,7 @@ fn partition_manifest(
     points: std::ops::Range<usize>,
 ) -> Result<shard::PartitionManifest> {
     use serde_json::json;
-    let mut inputs = Vec::new();
-    for input in first.inputs.iter().skip(1) {
-        let bytes = std::fs::read(input).map_err(|error| {
-            anyhow!(
-                "cannot read the input {} to hash it: {error}",
-                input.display()
-            )
-        })?;
-        let name = input
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        inputs.push(json!([name, unit::sha256_hex(&bytes)]));
-    }
+    let inputs = shard::inputs_sha256(&first.inputs)?;
     let mut identity = std::collections::BTreeMap::new();
     identity.insert(
         "model_sha256".to_string(),

@@ -30,6 +30,7 @@
 //!   changes the speed, never the numbers.
 
 pub mod output;
+pub mod stored;
 pub mod uncertain;
 pub mod values;
 
@@ -528,11 +529,38 @@ pub fn run(
     run_options: RunOptions,
     done: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<SampleResult>> {
+    run_samples(
+        simulation,
+        0..simulation.samples,
+        layout,
+        fixed,
+        options,
+        run_options,
+        done,
+    )
+}
+
+/// Solves the samples `samples` (a shard's slice, see
+/// `crate::shard::shard_points`: it starts on a run boundary), in the warm
+/// runs of `sweep::chunk_len(simulation.samples)` an unsharded simulation
+/// solves, so each sample starts from the same neighbour and gives the
+/// same result; in sample order.
+pub fn run_samples(
+    simulation: &Simulation,
+    samples: std::ops::Range<usize>,
+    layout: &Layout,
+    fixed: Option<&FixedPlan>,
+    options: &SolverOptions,
+    run_options: RunOptions,
+    done: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<SampleResult>> {
     if simulation.plan == Plan::Fixed && fixed.is_none() {
         bail!("internal error: a fixed simulation without the central plan");
     }
     let finished = AtomicUsize::new(0);
-    let results = in_runs(simulation.samples, run_options.jobs, |range| {
+    let count = samples.len();
+    let runs = crate::parallel::runs(samples, sweep::chunk_len(simulation.samples));
+    let results = crate::parallel::in_ranges(&runs, run_options.jobs, |range| {
         let mut worker = Worker {
             options,
             warm: run_options.warm,
@@ -549,7 +577,7 @@ pub fn run(
             })
             .collect::<Result<Vec<SampleResult>>>()
     })?;
-    let mut all = Vec::with_capacity(simulation.samples);
+    let mut all = Vec::with_capacity(count);
     for run in results {
         all.extend(run?);
     }

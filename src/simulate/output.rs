@@ -232,20 +232,23 @@ fn find<'a>(
 /// service over the horizon (`unmet[service]`), each group's stock at the
 /// layout's stock period (`stock[group,period]`), and whether each target
 /// is met (`met[id]`) and each limit held (`held[id]`): 1 or 0, empty
-/// without a plan.
+/// without a plan. `results` are samples `first..first + results.len()`
+/// (a shard's slice; 0 for the whole run).
 pub fn samples_table(
     simulation: &Simulation,
     layout: &Layout,
+    first: usize,
     results: &[SampleResult],
     against: Option<&Against>,
 ) -> Result<DataFrame> {
     let count = results.len();
+    let samples = first..first + count;
     let mut columns: Vec<Column> = Vec::new();
     columns.push(Column::new(
         "sample".into(),
-        (1..=count as u64).collect::<Vec<u64>>(),
+        samples.clone().map(|i| i as u64 + 1).collect::<Vec<u64>>(),
     ));
-    let draws: Vec<Vec<f64>> = (0..count).map(|i| simulation.draws(i)).collect();
+    let draws: Vec<Vec<f64>> = samples.map(|i| simulation.draws(i)).collect();
     for (position, parameter) in simulation.parameters.list.iter().enumerate() {
         columns.push(Column::new(
             parameter.column().as_str().into(),
