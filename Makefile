@@ -23,9 +23,14 @@ sweep-example:
 	  --set service.health_visiting.demand=data/england_community_nursing/health_visiting_demand_no_pledge.csv \
 	  --vary target.hv_pledge.min=8000:14000:500 --out reports/england_community_nursing/sweep-hv_target
 
-## Runs the whole test suite.
+## Runs the whole test suite: cargo's tests, then the two tests of real
+## parts, each installing what it needs (apt-get, npm) and stopping what it
+## starts: deploy/slurm/ on a one-node Slurm, and the flagship report in
+## headless Chromium with axe-core.
 test:
 	bash scripts/with-build-tools.sh cargo test --locked
+	bash scripts/slurm-test.sh
+	bash scripts/browser-test.sh
 
 ## Benchmarks on synthetic models (release build).
 bench:

@@ -7,8 +7,7 @@
 #   - axe-core (from the npm registry, run in the page) reports no serious
 #     or critical accessibility violation (WCAG 2.2 A/AA rules).
 # Installs chromium with apt-get and axe-core with npm when missing (both
-# idempotent). Not part of `make test`: it needs a browser and the network
-# the first time.
+# idempotent; the network is needed the first time). Run by `make test`.
 #
 #   bash scripts/browser-test.sh [PAGE.html ...]
 # (default: the committed flagship report). Exit status 1 on any failure.
