@@ -379,6 +379,22 @@ impl Impact {
         total
     }
 
+    /// Unmet demand of all services summed over periods `0..=to`, under
+    /// the policy's plan or the base's.
+    pub fn unmet_total_to(&self, policy: bool, to: usize) -> f64 {
+        self.services
+            .iter()
+            .map(|s| {
+                let values = if policy {
+                    &s.unmet_policy
+                } else {
+                    &s.unmet_base
+                };
+                values[..=to].iter().sum::<f64>()
+            })
+            .sum()
+    }
+
     /// Whether every service counts its care in the same unit (so that
     /// care and unmet demand may be summed across services).
     pub fn care_units_agree(&self) -> bool {
@@ -1644,32 +1660,17 @@ pub fn findings(impact: &Impact) -> Vec<Finding> {
                 .filter(|c| c.is_inflow() && c.change_to_headline > 0.5)
                 .collect();
             sources.sort_by(|a, b| b.change_to_headline.total_cmp(&a.change_to_headline));
-            if !sources.is_empty() {
-                let mut facts = Vec::new();
-                let parts: Vec<String> = sources
-                    .iter()
-                    .take(3)
-                    .map(|c| {
-                        facts.push(Fact::Source {
-                            group: group.id.clone(),
-                            flow: c.flow.clone(),
-                            channel: c.channel.clone(),
-                            to: headline,
-                            change: c.change_to_headline,
-                        });
-                        format!(
-                            "{} ({} FTE{})",
-                            c.label,
-                            signed(c.change_to_headline),
-                            range_text(impact, &group_channel_key(impact, c), &mut facts)
-                        )
-                    })
-                    .collect();
+            if let Some((parts, facts)) =
+                channel_parts(impact, &group.id, headline, &sources, |fact| Fact::Source {
+                    group: fact.0,
+                    flow: fact.1,
+                    channel: fact.2,
+                    to: fact.3,
+                    change: fact.4,
+                })
+            {
                 out.push(Finding {
-                    text: format!(
-                        "The extra {name} came mainly from: {} (to {period}).",
-                        parts.join("; ")
-                    ),
+                    text: format!("The extra {name} came mainly from: {parts} (to {period})."),
                     facts,
                 });
             }
@@ -1680,32 +1681,17 @@ pub fn findings(impact: &Impact) -> Vec<Finding> {
                 .filter(|c| c.change_to_headline < -0.5)
                 .collect();
             falls.sort_by(|a, b| a.change_to_headline.total_cmp(&b.change_to_headline));
-            if !falls.is_empty() {
-                let mut facts = Vec::new();
-                let parts: Vec<String> = falls
-                    .iter()
-                    .take(3)
-                    .map(|c| {
-                        facts.push(Fact::Fall {
-                            group: group.id.clone(),
-                            flow: c.flow.clone(),
-                            channel: c.channel.clone(),
-                            to: headline,
-                            change: c.change_to_headline,
-                        });
-                        format!(
-                            "{} ({} FTE{})",
-                            c.label,
-                            signed(c.change_to_headline),
-                            range_text(impact, &group_channel_key(impact, c), &mut facts)
-                        )
-                    })
-                    .collect();
+            if let Some((parts, facts)) =
+                channel_parts(impact, &group.id, headline, &falls, |fact| Fact::Fall {
+                    group: fact.0,
+                    flow: fact.1,
+                    channel: fact.2,
+                    to: fact.3,
+                    change: fact.4,
+                })
+            {
                 out.push(Finding {
-                    text: format!(
-                        "{name} are fewer mainly through: {} (to {period}).",
-                        parts.join("; ")
-                    ),
+                    text: format!("{name} are fewer mainly through: {parts} (to {period})."),
                     facts,
                 });
             }
@@ -2071,6 +2057,43 @@ fn quantity(value: f64, unit: &str, currency: &str) -> String {
     } else {
         format!("{} {unit}", format_number(value))
     }
+}
+
+/// The first three of `channels` (sorted already) as "label (+n FTE; range)"
+/// parts joined by "; ", with a fact per channel made by `fact` from
+/// (group, flow, channel, to, change) and the facts of each range; None
+/// when there are no channels.
+fn channel_parts(
+    impact: &Impact,
+    group: &str,
+    to: usize,
+    channels: &[&Channel],
+    fact: impl Fn((String, String, String, usize, f64)) -> Fact,
+) -> Option<(String, Vec<Fact>)> {
+    if channels.is_empty() {
+        return None;
+    }
+    let mut facts = Vec::new();
+    let parts: Vec<String> = channels
+        .iter()
+        .take(3)
+        .map(|c| {
+            facts.push(fact((
+                group.to_string(),
+                c.flow.clone(),
+                c.channel.clone(),
+                to,
+                c.change_to_headline,
+            )));
+            format!(
+                "{} ({} FTE{})",
+                c.label,
+                signed(c.change_to_headline),
+                range_text(impact, &group_channel_key(impact, c), &mut facts)
+            )
+        })
+        .collect();
+    Some((parts.join("; "), facts))
 }
 
 /// The near-optimal key of one of the report group's channels.

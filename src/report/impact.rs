@@ -466,20 +466,7 @@ pub fn impact_document(impact: &Impact) -> Document {
         money(impact.cash_policy - impact.cash_base, currency),
     ]);
     if let Some(unit) = common_care_unit(impact) {
-        let unmet = |policy: bool, to: usize| -> f64 {
-            impact
-                .services
-                .iter()
-                .map(|s| {
-                    let values = if policy {
-                        &s.unmet_policy
-                    } else {
-                        &s.unmet_base
-                    };
-                    values[..=to].iter().sum::<f64>()
-                })
-                .sum()
-        };
+        let unmet = |policy: bool, to: usize| impact.unmet_total_to(policy, to);
         let mut spans = vec![focus];
         if focus < last {
             spans.push(last);
@@ -1488,20 +1475,7 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     let nan = f64::NAN;
     let focus = impact.horizon.focus_end(periods.len());
     let cash_to_focus = |values: &[f64]| values[..=focus].iter().sum::<f64>();
-    let unmet = |policy: bool, to: usize| -> f64 {
-        impact
-            .services
-            .iter()
-            .map(|s| {
-                let values = if policy {
-                    &s.unmet_policy
-                } else {
-                    &s.unmet_base
-                };
-                values[..=to].iter().sum::<f64>()
-            })
-            .sum()
-    };
+    let unmet = |policy: bool, to: usize| impact.unmet_total_to(policy, to);
     let last = periods.len() - 1;
     let per_fte = cost_per_extra_fte(impact);
     let measures = [
