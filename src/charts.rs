@@ -1036,34 +1036,24 @@ where
 // Chart bodies
 // ---------------------------------------------------------------------------
 
-/// Draws one line chart (the whole body, or one small-multiples panel).
-fn draw_line_panel<DB>(
-    area: &DrawingArea<DB, Shift>,
+/// The axes of a line or fan panel: y ticks over `range` (0 to 1 when
+/// there is no data), an x key per period, the caption fitted to the
+/// width, the grid and both axes' labels drawn. `what` names the chart in
+/// errors.
+fn line_panel_axes<'a, DB>(
+    area: &'a DrawingArea<DB, Shift>,
     caption: Option<&str>,
-    x_labels: &[String],
+    x_labels: &'a [String],
     y_label: &str,
-    series: &[Series],
-    legend: &[LegendItem],
+    range: Option<(f64, f64)>,
     large: bool,
-) -> Result<()>
+    what: &str,
+) -> Result<ChartContext<'a, DB, KeyedCoord>>
 where
     DB: Backend,
     DB::ErrorType: 'static,
 {
     let n = x_labels.len();
-    // A panel of small multiples starts at zero (non-negative data), so
-    // panels of different sizes read alike and a small fall does not look
-    // like a collapse; a single line chart keeps a padded range, and its
-    // caller says so on the axis.
-    let range = line_range(series).map(|(y0, y1)| {
-        let lowest = finite(series.iter().flat_map(|s| s.values.iter().copied()))
-            .fold(f64::INFINITY, f64::min);
-        if caption.is_some() && lowest >= 0.0 {
-            (0.0, y1)
-        } else {
-            (y0, y1)
-        }
-    });
     let (y0, y1) = range.unwrap_or((0.0, 1.0));
     let ticks = nice_ticks(y0, y1, if large { 10 } else { 6 });
     let y_area = y_area_width(area, &ticks)?;
@@ -1095,7 +1085,7 @@ where
             KeyedAxis::new(x0, x1, xa.keys.clone()),
             KeyedAxis::new(y0, y1, ticks.values.clone()),
         )
-        .plot("building line chart axes")?;
+        .plot(&format!("building {what} axes"))?;
     let decimals = ticks.decimals;
     chart
         .configure_mesh()
@@ -1109,7 +1099,38 @@ where
         .y_label_offset(DB::nudge(LABEL_SIZE))
         .y_label_formatter(&|y| fmt_num(*y, decimals))
         .draw()
-        .plot("drawing line chart axes")?;
+        .plot(&format!("drawing {what} axes"))?;
+    Ok(chart)
+}
+
+/// Draws one line chart (the whole body, or one small-multiples panel).
+fn draw_line_panel<DB>(
+    area: &DrawingArea<DB, Shift>,
+    caption: Option<&str>,
+    x_labels: &[String],
+    y_label: &str,
+    series: &[Series],
+    legend: &[LegendItem],
+    large: bool,
+) -> Result<()>
+where
+    DB: Backend,
+    DB::ErrorType: 'static,
+{
+    // A panel of small multiples starts at zero (non-negative data), so
+    // panels of different sizes read alike and a small fall does not look
+    // like a collapse; a single line chart keeps a padded range, and its
+    // caller says so on the axis.
+    let range = line_range(series).map(|(y0, y1)| {
+        let lowest = finite(series.iter().flat_map(|s| s.values.iter().copied()))
+            .fold(f64::INFINITY, f64::min);
+        if caption.is_some() && lowest >= 0.0 {
+            (0.0, y1)
+        } else {
+            (y0, y1)
+        }
+    });
+    let mut chart = line_panel_axes(area, caption, x_labels, y_label, range, large, "line chart")?;
 
     if range.is_none() {
         return note(&chart.plotting_area().strip_coord_spec(), "No data");
@@ -1604,51 +1625,7 @@ where
     }
     let n = x_labels.len();
     let range = line_range(&all);
-    let (y0, y1) = range.unwrap_or((0.0, 1.0));
-    let ticks = nice_ticks(y0, y1, if large { 10 } else { 6 });
-    let y_area = y_area_width(area, &ticks)?;
-    let (area_w, _) = area.dim_in_pixel();
-    let right = if large { 30 } else { 22 };
-    let plot_w = area_w as i32 - y_area as i32 - right;
-    let xa = x_axis(area, x_labels, plot_w, false)?;
-    let (x0, x1) = if n <= 1 {
-        (-0.5, 0.5)
-    } else {
-        (0.0, (n - 1) as f64)
-    };
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .margin_top(if large { 6 } else { 4 })
-        .margin_right(right)
-        .x_label_area_size(xa.area_h)
-        .y_label_area_size(y_area);
-    let caption = match caption {
-        Some(c) => Some(fit_text(area, c, &bold(PANEL_TITLE_SIZE), area_w - 10)?),
-        None => None,
-    };
-    if let Some(c) = &caption {
-        builder.caption(c, bold(PANEL_TITLE_SIZE));
-    }
-    let mut chart = builder
-        .build_cartesian_2d(
-            KeyedAxis::new(x0, x1, xa.keys.clone()),
-            KeyedAxis::new(y0, y1, ticks.values.clone()),
-        )
-        .plot("building fan chart axes")?;
-    let decimals = ticks.decimals;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(GRID)
-        .axis_style(AXIS)
-        .label_style(font(LABEL_SIZE))
-        .axis_desc_style(font(DESC_SIZE))
-        .y_desc(y_label)
-        .x_label_formatter(&|x| label_at(x_labels, *x))
-        .y_label_offset(DB::nudge(LABEL_SIZE))
-        .y_label_formatter(&|y| fmt_num(*y, decimals))
-        .draw()
-        .plot("drawing fan chart axes")?;
+    let mut chart = line_panel_axes(area, caption, x_labels, y_label, range, large, "fan chart")?;
     if range.is_none() {
         return note(&chart.plotting_area().strip_coord_spec(), "No data");
     }
