@@ -19,14 +19,6 @@ fn capped_model_text() -> String {
         + "\n[[limit]]\nid = \"senior_hires\"\nexpr = \"hire(senior, *)\"\nmax = 2\nat = [\"2026\"]\n"
 }
 
-fn wfplan_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wfplan"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the wfplan binary runs")
-}
-
 #[track_caller]
 fn ok(output: Output, what: &str) -> Output {
     assert!(

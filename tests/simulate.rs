@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use proptest::prelude::*;
 use wfplan::simulate::{self, uncertain, Layout, Plan, RunOptions, SampleResult, Simulation};
@@ -18,42 +17,6 @@ use wfplan::solve::SolverOptions;
 use crate::util::*;
 
 const FIXTURE: &str = "uncertain_demand.toml";
-
-fn wfplan_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wfplan"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the wfplan binary runs")
-}
-
-#[track_caller]
-fn wfplan_ok(dir: &Path, args: &[&str]) -> Output {
-    let output = wfplan_in(dir, args);
-    assert!(
-        output.status.success(),
-        "wfplan {args:?} failed ({}):\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-/// Runs and asserts exit status 1 (no panic, nothing written); returns stderr.
-#[track_caller]
-fn wfplan_fails(dir: &Path, args: &[&str]) -> String {
-    let output = wfplan_in(dir, args);
-    let err = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "wfplan {args:?}: expected exit status 1:\nstdout:\n{}\nstderr:\n{err}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
 
 /// A CSV file as rows of column → cell (quotes taken off; no cell of these
 /// tables holds a comma except inside quotes, handled here).
@@ -102,7 +65,7 @@ fn simulate_fixture(args: &[&str]) -> (tempfile::TempDir, PathBuf) {
         "--quiet",
     ];
     all.extend_from_slice(args);
-    wfplan_ok(dir.path(), &all);
+    wfplan_in_ok(dir.path(), &all);
     (dir, out)
 }
 
@@ -329,7 +292,7 @@ fn a_target_the_fixed_plan_misses_is_reported_per_sample_with_its_shortfall() {
     let model = model.to_str().unwrap();
     for plan in ["fixed", "reoptimise"] {
         let out = dir.path().join(plan);
-        wfplan_ok(
+        wfplan_in_ok(
             dir.path(),
             &[
                 "simulate",
@@ -399,7 +362,7 @@ fn a_fixed_plan_that_overdraws_a_pool_is_infeasible_in_that_sample_and_says_why(
     let model = dir.path().join("model.toml");
     std::fs::write(&model, &text).unwrap();
     let out = dir.path().join("out");
-    wfplan_ok(
+    wfplan_in_ok(
         dir.path(),
         &[
             "simulate",
@@ -512,7 +475,7 @@ fn bad_uncertain_input_is_refused_before_solving_with_what_is_wrong() {
             args.extend_from_slice(&["--samples", "50"]);
         }
         args.extend_from_slice(extra);
-        let err = wfplan_fails(dir.path(), &args);
+        let err = wfplan_in_fails(dir.path(), &args);
         assert!(!out.exists(), "nothing is written: {err}");
         err
     };
@@ -641,7 +604,7 @@ fn bad_uncertain_entries_in_the_model_name_the_entry_and_the_field() {
         let dir = tempfile::tempdir().unwrap();
         let model = dir.path().join("model.toml");
         std::fs::write(&model, &text).unwrap();
-        let err = wfplan_fails(
+        let err = wfplan_in_fails(
             dir.path(),
             &[
                 "simulate",
@@ -676,7 +639,7 @@ fn base_scenario_under_the_same_draws_gives_the_extra_cash_sample_by_sample() {
     let model = dir.path().join("model.toml");
     std::fs::write(&model, &text).unwrap();
     let out = dir.path().join("out");
-    let output = wfplan_ok(
+    let output = wfplan_in_ok(
         dir.path(),
         &[
             "simulate",
@@ -735,7 +698,7 @@ fn base_scenario_under_the_same_draws_gives_the_extra_cash_sample_by_sample() {
     }
     assert!(out.join("charts/extra_cash_fan.svg").is_file());
     // The base may not be the scenario simulated.
-    let err = wfplan_fails(
+    let err = wfplan_in_fails(
         dir.path(),
         &[
             "simulate",
@@ -771,7 +734,7 @@ fn validate_lists_and_checks_the_uncertain_entries() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("model.toml");
     std::fs::write(&model, &text).unwrap();
-    let err = wfplan_fails(dir.path(), &["validate", model.to_str().unwrap()]);
+    let err = wfplan_in_fails(dir.path(), &["validate", model.to_str().unwrap()]);
     assert_mentions(
         &err,
         &[

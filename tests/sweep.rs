@@ -11,7 +11,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::Instant;
 
 use wfplan::solve::SolverOptions;
@@ -31,42 +30,6 @@ fn model_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     (dir, path)
-}
-
-fn wfplan_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wfplan"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the wfplan binary runs")
-}
-
-#[track_caller]
-fn wfplan_ok(dir: &Path, args: &[&str]) -> Output {
-    let output = wfplan_in(dir, args);
-    assert!(
-        output.status.success(),
-        "wfplan {args:?} failed ({}):\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-/// Runs and asserts exit status 1 (no panic); returns stderr.
-#[track_caller]
-fn wfplan_fails(dir: &Path, args: &[&str]) -> String {
-    let output = wfplan_in(dir, args);
-    let err = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "wfplan {args:?}: expected exit status 1:\nstdout:\n{}\nstderr:\n{err}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    err
 }
 
 /// sweep.csv as rows of column → cell.
@@ -144,7 +107,7 @@ fn number(row: &HashMap<String, String>, column: &str) -> f64 {
 fn target_min_curve_has_the_hand_derived_kink_and_infeasible_end() {
     let (dir, model) = model_file("capped.toml", &capped_model_text());
     let out = dir.path().join("out");
-    wfplan_ok(
+    wfplan_in_ok(
         dir.path(),
         &[
             "sweep",
@@ -276,7 +239,7 @@ fn target_min_curve_has_the_hand_derived_kink_and_infeasible_end() {
 fn a_grid_is_the_cartesian_product_in_order() {
     let (dir, model) = model_file("capped.toml", &capped_model_text());
     let out = dir.path().join("grid");
-    wfplan_ok(
+    wfplan_in_ok(
         dir.path(),
         &[
             "sweep",
@@ -351,7 +314,7 @@ fn jobs_do_not_change_the_table() {
         let mut tables = Vec::new();
         for jobs in ["1", "2"] {
             let out = dir.path().join(format!("jobs{jobs}"));
-            wfplan_ok(
+            wfplan_in_ok(
                 dir.path(),
                 &[
                     "sweep",
@@ -541,7 +504,7 @@ fn bad_vary_input_gives_clear_errors() {
     for (extra, wanted) in cases {
         let mut args = vec!["sweep", model, "--out", out.to_str().unwrap()];
         args.extend_from_slice(extra);
-        let err = wfplan_fails(dir.path(), &args);
+        let err = wfplan_in_fails(dir.path(), &args);
         for fragment in *wanted {
             assert!(
                 err.contains(fragment),
@@ -569,7 +532,7 @@ fn default_folder_progress_lines_and_quiet() {
         "--vary",
         "target.junior_2027.min=1:3:1",
     ];
-    let output = wfplan_ok(dir.path(), &args);
+    let output = wfplan_in_ok(dir.path(), &args);
     let folder = dir
         .path()
         .join("reports/capped/sweep-target.junior_2027.min");
@@ -586,12 +549,12 @@ fn default_folder_progress_lines_and_quiet() {
 
     let mut quiet = args.to_vec();
     quiet.push("--quiet");
-    let output = wfplan_ok(dir.path(), &quiet);
+    let output = wfplan_in_ok(dir.path(), &quiet);
     assert!(output.stdout.is_empty() && output.stderr.is_empty());
 
     let mut json = args.to_vec();
     json.push("--json");
-    let output = wfplan_ok(dir.path(), &json);
+    let output = wfplan_in_ok(dir.path(), &json);
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(value["statuses"]["optimal"], 3);
     assert_eq!(value["points"][2]["values"]["target.junior_2027.min"], 3.0);

@@ -184,9 +184,44 @@ pub fn assert_mentions(message: &str, parts: &[&str]) {
 
 /// Runs the built `wfplan` binary with `args` in the project folder.
 pub fn wfplan(args: &[&str]) -> std::process::Output {
+    wfplan_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Runs the built `wfplan` binary with `args` in `dir`.
+pub fn wfplan_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_wfplan"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
         .output()
         .expect("the wfplan binary runs")
+}
+
+/// Runs `wfplan args` in `dir` and asserts it succeeded.
+#[track_caller]
+pub fn wfplan_in_ok(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let output = wfplan_in(dir, args);
+    assert!(
+        output.status.success(),
+        "wfplan {args:?} failed ({}):\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Runs `wfplan args` in `dir` and asserts exit status 1 without a panic;
+/// returns stderr.
+#[track_caller]
+pub fn wfplan_in_fails(dir: &std::path::Path, args: &[&str]) -> String {
+    let output = wfplan_in(dir, args);
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "wfplan {args:?}: expected exit status 1:\nstdout:\n{}\nstderr:\n{err}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
 }
