@@ -1179,13 +1179,10 @@ pub fn money(value: f64, currency: &str) -> String {
     }
 }
 
+/// The currency's symbol ("£" for GBP), or "" where it has none
+/// (`finance::currency_symbol`).
 fn currency_symbol(currency: &str) -> &'static str {
-    match currency {
-        "GBP" => "£",
-        "EUR" => "€",
-        "USD" => "$",
-        _ => "",
-    }
+    crate::finance::currency_symbol(currency).unwrap_or("")
 }
 
 /// A price per unit, as `money` but with pence below 10 (a shadow price of
