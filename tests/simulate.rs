@@ -744,3 +744,71 @@ fn validate_lists_and_checks_the_uncertain_entries() {
         ],
     );
 }
+
+/// Need rates and drivers can be uncertain like any number (need.toml,
+/// derived in tests/need.rs): contacts per birth 5 × 1.2 = 6, or births ×
+/// 1.2 = [1,200, 1,440], both give demand [12, 14.4] with 10 staff: unmet
+/// [2, 4.4], penalty 100 × 6.4 = 640, cash 20, objective 660 in every
+/// sample.
+#[test]
+fn need_rates_and_drivers_scale_like_any_number() {
+    for path in [
+        "service.visiting.need.contacts_per_unit*=values:1.2",
+        "service.visiting.need.births.contacts_per_unit*=values:1.2",
+        "driver.births.values*=values:1.2",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let model = fixture_path("need.toml");
+        wfplan_in_ok(
+            dir.path(),
+            &[
+                "simulate",
+                model.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--quiet",
+                "--samples",
+                "3",
+                "--uncertain",
+                path,
+            ],
+        );
+        for row in read_table(&out.join("samples.csv")) {
+            assert_close_what(path, number(&row, "objective"), 660.0, REL_TOL);
+        }
+    }
+}
+
+/// Attrition by age band scales band by band (ages.toml, derived in
+/// tests/ages.rs: young 0.1, old 0.5, a quarter of the young who stay age
+/// up, salary 10, no hires). × 0: nobody leaves, 100 FTE each year, cost
+/// 2,000. × 2 (young 0.2, old 1.0): 2026 young 60·0.8·0.75 = 36, old
+/// 60·0.8·0.25 = 12; 2027 young 36·0.6 = 21.6, old 36·0.8·0.25 = 7.2; cost
+/// 10·(48 + 28.8) = 768.
+#[test]
+fn attrition_by_age_band_scales_band_by_band() {
+    for (factor, cost) in [("0", 2000.0), ("2", 768.0)] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let model = fixture_path("ages.toml");
+        let uncertain = format!("group.hv.age.attrition*=values:{factor}");
+        wfplan_in_ok(
+            dir.path(),
+            &[
+                "simulate",
+                model.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--quiet",
+                "--samples",
+                "2",
+                "--uncertain",
+                &uncertain,
+            ],
+        );
+        for row in read_table(&out.join("samples.csv")) {
+            assert_close_what(&uncertain, number(&row, "objective"), cost, REL_TOL);
+        }
+    }
+}

@@ -30,6 +30,7 @@ pub fn resolved_value(spec: &Spec, path: &str) -> Result<toml::Value> {
         "service" => spec.services.iter().map(|e| e.id.clone()).collect(),
         "target" => spec.targets.iter().map(|e| e.id.clone()).collect(),
         "limit" => spec.limits.iter().map(|e| e.id.clone()).collect(),
+        "driver" => spec.drivers.iter().map(|e| e.id.clone()).collect(),
         _ => bail!(
             "unknown entity kind '{kind}'{}; expected model or one of {}",
             did_you_mean(kind, crate::spec::ENTITY_KINDS.iter().copied()),
@@ -67,6 +68,13 @@ pub fn resolved_value(spec: &Spec, path: &str) -> Result<toml::Value> {
                     .map(number_value)
                     .ok_or_else(missing)?,
                 "attrition" => param(&group.attrition)?,
+                // By band: one entry per band, each any parameter form.
+                "age.attrition" => group
+                    .age
+                    .as_ref()
+                    .and_then(|age| age.attrition.as_ref())
+                    .map(|bands| toml::Value::Array(bands.iter().map(param_value).collect()))
+                    .ok_or_else(missing)?,
                 "new_starter_attrition" => param(&group.new_starter_attrition)?,
                 "salary" => param(&group.salary)?,
                 "hire_cost" => param(&group.hire_cost)?,
@@ -147,6 +155,20 @@ pub fn resolved_value(spec: &Spec, path: &str) -> Result<toml::Value> {
                     .get(group)
                     .map(|e| toml::Value::Float(*e))
                     .ok_or_else(missing)?
+            } else if let Some(term_field) = field.strip_prefix("need.") {
+                // `need.<rate>` (one term) or `need.<term id>.<rate>`, as in `--set`.
+                let terms = service.need.as_ref().map_or(&[][..], |need| &need.0[..]);
+                let (term, rate) = match term_field.rsplit_once('.') {
+                    Some((id, rate)) => (terms.iter().find(|t| t.effective_id() == id), rate),
+                    None if terms.len() == 1 => (terms.first(), term_field),
+                    None => (None, term_field),
+                };
+                let term = term.ok_or_else(missing)?;
+                match rate {
+                    "contacts_per_unit" => param_value(&term.contacts_per_unit),
+                    "contacts_per_fte" => param_value(&term.contacts_per_fte),
+                    _ => return Err(not_numeric()),
+                }
             } else {
                 match field {
                     "demand" => param(&service.demand)?,
@@ -155,6 +177,10 @@ pub fn resolved_value(spec: &Spec, path: &str) -> Result<toml::Value> {
                 }
             }
         }
+        "driver" => match field {
+            "values" => param_value(&spec.drivers[index].values),
+            _ => return Err(not_numeric()),
+        },
         _ => {
             let condition = if kind == "target" {
                 &spec.targets[index]
