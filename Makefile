@@ -16,11 +16,11 @@ example:
 	bash scripts/with-build-tools.sh cargo run --locked -- compare $(MODEL) --base no_pledge --policy pledge
 
 ## The trade-off report of the health visitor target (8,000 to 14,000 FTE)
-## under the 2010 service level's health visiting demand, written to
+## under the 2010 health visiting offer (five contacts per birth), written to
 ## reports/england_community_nursing/sweep-hv_target/ (committed).
 sweep-example:
 	bash scripts/with-build-tools.sh cargo run --locked -- sweep $(MODEL) --scenario pledge \
-	  --set service.health_visiting.demand=data/england_community_nursing/health_visiting_demand_no_pledge.csv \
+	  --set service.health_visiting.need.contacts_per_unit=5 \
 	  --vary target.hv_pledge.min=8000:14000:500 --out reports/england_community_nursing/sweep-hv_target
 
 ## Runs the whole test suite: cargo's tests, then the two tests of real

@@ -225,7 +225,7 @@ fn lp_format_has_every_row_and_the_objective_constant() {
         .filter(|l| l.starts_with(' ') && l.contains(':'))
         .count();
     assert_eq!(rows, lp.rows.len());
-    assert!(text.contains(" stock_balance(health_visitor,2010~2f11):"));
+    assert!(text.contains(" stock_balance(community_staff_nurse,2010~2f11):"));
 }
 
 #[test]
@@ -246,7 +246,7 @@ fn mps_format_has_every_row_and_the_objective_constant() {
         text.contains(" rhs obj "),
         "objective constant written as the RHS of the objective row"
     );
-    assert!(text.contains(" E stock_balance[health_visitor,2010/11]\n"));
+    assert!(text.contains(" E stock_balance[community_staff_nurse,2010/11]\n"));
 }
 
 #[test]

@@ -336,7 +336,7 @@ fn sources_list_every_region_and_every_by_region_parameter() {
         _ => false,
     };
     let mut used: BTreeSet<(String, String)> = BTreeSet::new();
-    for kind in ["group", "pool", "pipeline", "move", "service"] {
+    for kind in ["group", "pool", "pipeline", "move", "service", "driver"] {
         for entity in doc
             .get(kind)
             .and_then(|v| v.as_array())
@@ -367,7 +367,8 @@ fn sources_list_every_region_and_every_by_region_parameter() {
         }
     }
     // the regional series the model names, and their entities
-    assert!(used.contains(&("service.demand".to_string(), "district_nursing".to_string())));
+    assert!(used.contains(&("service.demand".to_string(), "school_nursing".to_string())));
+    assert!(used.contains(&("driver.values".to_string(), "population_80plus".to_string())));
     assert!(used.contains(&("group.opening".to_string(), "health_visitor".to_string())));
     assert!(used.len() >= 30, "{used:?}");
 

@@ -43,7 +43,7 @@ fn stock(plan: &Solution, group: &str, region: Option<&str>, period: usize) -> f
 /// rebuilt from the decision variables and the model's rates:
 /// hires, new starters leaving (−n·hires), completions, secondments out
 /// (−intake), moves in (ρ·moves), moves out (−moves), leavers (−a·stock
-/// the year before).
+/// the year before, band by band for a group with age bands).
 fn flow(plan: &Solution, group: &str, flow: &str, channel: &str, to: usize) -> f64 {
     let model = &plan.model;
     let g = model.groups.iter().position(|g| g.id == group).unwrap();
@@ -72,19 +72,39 @@ fn flow(plan: &Solution, group: &str, flow: &str, channel: &str, to: usize) -> f
             .iter()
             .map(|v| -v)
             .collect(),
-        "attrition" => {
-            let stocks = series(&format!("stock({group})"));
-            (0..model.periods.len())
+        // A group with age bands loses Σ_b a_b[t]·stock(g, b)[t−1] (each
+        // band's opening FTE in the first period); any other a[t]·stock[t−1].
+        "attrition" => match &model.groups[g].age {
+            Some(age) => (0..model.periods.len())
                 .map(|t| {
-                    let before = if t == 0 {
-                        model.groups[g].opening_fte
-                    } else {
-                        stocks[t - 1]
-                    };
-                    -model.groups[g].attrition_rate[t] * before
+                    -age.bands
+                        .iter()
+                        .enumerate()
+                        .map(|(b, band)| {
+                            let before = if t == 0 {
+                                age.opening[b]
+                            } else {
+                                series(&format!("stock({group}, {band})"))[t - 1]
+                            };
+                            age.attrition[b][t] * before
+                        })
+                        .sum::<f64>()
                 })
-                .collect()
-        }
+                .collect(),
+            None => {
+                let stocks = series(&format!("stock({group})"));
+                (0..model.periods.len())
+                    .map(|t| {
+                        let before = if t == 0 {
+                            model.groups[g].opening_fte
+                        } else {
+                            stocks[t - 1]
+                        };
+                        -model.groups[g].attrition_rate[t] * before
+                    })
+                    .collect()
+            }
+        },
         "exit" => series(&format!("exit({group})"))
             .iter()
             .map(|v| -v)

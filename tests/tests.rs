@@ -5,6 +5,7 @@ mod cli;
 mod compare_many;
 mod export;
 mod finance;
+mod flagship_calibration;
 mod freeze;
 mod generate;
 mod heads;

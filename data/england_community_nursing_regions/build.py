@@ -107,6 +107,7 @@ BASES["staff_2010"] = {r: sum(OPENINGS[g][r] for g in OPENING) for r in REGIONS}
 SERVICE_BASIS = {"health_visiting": "hv_may2010", "school_nursing": "births_2009_10",
                  "district_nursing": "pop85_2010", "acute_adult": "pop65_2010",
                  "mental_health": "pop_2017", "general_practice_nursing": "pop_2017"}
+DRIVER_BASIS = {"births": "hv_may2010", "population_80plus": "pop85_2010"}
 POOL_BASIS = {"return_to_practice": "staff_2010", "experienced": "staff_2010",
               # international: used only by the sensitivity in NOTES.md section 6
               "international": "staff_2010",
@@ -148,11 +149,11 @@ def main():
             for r in REGIONS:
                 v = fig[r] if isinstance(fig[r], Fraction) else Fraction(str(fig[r]))
                 w.writerow([b, r, fmt(v), f"{float(v / tot):.8f}"])
+    # Health visiting and district nursing are derived from need (births,
+    # the population aged 80+): their drivers are split by the bases their
+    # demand had, so each region's demand is the national need × its share.
     write_regional("demand.csv", "demand.csv", SERVICE_BASIS)
-    write_regional("health_visiting_demand_no_pledge.csv", "health_visiting_demand_no_pledge.csv",
-                   {"health_visiting": "hv_may2010"})
-    write_regional("health_visiting_demand_phased.csv", "health_visiting_demand_phased.csv",
-                   {"health_visiting": "hv_may2010"})
+    write_regional("drivers.csv", "drivers.csv", DRIVER_BASIS)
     write_regional("pool_supply.csv", "pool_supply.csv", POOL_BASIS)
     write_regional("degree_places.csv", "degree_places.csv", {"pre_registration": "staff_2010"})
 
