@@ -118,6 +118,16 @@ fn bad_age_bands_are_refused() {
             "expected 2 value(s), one per band (young, old), got 3",
         ),
         (
+            "group.hv.age.hire_mix=[0.5, 0.3]",
+            "field 'age.hire_mix'",
+            "add up to 0.8, not 1",
+        ),
+        (
+            "group.hv.age.leaver_mix=[0.7, 0.7]",
+            "field 'age.leaver_mix'",
+            "add up to 1.4, not 1",
+        ),
+        (
             "group.hv.age.ageing=[1.5]",
             "field 'age.ageing'",
             "in [0, 1]",
@@ -151,6 +161,44 @@ fn bad_age_bands_are_refused() {
         let message = error_of(&[set]);
         assert_mentions(&message, &[common[0], common[1], field, what]);
     }
+    // Bands named as age ranges must cover the ages: no gap, no overlap,
+    // youngest first, the last open above. (Names that are not age ranges,
+    // such as young and old, are not checked.)
+    for (bands, what) in [
+        (
+            "[\"u30\", \"40plus\"]",
+            "ages 30 to 39 are in no band (between 'u30' and '40plus')",
+        ),
+        (
+            "[\"u30\", \"25plus\"]",
+            "ages 25 to 29 are in two bands ('u30' and '25plus')",
+        ),
+        (
+            "[\"30-39\", \"35plus\"]",
+            "ages 35 to 39 are in two bands ('30-39' and '35plus')",
+        ),
+        (
+            "[\"u30\", \"30-64\"]",
+            "the last band '30-64' ends at age 64",
+        ),
+        (
+            "[\"30plus\", \"u30\"]",
+            "band '30plus' takes every age from 30 up, so it must be the last band",
+        ),
+        (
+            "[\"49-40\", \"50plus\"]",
+            "band '49-40' runs from age 49 down to 40",
+        ),
+    ] {
+        let message = error_of(&[&format!("group.hv.age.bands={bands}")]);
+        assert_mentions(&message, &[common[0], common[1], "field 'age.bands'", what]);
+    }
+    let plan = solve_fixture(
+        "ages.toml",
+        &["group.hv.age.bands=[\"under30\", \"30plus\"]"],
+    );
+    assert_series(&plan, "stock(hv, under30)", &[40.5, 27.3375]);
+
     let message = error_of(&["model.integer=[\"stock(hv, middle)\"]"]);
     assert_mentions(&message, &["no group selected has an age band 'middle'"]);
 }

@@ -619,6 +619,7 @@ fn bench_reports_a_mips_status_and_gap() {
     assert_eq!(header.len(), cells.len(), "{table}");
     let cell = |name: &str| cells[header.iter().position(|h| *h == name).unwrap()];
     assert_eq!(cell("mip_status"), "optimal", "{table}");
+    assert_eq!(cell("highs_mip_status"), "optimal", "{table}");
     assert_eq!(cell("bands"), "0", "{table}");
     for name in ["mip_gap", "highs_mip_gap"] {
         let percent = cell(name)
