@@ -546,8 +546,8 @@ pub fn pyramids(solution: &Solution) -> Vec<Pyramid> {
             let Some(into) = pyramid.bands.iter().position(|id| id == band_id) else {
                 continue;
             };
-            for t in 0..periods {
-                pyramid.stock_fte[into][t] += clean(solution.value_of(columns[b][t]));
+            for (t, column) in columns[b].iter().enumerate() {
+                pyramid.stock_fte[into][t] += clean(solution.value_of(*column));
                 pyramid.attrition_fte[into][t] += clean(
                     solution.evaluate(&crate::lp::age::attrition_of_band(model, vars, g, b, t)),
                 );
