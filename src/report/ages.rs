@@ -3,8 +3,8 @@
 //! pyramid's change under a policy (`compare`): tables, charts, ages_change.csv
 //! and a sentence that says only what the numbers say.
 //!
-//! The periods shown: the first, the last, and the last target year where
-//! the model (or, in `compare`, the policy) has one.
+//! The periods shown: in a plan, the first, the model's last target year
+//! (if any) and the last; in `compare`, the headline period and the last.
 
 use anyhow::Result;
 use polars::prelude::*;
@@ -364,7 +364,10 @@ pub fn change_section(document: &mut Document, impact: &Impact, section: usize) 
         .filter_map(|age| change_sentence(impact, age, period))
         .collect();
     document.bullets(sentences);
-    let shown = shown_periods(periods.len(), Some(period));
+    // The headline period and the last (where a change in the young
+    // shows as it ages).
+    let mut shown = vec![period, periods.len() - 1];
+    shown.dedup();
     let mut header = vec!["Group".to_string(), "Age band".to_string()];
     for t in &shown {
         header.push(format!("{} {}", periods[*t], impact.base));
