@@ -491,6 +491,28 @@ fn generated_models_with_age_bands_and_whole_numbers_validate_and_solve() {
         }
         let plan = solve_model(&model, &format!("{asked:?}"));
         assert!(plan.objective.is_finite(), "{asked:?}");
+        // The reports' pyramids sum each group's regional copies: their
+        // bands add up to the group's stock summed over regions, and their
+        // leavers to the attrition of flows.csv (a route through no band).
+        let pyramids = wfplan::tables::pyramids(&plan);
+        assert_eq!(pyramids.len(), if bands > 0 { groups } else { 0 });
+        let flows = wfplan::tables::flows(&plan);
+        for pyramid in &pyramids {
+            let copies: Vec<usize> = (0..model.groups.len())
+                .filter(|g| model.groups[*g].id == pyramid.id)
+                .collect();
+            for t in 0..periods {
+                let stock: f64 = copies.iter().map(|g| plan.stock(*g)[t]).sum();
+                assert_close_what("pyramid total", pyramid.total(t), stock, 1e-6);
+                let attrition: f64 = flows
+                    .iter()
+                    .filter(|f| f.period == t && f.flow == "attrition" && copies.contains(&f.group))
+                    .map(|f| -f.fte)
+                    .sum();
+                let leavers: f64 = pyramid.attrition_fte.iter().map(|band| band[t]).sum();
+                assert_close_what("pyramid leavers", leavers, attrition, 1e-6);
+            }
+        }
         match &plan.mip {
             Some(mip) => {
                 assert!(integer, "{asked:?}: a MIP without --integer-intakes");
