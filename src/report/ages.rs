@@ -140,8 +140,9 @@ pub fn plan_section(document: &mut Document, solution: &Solution, period_header:
     document.heading(2, "Age bands");
     let (kept, left_out) = largest(&pyramids);
     document.paragraph(format!(
-        "Staff in post by age band (FTE at the end of the year, and share of the group) in {}, and the staff leaving each band each year (attrition, retirement included: the band's leaving rate times its staff at the start of the year).{}",
+        "Staff in post by age band (FTE at the end of the year, and share of the group) in {}, and the staff leaving each band each year (attrition, retirement included: the band's leaving rate times its staff at the start of the year).{}{}",
         literal(&shown.iter().map(|t| periods[*t].as_str()).collect::<Vec<_>>().join(", ")),
+        if solution.model.has_regions() { " Each group is summed over its regions." } else { "" },
         if left_out > 0 {
             format!(" The {} largest groups with bands are shown; the other {left_out} are in ages.csv with the rest.", kept.len())
         } else {
@@ -387,8 +388,9 @@ pub fn change_section(document: &mut Document, impact: &Impact, section: usize) 
         }
     }
     document.paragraph(format!(
-        "Staff in post by age band (FTE at the end of the year) under each plan and the change (policy minus base), for the groups whose ages change in {}; ages_change.csv has every banded group, band and year.",
-        literal(&periods[period])
+        "Staff in post by age band (FTE at the end of the year) under each plan and the change (policy minus base), for the groups whose ages change in {}{}; ages_change.csv has every banded group, band and year.",
+        literal(&periods[period]),
+        if impact.has_regions() { ", each summed over its regions" } else { "" }
     ));
     document.table(header, rows);
     document.chart(
