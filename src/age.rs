@@ -6,7 +6,8 @@
 //! `lp::age` for the equations.
 //!
 //! Errors name the file, the group and the field: bands that are not ids or
-//! repeat, a list whose length does not match the bands, shares or mixes
+//! repeat, age-range bands (`u40`, `40-49`, `55plus`) that leave a gap,
+//! overlap or stop short of the oldest ages, a list whose length does not match the bands, shares or mixes
 //! that do not sum to 1, an ageing share or a rate outside [0, 1], and
 //! `age.attrition` given beside the group's `attrition`.
 
@@ -69,7 +70,80 @@ impl AgeBands {
     }
 }
 
-/// Checks `[group.age]` against the group's opening FTE and attrition.
+/// The ages a band id names when it reads as an age range: `u40` or
+/// `under40` (every age below 40), `40-49` (40 to 49), `55plus` (55 and
+/// over). (first age, last age), None where the band is open.
+fn age_range(id: &str) -> Option<(Option<u32>, Option<u32>)> {
+    let number = |text: &str| -> Option<u32> {
+        (!text.is_empty() && text.chars().all(|c| c.is_ascii_digit()))
+            .then(|| text.parse().ok())
+            .flatten()
+    };
+    if let Some(upper) = id.strip_prefix("under").or_else(|| id.strip_prefix('u')) {
+        return number(upper).map(|upper| (None, Some(upper.saturating_sub(1))));
+    }
+    if let Some(lower) = id.strip_suffix("plus") {
+        return number(lower).map(|lower| (Some(lower), None));
+    }
+    let (first, last) = id.split_once('-')?;
+    Some((Some(number(first)?), Some(number(last)?)))
+}
+
+/// Bands whose ids all read as age ranges (`u40`, `40-49`, `55plus`) must
+/// cover the ages: youngest first, each starting the year after the one
+/// before ends, with no gap and no overlap, and the last open above (it
+/// keeps its staff until they leave, so a closed last band would leave the
+/// older ages without a band). Ids that are not all age ranges are names,
+/// not checked.
+fn check_coverage(at: &str, bands: &[String]) -> Result<()> {
+    let Some(ranges) = bands
+        .iter()
+        .map(|id| age_range(id))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Ok(());
+    };
+    for (index, (band, (first, last))) in bands.iter().zip(&ranges).enumerate() {
+        if let (Some(first), Some(last)) = (first, last) {
+            if first > last {
+                bail!("{at}: band '{band}' runs from age {first} down to {last}; expected its first age, then its last");
+            }
+        }
+        if first.is_none() && index > 0 {
+            bail!("{at}: band '{band}' takes every age below {}, so it must be the first band (youngest first)", last.map_or(0, |l| l + 1));
+        }
+        if last.is_none() && index + 1 < bands.len() {
+            bail!("{at}: band '{band}' takes every age from {} up, so it must be the last band (youngest first)", first.unwrap_or(0));
+        }
+    }
+    for pair in 0..bands.len().saturating_sub(1) {
+        let (before, after) = (&bands[pair], &bands[pair + 1]);
+        let (Some(end), (Some(start), after_last)) = (ranges[pair].1, ranges[pair + 1]) else {
+            continue; // open ends were refused above
+        };
+        if start > end + 1 {
+            bail!(
+                "{at}: ages {} to {} are in no band (between '{before}' and '{after}'); the bands must cover the ages without a gap",
+                end + 1,
+                start - 1
+            );
+        }
+        if start <= end {
+            bail!(
+                "{at}: ages {start} to {} are in two bands ('{before}' and '{after}'); expected each band to start the year after the one before ends, youngest first",
+                after_last.map_or(end, |last| last.min(end))
+            );
+        }
+    }
+    if let (Some(last_band), Some((_, Some(last_age)))) = (bands.last(), ranges.last()) {
+        bail!(
+            "{at}: the last band '{last_band}' ends at age {last_age}, so staff older than that have no band (the last band keeps its staff until they leave); make it open above, e.g. '{}plus'",
+            ranges.last().and_then(|r| r.0).unwrap_or(*last_age)
+        );
+    }
+    Ok(())
+}
+
 /// The ids a group's inflows come through, for mixes by source: the pools
 /// it hires from (or `open_market`), the pipelines into it, the moves into it.
 pub(crate) struct Sources {
@@ -104,6 +178,7 @@ impl Sources {
     }
 }
 
+/// Checks `[group.age]` against the group's opening FTE and attrition.
 pub(crate) fn build(
     checker: &mut Checker,
     label: &str,
@@ -131,6 +206,7 @@ pub(crate) fn build(
             bail!("{}: band '{band}' is listed twice", at("bands"));
         }
     }
+    check_coverage(&at("bands"), &age.bands)?;
     let length = |field: &str, values: usize, wanted: usize| -> Result<()> {
         if values != wanted {
             bail!(

@@ -272,6 +272,30 @@ pub struct Impact {
     /// The model's published figures (`[model] history`) beside each plan's
     /// value of the same quantity in the same period.
     pub history: Vec<HistoryComparison>,
+    /// The age pyramid of each group id with age bands under both plans
+    /// (empty without bands; a group whose bands differ between the two
+    /// scenarios is left out).
+    pub ages: Vec<AgeImpact>,
+}
+
+/// The age pyramid of one banded group id under each plan (summed over
+/// regions); the policy's change by band is policy minus base.
+#[derive(Debug, Clone)]
+pub struct AgeImpact {
+    pub base: tables::Pyramid,
+    pub policy: tables::Pyramid,
+}
+
+impl AgeImpact {
+    /// Policy minus base, FTE in each band at the end of a period.
+    pub fn change(&self, period: usize) -> Vec<f64> {
+        self.policy
+            .stock_fte
+            .iter()
+            .zip(&self.base.stock_fte)
+            .map(|(p, b)| crate::solution::clean(p[period] - b[period]))
+            .collect()
+    }
 }
 
 /// A published figure beside the base and policy plans.
@@ -765,6 +789,20 @@ fn find_target_group(
     Ok(None)
 }
 
+/// The last period named by any target of a model (targets held `at`
+/// periods), if any.
+pub fn last_target(model: &crate::model::Model) -> Option<usize> {
+    model
+        .conditions
+        .iter()
+        .filter(|c| c.kind == crate::model::ConditionKind::Target)
+        .filter_map(|c| match &c.when {
+            crate::model::When::At(at) => at.iter().max().copied(),
+            crate::model::When::Total => None,
+        })
+        .max()
+}
+
 /// The horizon's end years (the last L periods, L the longest pipeline
 /// duration), the policy's last target year and the first changed target.
 fn horizon(base: &Solution, policy: &Solution, changes: &[Change]) -> Horizon {
@@ -777,15 +815,7 @@ fn horizon(base: &Solution, policy: &Solution, changes: &[Change]) -> Horizon {
         .map(|p| p.duration_periods)
         .max()
         .unwrap_or(0);
-    let last_target = model
-        .conditions
-        .iter()
-        .filter(|c| c.kind == crate::model::ConditionKind::Target)
-        .filter_map(|c| match &c.when {
-            crate::model::When::At(at) => at.iter().max().copied(),
-            crate::model::When::Total => None,
-        })
-        .max();
+    let last_target = last_target(model);
     let changed_targets: Vec<usize> = changes
         .iter()
         .filter(|c| c.kind == ChangeKind::Target)
@@ -1155,6 +1185,21 @@ pub fn compare(
                 })
             })
             .collect::<Result<Vec<_>>>()?,
+        ages: {
+            let policy_pyramids = tables::pyramids(policy);
+            tables::pyramids(base)
+                .into_iter()
+                .filter_map(|base| {
+                    policy_pyramids
+                        .iter()
+                        .find(|p| p.id == base.id && p.bands == base.bands)
+                        .map(|policy| AgeImpact {
+                            base: base.clone(),
+                            policy: policy.clone(),
+                        })
+                })
+                .collect()
+        },
     })
 }
 

@@ -597,7 +597,7 @@ fn sparse_for(
 
 /// A run stopped by a limit (time, iterations, solutions, an interrupt)
 /// rather than by a verdict on the model.
-fn stopped_by_limit(status: &Status) -> bool {
+pub(crate) fn stopped_by_limit(status: &Status) -> bool {
     match status {
         Status::TimeLimit | Status::IterationLimit => true,
         Status::Other { code, .. } => matches!(

@@ -504,6 +504,20 @@ impl Highs {
         }
     }
 
+    /// Whether any column of the instance's model is integer, as HiGHS
+    /// holds it (e.g. after `read_model` of an MPS file with markers).
+    pub fn has_integer_columns(&self) -> bool {
+        (0..self.num_cols()).any(|column| {
+            let mut integrality: HighsInt = 0;
+            // SAFETY: the instance is live, the column is in range and
+            // integrality is a valid out-pointer.
+            let status = unsafe {
+                highs_sys::Highs_getColIntegrality(self.raw(), column as HighsInt, &mut integrality)
+            };
+            succeeded(status) && integrality != 0
+        })
+    }
+
     /// Runs HiGHS (warm from the last basis when the model was modified in
     /// place) and returns the model status.
     pub fn run(&mut self) -> Status {

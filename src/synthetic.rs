@@ -24,6 +24,17 @@
 //!
 //! With `regions = 0` the model has no `[[region]]` and its CSV files have no
 //! `region` column.
+//!
+//! Options (the model is byte-identical to one without them when off):
+//! - `age_bands = B` (≥ 1): every group gets B age bands from 20 to 65
+//!   (`u28`, `28-35`, …, `60plus` for 6), opening shares drawn round an even
+//!   profile, attrition by band (the group's rate, rising to retirement in
+//!   the last two bands), an ageing share of one over the band's width in
+//!   years, and hires and completers mostly young. Drawn from a second
+//!   sequence, so the rest of the model is the same as without bands.
+//! - `integer_intakes`: every training course (not the national degree) has
+//!   whole-number intakes, a minimum cohort of a third of its capacity and a
+//!   fixed cost per run: a MIP.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -42,6 +53,11 @@ pub struct Shape {
     pub services: usize,
     pub periods: usize,
     pub seed: u64,
+    /// Age bands on every group (0: none).
+    pub age_bands: usize,
+    /// Whole-number course intakes with a minimum cohort and a fixed cost
+    /// per run.
+    pub integer_intakes: bool,
 }
 
 impl Shape {
@@ -64,6 +80,12 @@ impl Shape {
         }
         if self.regions > 999 || self.groups > 99_999 || self.periods > 1000 {
             return Err("at most 999 regions, 99,999 groups and 1000 periods".to_string());
+        }
+        if self.age_bands > MAX_AGE_BANDS {
+            return Err(format!(
+                "at most {MAX_AGE_BANDS} age bands (asked for {}): the bands split the ages {FIRST_AGE} to {LAST_AGE}",
+                self.age_bands
+            ));
         }
         Ok(())
     }
@@ -102,6 +124,96 @@ impl Generated {
         }
         Ok(())
     }
+}
+
+/// Most age bands a generated group may have, and the ages they split.
+pub const MAX_AGE_BANDS: usize = 15;
+const FIRST_AGE: usize = 20;
+const LAST_AGE: usize = 65;
+
+/// The ids of `count` age bands splitting FIRST_AGE..LAST_AGE into bands of
+/// equal width in years (the last open above): "u28", "28-35", …, "60plus";
+/// one band is "all". With the width.
+fn band_ids(count: usize) -> (Vec<String>, usize) {
+    let width = (LAST_AGE - FIRST_AGE).div_ceil(count.max(1));
+    if count <= 1 {
+        return (vec!["all".to_string()], LAST_AGE - FIRST_AGE);
+    }
+    let ids = (0..count)
+        .map(|band| {
+            let low = FIRST_AGE + band * width;
+            if band == 0 {
+                format!("u{}", low + width)
+            } else if band + 1 == count {
+                format!("{low}plus")
+            } else {
+                format!("{low}-{}", low + width - 1)
+            }
+        })
+        .collect();
+    (ids, width)
+}
+
+/// Shares that add up to 1 as written with six decimals: the last is one
+/// minus the others as written.
+fn shares_text(weights: &[f64]) -> String {
+    let total: f64 = weights.iter().sum();
+    let mut cells: Vec<String> = weights[..weights.len() - 1]
+        .iter()
+        .map(|w| format!("{:.6}", w / total))
+        .collect();
+    let written: f64 = cells.iter().map(|c| c.parse::<f64>().unwrap_or(0.0)).sum();
+    cells.push(format!("{:.6}", (1.0 - written).max(0.0)));
+    format!("[{}]", cells.join(", "))
+}
+
+/// A group's `[group.age]` table: `count` bands, attrition by band round
+/// the group's rate `attrition` (retirement in the last two bands), drawn
+/// from `random`.
+fn age_table(count: usize, attrition: f64, random: &mut SplitMix64) -> String {
+    let (ids, width) = band_ids(count);
+    let opening: Vec<f64> = (0..count).map(|_| random.between(0.6, 1.4)).collect();
+    let young: Vec<f64> = (0..count).map(|band| 0.6f64.powi(band as i32)).collect();
+    let rates: Vec<String> = (0..count)
+        .map(|band| {
+            let rate = if count >= 3 && band + 1 == count {
+                random.between(0.20, 0.30)
+            } else if count >= 3 && band + 2 == count {
+                random.between(0.10, 0.16)
+            } else {
+                attrition * random.between(0.8, 1.2)
+            };
+            format!("{rate:.3}")
+        })
+        .collect();
+    let ageing: Vec<String> = (1..count)
+        .map(|_| format!("{:.4}", 1.0 / width as f64))
+        .collect();
+    let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+    format!(
+        "[group.age]\nbands = [{}]\nopening_share = {}\nattrition = [{}]\nageing = [{}]\nhire_mix = {}\ncompletion_mix = {}\n",
+        quoted.join(", "),
+        shares_text(&opening),
+        rates.join(", "),
+        ageing.join(", "),
+        shares_text(&young),
+        shares_text(&young),
+    )
+}
+
+/// The options as `generate` flags (" --age-bands 6 --integer-intakes")
+/// and as words for the model's name (", 6 age bands, whole-number intakes").
+fn options_text(age_bands: usize, integer_intakes: bool) -> (String, String) {
+    let (mut flags, mut words) = (String::new(), String::new());
+    if age_bands > 0 {
+        let _ = write!(flags, " --age-bands {age_bands}");
+        let _ = write!(words, ", {age_bands} age bands");
+    }
+    if integer_intakes {
+        flags.push_str(" --integer-intakes");
+        words.push_str(", whole-number intakes");
+    }
+    (flags, words)
 }
 
 /// The model file's name in a generated folder.
@@ -154,11 +266,16 @@ pub fn generate(shape: Shape) -> Generated {
         services,
         periods,
         seed,
+        age_bands,
+        integer_intakes,
     } = shape;
     let groups = groups.max(1);
     let services = services.max(1);
     let periods = periods.max(1);
     let mut random = SplitMix64(seed ^ 0x5EED_0F3A_9E2B_7D71);
+    // Age bands and course runs draw from their own sequence, so that the
+    // rest of the model is the same with or without them.
+    let mut options_random = SplitMix64(seed ^ 0xA9E5_B4D5_1C0F_0E11);
     let region_ids: Vec<String> = (1..=regions).map(|r| format!("r{r:03}")).collect();
     // A region's size (scales openings, demand and supply) and pay level.
     let region_size: Vec<f64> = (0..regions).map(|_| random.between(0.4, 2.0)).collect();
@@ -211,9 +328,12 @@ pub fn generate(shape: Shape) -> Generated {
     let regional = regions > 0;
     let mut out = String::new();
     let quoted: Vec<String> = labels.iter().map(|l| format!("\"{l}\"")).collect();
+    let options = options_text(age_bands, integer_intakes);
     let _ = writeln!(
         out,
-        "# Generated by `wfplan generate --regions {regions} --groups {groups} --services {services} --periods {periods} --seed {seed}`.\n\n[model]\nname = \"Synthetic: {regions} regions, {groups} groups, {services} services, {periods} periods (seed {seed})\"\nperiods = [{}]\ndiscount_rate = 0.035\n",
+        "# Generated by `wfplan generate --regions {regions} --groups {groups} --services {services} --periods {periods} --seed {seed}{}`.\n\n[model]\nname = \"Synthetic: {regions} regions, {groups} groups, {services} services, {periods} periods{} (seed {seed})\"\nperiods = [{}]\ndiscount_rate = 0.035\n",
+        options.0,
+        options.1,
         quoted.join(", ")
     );
     for (r, id) in region_ids.iter().enumerate() {
@@ -252,11 +372,17 @@ pub fn generate(shape: Shape) -> Generated {
             "[\"local\"]"
         };
         let base = group.opening;
-        let _ = writeln!(
+        let attrition = random.between(0.05, 0.14);
+        // With bands, attrition is given by band (in `[group.age]`).
+        let attrition_line = if age_bands > 0 {
+            String::new()
+        } else {
+            format!("attrition = {attrition:.3}\n")
+        };
+        let _ = write!(
             out,
-            "[[group]]\nid = \"{}\"\nopening = {opening}\nattrition = {:.3}\nnew_starter_attrition = {:.3}\nsalary = \"data/salary.csv\"\nhire_cost = {:.0}\nhire_max = {:.0}\nfrom_pools = {pools}\nexit_cost = {:.0}\nsurplus_cost = {:.0}\nreduced_hours = {{ max = {:.0}, output = 0.5, cost = 500 }}\n",
+            "[[group]]\nid = \"{}\"\nopening = {opening}\n{attrition_line}new_starter_attrition = {:.3}\nsalary = \"data/salary.csv\"\nhire_cost = {:.0}\nhire_max = {:.0}\nfrom_pools = {pools}\nexit_cost = {:.0}\nsurplus_cost = {:.0}\nreduced_hours = {{ max = {:.0}, output = 0.5, cost = 500 }}\n",
             group.id,
-            random.between(0.05, 0.14),
             random.between(0.10, 0.20),
             random.between(2000.0, 6000.0),
             base * 0.5,
@@ -264,6 +390,10 @@ pub fn generate(shape: Shape) -> Generated {
             random.between(0.0, 5000.0),
             (base * 0.05).max(1.0),
         );
+        if age_bands > 0 {
+            out.push_str(&age_table(age_bands, attrition, &mut options_random));
+        }
+        out.push('\n');
         openings.push(by_region);
     }
     let min_opening = |g: usize| openings[g].iter().copied().fold(f64::INFINITY, f64::min);
@@ -303,14 +433,24 @@ pub fn generate(shape: Shape) -> Generated {
         let duration = random.int(1, 4);
         let cohort = (min_opening(above) * 0.02).floor();
         let cohorts: Vec<String> = (0..duration.min(2)).map(|_| format!("{cohort}")).collect();
+        let capacity = (group_list[above].opening * 0.15).max(1.0);
+        let runs = if integer_intakes {
+            format!(
+                "integer = true\nminimum_cohort = {:.0}\nfixed_cost_per_run = {:.0}\n",
+                (capacity / 3.0).floor().max(1.0).min(capacity.round()),
+                options_random.between(20_000.0, 60_000.0)
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "[[pipeline]]\nid = \"train_{}\"\nfrom = \"{}\"\nto = \"{}\"\nduration = {duration}\ncompletion = {:.2}\ncapacity = {:.0}\ncost = {:.0}\ntrainee_salary = {:.0}\nsupervision = {{ group = \"{}\", fte_per_trainee = {:.2} }}\nin_training = [{}]\n",
+            "[[pipeline]]\nid = \"train_{}\"\nfrom = \"{}\"\nto = \"{}\"\nduration = {duration}\ncompletion = {:.2}\ncapacity = {:.0}\ncost = {:.0}\ntrainee_salary = {:.0}\nsupervision = {{ group = \"{}\", fte_per_trainee = {:.2} }}\nin_training = [{}]\n{runs}",
             group_list[above].id,
             group.id,
             group_list[above].id,
             random.between(0.8, 0.95),
-            (group_list[above].opening * 0.15).max(1.0),
+            capacity,
             random.between(5000.0, 20_000.0),
             group.salary * 0.9,
             group_list[above].id,

@@ -495,6 +495,68 @@ pub fn ages_frame(solution: &Solution) -> Result<DataFrame> {
     with_region_column(frame, model, 1, region.into_iter())
 }
 
+/// The age pyramid of one group id with bands, summed over its regional
+/// copies (which share the group's bands): by band and period, the stock at
+/// the end of the period and the attrition (retirement and other leavers)
+/// out of the band in the period, a_{g,b}·stock[g,b,t−1].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pyramid {
+    pub id: String,
+    pub name: String,
+    /// Band ids, youngest first.
+    pub bands: Vec<String>,
+    /// FTE by band and period: `stock_fte[band][period]`.
+    pub stock_fte: Vec<Vec<f64>>,
+    /// FTE leaving each band in each period: `attrition_fte[band][period]`.
+    pub attrition_fte: Vec<Vec<f64>>,
+}
+
+impl Pyramid {
+    /// The group's stock in a period (the sum of its bands).
+    pub fn total(&self, period: usize) -> f64 {
+        self.stock_fte.iter().map(|band| band[period]).sum()
+    }
+}
+
+/// The pyramid of each group id with age bands, in the model's order.
+pub fn pyramids(solution: &Solution) -> Vec<Pyramid> {
+    let model = &solution.model;
+    let vars = &solution.lp.vars;
+    let periods = model.periods.len();
+    let mut pyramids: Vec<Pyramid> = Vec::new();
+    for (g, spec) in model.groups.iter().enumerate() {
+        let (Some(age), Some(columns)) = (&spec.age, &vars.band_stock[g]) else {
+            continue;
+        };
+        let position = match pyramids.iter().position(|p| p.id == spec.id) {
+            Some(position) => position,
+            None => {
+                pyramids.push(Pyramid {
+                    id: spec.id.clone(),
+                    name: spec.name.clone(),
+                    bands: age.bands.clone(),
+                    stock_fte: vec![vec![0.0; periods]; age.bands.len()],
+                    attrition_fte: vec![vec![0.0; periods]; age.bands.len()],
+                });
+                pyramids.len() - 1
+            }
+        };
+        let pyramid = &mut pyramids[position];
+        for (b, band_id) in age.bands.iter().enumerate() {
+            let Some(into) = pyramid.bands.iter().position(|id| id == band_id) else {
+                continue;
+            };
+            for (t, column) in columns[b].iter().enumerate() {
+                pyramid.stock_fte[into][t] += clean(solution.value_of(*column));
+                pyramid.attrition_fte[into][t] += clean(
+                    solution.evaluate(&crate::lp::age::attrition_of_band(model, vars, g, b, t)),
+                );
+            }
+        }
+    }
+    pyramids
+}
+
 /// Writes a frame as CSV into memory. Every text cell goes through
 /// `csv_safety::escape_cell`, so no id, name or label from a model runs as
 /// a formula when the file is opened in a spreadsheet; numeric columns are

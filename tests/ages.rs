@@ -118,6 +118,16 @@ fn bad_age_bands_are_refused() {
             "expected 2 value(s), one per band (young, old), got 3",
         ),
         (
+            "group.hv.age.hire_mix=[0.5, 0.3]",
+            "field 'age.hire_mix'",
+            "add up to 0.8, not 1",
+        ),
+        (
+            "group.hv.age.leaver_mix=[0.7, 0.7]",
+            "field 'age.leaver_mix'",
+            "add up to 1.4, not 1",
+        ),
+        (
             "group.hv.age.ageing=[1.5]",
             "field 'age.ageing'",
             "in [0, 1]",
@@ -151,6 +161,44 @@ fn bad_age_bands_are_refused() {
         let message = error_of(&[set]);
         assert_mentions(&message, &[common[0], common[1], field, what]);
     }
+    // Bands named as age ranges must cover the ages: no gap, no overlap,
+    // youngest first, the last open above. (Names that are not age ranges,
+    // such as young and old, are not checked.)
+    for (bands, what) in [
+        (
+            "[\"u30\", \"40plus\"]",
+            "ages 30 to 39 are in no band (between 'u30' and '40plus')",
+        ),
+        (
+            "[\"u30\", \"25plus\"]",
+            "ages 25 to 29 are in two bands ('u30' and '25plus')",
+        ),
+        (
+            "[\"30-39\", \"35plus\"]",
+            "ages 35 to 39 are in two bands ('30-39' and '35plus')",
+        ),
+        (
+            "[\"u30\", \"30-64\"]",
+            "the last band '30-64' ends at age 64",
+        ),
+        (
+            "[\"30plus\", \"u30\"]",
+            "band '30plus' takes every age from 30 up, so it must be the last band",
+        ),
+        (
+            "[\"49-40\", \"50plus\"]",
+            "band '49-40' runs from age 49 down to 40",
+        ),
+    ] {
+        let message = error_of(&[&format!("group.hv.age.bands={bands}")]);
+        assert_mentions(&message, &[common[0], common[1], "field 'age.bands'", what]);
+    }
+    let plan = solve_fixture(
+        "ages.toml",
+        &["group.hv.age.bands=[\"under30\", \"30plus\"]"],
+    );
+    assert_series(&plan, "stock(hv, under30)", &[40.5, 27.3375]);
+
     let message = error_of(&["model.integer=[\"stock(hv, middle)\"]"]);
     assert_mentions(&message, &["no group selected has an age band 'middle'"]);
 }
@@ -398,6 +446,177 @@ unmet_penalty = 50
                 let flowed: f64 = flows.iter().filter(|f| f.group == 0 && f.period == t).map(|f| f.fte).sum();
                 prop_assert!(near(change, flowed), "flows {flowed} vs change {change}");
             }
+        }
+    }
+}
+
+/// The rows of the Markdown table that follows `heading` in a report, as
+/// (first cell, the numbers in the other cells).
+fn table_after(markdown: &str, heading: &str) -> Vec<(String, Vec<f64>)> {
+    let start = markdown
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in\n{markdown}"));
+    markdown[start..]
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .skip(2)
+        .map(|line| {
+            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            let numbers = cells[1..]
+                .iter()
+                .flat_map(|cell| numbers_in(&cell.replace(',', "")))
+                .collect();
+            (cells[0].to_string(), numbers)
+        })
+        .collect()
+}
+
+/// A table row's numbers against the hand figures, to the report's one
+/// decimal (shares to whole per cent).
+#[track_caller]
+fn assert_row(rows: &[(String, Vec<f64>)], first: &str, expected: &[f64]) {
+    let (_, numbers) = rows
+        .iter()
+        .find(|(cell, _)| cell == first)
+        .unwrap_or_else(|| panic!("no row {first:?} in {rows:?}"));
+    assert_eq!(numbers.len(), expected.len(), "row {first:?}: {numbers:?}");
+    for (got, want) in numbers.iter().zip(expected) {
+        assert!(
+            (got - want).abs() <= 0.051,
+            "row {first:?}: {numbers:?}, expected {expected:?}"
+        );
+    }
+}
+
+/// The age pyramid in reports, on tests/fixtures/ages.toml with a policy of
+/// 90 FTE in 2026 (hires allowed, all young; 5 each plus salary 10, so the
+/// policy hires exactly the 16 missing in 2026 and none in 2027).
+///
+/// Base (no hires; see `two_bands_age_and_retire`): young 40.5 → 27.3375,
+/// old 33.5 → 25.8625; leavers young 6 → 4.05, old 20 → 16.75.
+/// Policy: 2026 young 40.5 + 16 = 56.5, old 33.5, total 90 (shares 62.8%,
+/// 37.2%); 2027 young 56.5·0.9·0.75 = 38.1375, old 33.5·0.5 + 56.5·0.9·0.25
+/// = 16.75 + 12.7125 = 29.4625, total 67.6 (56.4%, 43.6%); leavers 2026
+/// young 60·0.1 = 6, old 40·0.5 = 20 (26 in all); 2027 young 56.5·0.1 = 5.65,
+/// old 33.5·0.5 = 16.75 (22.4).
+/// Change (policy − base): 2026 young +16, old 0; 2027 young 16·0.675 =
+/// +10.8, old 16·0.9·0.25 = +3.6 (14.4 in all, 75% young).
+#[test]
+fn age_pyramid_and_its_change_in_the_reports() {
+    let text = fixture_text("ages.toml").replace("hire_max = 0", "hire_max = 1000")
+        + "\n[[scenario]]\nid = \"grow\"\n[[scenario.target]]\nid = \"size\"\nexpr = \"stock(hv)\"\nmin = 90\nat = [\"2026\"]\n";
+    let path = fixture_path("ages.toml");
+    let base = solve_model(
+        &wfplan::spec::load_str(&text, &path, None, &[]).unwrap(),
+        "base",
+    );
+    let policy = solve_model(
+        &wfplan::spec::load_str(&text, &path, Some("grow"), &[]).unwrap(),
+        "grow",
+    );
+    assert_series(&policy, "hire(hv)", &[16.0, 0.0]);
+
+    // solve --out: the pyramid at the first and last periods (2026 is also
+    // the target year), the leavers by band and year, and their charts.
+    let markdown = wfplan::report::plan_report::plan_document(&policy).to_markdown();
+    let pyramid = table_after(&markdown, "hv: age pyramid (FTE)");
+    assert_row(&pyramid, "young", &[56.5, 63.0, 38.1375, 56.0]);
+    assert_row(&pyramid, "old", &[33.5, 37.0, 29.4625, 44.0]);
+    assert_row(&pyramid, "All bands", &[90.0, 100.0, 67.6, 100.0]);
+    let leavers = table_after(&markdown, "hv: leavers by age band");
+    assert_row(&leavers, "young", &[6.0, 5.65]);
+    assert_row(&leavers, "old", &[20.0, 16.75]);
+    assert_row(&leavers, "All bands", &[26.0, 22.4]);
+    let files = wfplan::report::solve_outputs(std::path::Path::new(""), &policy).unwrap();
+    for chart in ["charts/ages_hv.svg", "charts/leavers_hv.png"] {
+        assert!(
+            files.iter().any(|(path, _)| path.ends_with(chart)),
+            "{chart} missing"
+        );
+    }
+    let svg = files
+        .iter()
+        .find(|(path, _)| path.ends_with("charts/ages_hv.svg"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .unwrap();
+    assert_mentions(&svg, &["hv: staff in post by age band", "2026", "2027"]);
+
+    // compare: the change by band, its sentence, chart and ages_change.csv.
+    let impact = wfplan::compare::compare(&base, &policy, "base", "grow", None).unwrap();
+    assert_eq!(impact.headline_period, 0, "the target's year, 2026");
+    assert_eq!(impact.ages.len(), 1);
+    let age = &impact.ages[0];
+    for (t, expected) in [(0, [16.0, 0.0]), (1, [10.8, 3.6])] {
+        for (got, want) in age.change(t).iter().zip(expected) {
+            assert_close(*got, want, REL_TOL);
+        }
+    }
+    assert_eq!(
+        wfplan::report::ages::change_sentence(&impact, age, 0).unwrap(),
+        "hv in 2026: 16 FTE more under grow than under base, all of them in band young (the youngest)."
+    );
+    assert_eq!(
+        wfplan::report::ages::change_sentence(&impact, age, 1).unwrap(),
+        "hv in 2027: 14.4 FTE more under grow than under base, 75% of them in band young (the youngest)."
+    );
+    // Ages that shift as well as grow: 4 fewer old in 2026 (made up here
+    // by editing the policy's pyramid): +12 in all, +16 young, −4 old.
+    let mut shifted = age.clone();
+    shifted.policy.stock_fte[1][0] -= 4.0;
+    assert_eq!(
+        wfplan::report::ages::change_sentence(&impact, &shifted, 0).unwrap(),
+        "hv in 2026: +12 FTE under grow against base, +16 in band young and −4 in band old: the ages shift as well as the number."
+    );
+    let files = wfplan::report::impact::impact_files(std::path::Path::new(""), &impact).unwrap();
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|(path, _)| path.ends_with(name))
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    let report = file("report.md");
+    assert_mentions(
+        &report,
+        &[
+            "Ages: who the change is",
+            "hv in 2026: 16 FTE more under grow than under base, all of them in band young",
+            "charts/ages_change.png",
+        ],
+    );
+    let change = table_after(&report, "Ages: who the change is");
+    // 2026 base, policy, change; 2027 base, policy, change.
+    assert_row(&change, "hv", &[40.5, 56.5, 16.0, 27.3375, 38.1375, 10.8]);
+    assert!(file("charts/ages_change.svg").contains("Change in staff in post by age band, 2026"));
+    let csv = file("ages_change.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "group,period,band,stock_base_fte,stock_policy_fte,stock_change_fte,leavers_base_fte,leavers_policy_fte"
+    );
+    assert_eq!(lines.len(), 5, "two periods × two bands");
+    let row = |period: &str, band: &str| -> Vec<f64> {
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(&format!("hv,{period},{band},")))
+            .unwrap();
+        line.split(',')
+            .skip(3)
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    for (period, band, expected) in [
+        ("2026", "young", [40.5, 56.5, 16.0, 6.0, 6.0]),
+        ("2026", "old", [33.5, 33.5, 0.0, 20.0, 20.0]),
+        ("2027", "young", [27.3375, 38.1375, 10.8, 4.05, 5.65]),
+        ("2027", "old", [25.8625, 29.4625, 3.6, 16.75, 16.75]),
+    ] {
+        for (got, want) in row(period, band).iter().zip(expected) {
+            assert!(
+                (got - want).abs() < 1e-6,
+                "{period} {band}: {got} vs {want}"
+            );
         }
     }
 }

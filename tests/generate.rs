@@ -30,6 +30,8 @@ fn shape(regions: usize, groups: usize, services: usize, periods: usize, seed: u
         services,
         periods,
         seed,
+        age_bands: 0,
+        integer_intakes: false,
     }
 }
 
@@ -436,4 +438,216 @@ fn highs_alone_reaches_the_same_objective() {
     let (_folder, model) = load_generated(shape(3, 6, 5, 4, 3));
     let plan = solve_model(&model, "bench shape");
     assert_close_what("wfplan in bench", wfplan_objective, plan.objective, 1e-9);
+}
+
+/// `--age-bands` and `--integer-intakes`: at tiny sizes the generated models
+/// validate and solve (a MIP proved optimal); every group has the bands asked
+/// for, from 20 to 65 in bands of ⌈45 / B⌉ years (6 bands: 8 years, so an
+/// ageing share of 1/8 = 0.125), its opening shares add up to 1 and
+/// attrition is by band; every training course (not the national degree)
+/// has whole-number intakes and a minimum cohort of at most its capacity.
+#[test]
+fn generated_models_with_age_bands_and_whole_numbers_validate_and_solve() {
+    for (regions, groups, services, periods, seed, bands, integer) in [
+        (0, 4, 3, 4, 1, 6, true),
+        (2, 5, 4, 3, 7, 3, false),
+        (1, 3, 3, 3, 2, 1, true),
+        (0, 6, 5, 3, 11, 0, true),
+    ] {
+        let asked = Shape {
+            age_bands: bands,
+            integer_intakes: integer,
+            ..shape(regions, groups, services, periods, seed)
+        };
+        asked.check().unwrap();
+        let (_folder, model) = load_generated(asked);
+        for group in &model.groups {
+            match (&group.age, bands) {
+                (None, 0) => {}
+                (Some(age), _) => {
+                    assert_eq!(age.bands.len(), bands, "{asked:?}");
+                    let total: f64 = age.opening.iter().sum();
+                    assert_close_what("opening by band", total, group.opening_fte, 1e-6);
+                    if bands == 6 {
+                        assert_eq!(
+                            age.bands,
+                            ["u28", "28-35", "36-43", "44-51", "52-59", "60plus"],
+                            "{asked:?}"
+                        );
+                        assert_eq!(age.ageing, [0.125, 0.125, 0.125, 0.125, 0.125, 0.0]);
+                    }
+                }
+                (None, _) => panic!("{asked:?}: group {} has no bands", group.key),
+            }
+        }
+        let courses: Vec<_> = model
+            .pipelines
+            .iter()
+            .filter(|p| p.id != "degree")
+            .collect();
+        assert!(!courses.is_empty(), "{asked:?}: no training course");
+        for course in courses {
+            assert_eq!(course.integer, integer, "{asked:?}: {}", course.key);
+        }
+        let plan = solve_model(&model, &format!("{asked:?}"));
+        assert!(plan.objective.is_finite(), "{asked:?}");
+        // The reports' pyramids sum each group's regional copies: their
+        // bands add up to the group's stock summed over regions, and their
+        // leavers to the attrition of flows.csv (a route through no band).
+        let pyramids = wfplan::tables::pyramids(&plan);
+        assert_eq!(pyramids.len(), if bands > 0 { groups } else { 0 });
+        let flows = wfplan::tables::flows(&plan);
+        for pyramid in &pyramids {
+            let copies: Vec<usize> = (0..model.groups.len())
+                .filter(|g| model.groups[*g].id == pyramid.id)
+                .collect();
+            for t in 0..periods {
+                let stock: f64 = copies.iter().map(|g| plan.stock(*g)[t]).sum();
+                assert_close_what("pyramid total", pyramid.total(t), stock, 1e-6);
+                let attrition: f64 = flows
+                    .iter()
+                    .filter(|f| f.period == t && f.flow == "attrition" && copies.contains(&f.group))
+                    .map(|f| -f.fte)
+                    .sum();
+                let leavers: f64 = pyramid.attrition_fte.iter().map(|band| band[t]).sum();
+                assert_close_what("pyramid leavers", leavers, attrition, 1e-6);
+            }
+        }
+        match &plan.mip {
+            Some(mip) => {
+                assert!(integer, "{asked:?}: a MIP without --integer-intakes");
+                assert!(mip.integer_columns > 0, "{asked:?}");
+                assert_eq!(mip.status(), "optimal", "{asked:?}");
+                assert!(mip.gap() <= mip.mip_rel_gap + 1e-12, "{asked:?}");
+            }
+            None => assert!(!integer, "{asked:?}: --integer-intakes gave an LP"),
+        }
+    }
+}
+
+/// The options add to a model and change nothing else: with bands and
+/// whole-number intakes, the model file without its `[group.age]` tables,
+/// the course-run lines and the groups' `attrition` lines (given by band
+/// instead) is the file without the options, but for its first comment and
+/// its name; the data files are the same bytes.
+#[test]
+fn the_options_change_nothing_else_in_a_generated_model() {
+    let plain = shape(2, 6, 5, 4, 5);
+    let with = Shape {
+        age_bands: 4,
+        integer_intakes: true,
+        ..plain
+    };
+    let (plain, with) = (generate(plain), generate(with));
+    assert_eq!(plain.data, with.data);
+    let keep = |text: &str, drop_attrition: bool| -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut in_age = false;
+        for line in text.lines().skip(1) {
+            if line.starts_with("name = \"Synthetic") {
+                continue;
+            }
+            if line == "[group.age]" {
+                in_age = true;
+                continue;
+            }
+            if in_age && line.contains(" = ") {
+                continue;
+            }
+            in_age = false;
+            let run = ["integer = ", "minimum_cohort = ", "fixed_cost_per_run = "];
+            if run.iter().any(|r| line.starts_with(r))
+                || (drop_attrition && line.starts_with("attrition = "))
+            {
+                continue;
+            }
+            lines.push(line.to_string());
+        }
+        lines
+    };
+    assert_eq!(keep(&plain.model, true), keep(&with.model, false));
+    assert!(with.model.contains("[group.age]") && with.model.contains("minimum_cohort = "));
+    assert!(with.model.starts_with("# Generated by `wfplan generate --regions 2 --groups 6 --services 5 --periods 4 --seed 5 --age-bands 4 --integer-intakes`."));
+}
+
+/// `bench --integer-intakes` on a tiny shape: the row of a MIP carries its
+/// status and gap (proved optimal, so within the relative gap asked for,
+/// 0.01% by default), wfplan's and HiGHS alone's on the exported MPS (whose
+/// integer markers make it a MIP too), and the same objective; the table
+/// shows them in the mip_status, mip_gap and highs_mip_gap columns, and an
+/// LP's row shows "-" there.
+#[test]
+fn bench_reports_a_mips_status_and_gap() {
+    // bench on 0 regions × 4 groups × 3 services × 4 periods, once.
+    let tiny = |options: &[&str]| -> String {
+        let mut args = vec![
+            "bench",
+            "--regions",
+            "0",
+            "--groups",
+            "4",
+            "--services",
+            "3",
+            "--periods",
+            "4",
+            "--repeat",
+            "1",
+        ];
+        args.extend(options);
+        wfplan_ok(&args)
+    };
+    let text = tiny(&["--age-bands", "2", "--integer-intakes", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let row = &rows[0];
+    assert_eq!(row["age_bands"], 2, "{row}");
+    assert_eq!(row["integer_intakes"], true, "{row}");
+    assert_eq!(row["wfplan"]["mip_status"], "optimal", "{row}");
+    assert!(
+        row["wfplan"]["integer_columns"]
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "{row}"
+    );
+    for side in ["wfplan", "highs"] {
+        let gap = row[side]["mip_gap"].as_f64();
+        assert!(
+            gap.is_some_and(|g| (0.0..=1e-4).contains(&g)),
+            "{side}: {row}"
+        );
+    }
+    assert_eq!(row["highs"]["mip_status"], "optimal", "{row}");
+    assert_close_what(
+        "HiGHS alone on the MIP",
+        row["highs"]["objective"].as_f64().unwrap(),
+        row["wfplan"]["objective"].as_f64().unwrap(),
+        1e-4,
+    );
+
+    let table = tiny(&["--integer-intakes"]);
+    let lines: Vec<&str> = table.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    let cells: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(header.len(), cells.len(), "{table}");
+    let cell = |name: &str| cells[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("mip_status"), "optimal", "{table}");
+    assert_eq!(cell("highs_mip_status"), "optimal", "{table}");
+    assert_eq!(cell("bands"), "0", "{table}");
+    for name in ["mip_gap", "highs_mip_gap"] {
+        let percent = cell(name)
+            .strip_suffix('%')
+            .unwrap_or_else(|| panic!("{name}: {table}"));
+        assert!(
+            percent
+                .parse::<f64>()
+                .is_ok_and(|g| (0.0..=0.01).contains(&g)),
+            "{table}"
+        );
+    }
+    let lp = tiny(&[]);
+    let cells: Vec<&str> = lp.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(
+        cells[header.iter().position(|h| *h == "mip_gap").unwrap()],
+        "-",
+        "{lp}"
+    );
 }

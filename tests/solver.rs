@@ -224,6 +224,8 @@ fn a_time_limit_stops_without_a_plan_and_says_so() {
         services: 100,
         periods: 20,
         seed: 1,
+        age_bands: 0,
+        integer_intakes: false,
     });
     let folder = tempfile::tempdir().unwrap();
     generated.write_into(folder.path()).unwrap();

@@ -4,7 +4,10 @@
 //! reading the plan back and writing its tables as CSV, with the peak
 //! memory; and, in the same run, HiGHS alone on the exported MPS of the same
 //! model. The figures quoted in the README come from this command (run it
-//! with `cargo run --release`).
+//! with `cargo run --release`). Sizes may have age bands on every group
+//! (`medium-bands`, `--age-bands`) or whole-number course intakes (`mip`,
+//! `--integer-intakes`); a MIP's row adds its status and gap, wfplan's and
+//! HiGHS alone's.
 //!
 //! Each measurement runs in a child process (this executable, re-invoked
 //! with a hidden `--one-size DIR` or `--highs-mps FILE`), so that its peak
@@ -25,8 +28,13 @@ pub enum Preset {
     Small,
     /// 42 regions × 20 groups × 12 services × 40 periods
     Medium,
+    /// medium with 6 age bands on every group
+    MediumBands,
     /// 42 regions × 40 groups × 20 services × 80 periods
     Large,
+    /// 4 regions × 10 groups × 8 services × 10 periods with whole-number
+    /// course intakes, minimum cohorts and fixed costs per run (a MIP)
+    Mip,
 }
 
 impl Preset {
@@ -34,17 +42,33 @@ impl Preset {
     pub fn sizes(self) -> (usize, usize, usize, usize) {
         match self {
             Preset::Small => (1, 10, 8, 10),
-            Preset::Medium => (42, 20, 12, 40),
+            Preset::Medium | Preset::MediumBands => (42, 20, 12, 40),
             Preset::Large => (42, 40, 20, 80),
+            Preset::Mip => (4, 10, 8, 10),
         }
+    }
+
+    /// Age bands on every group.
+    pub fn age_bands(self) -> usize {
+        match self {
+            Preset::MediumBands => 6,
+            _ => 0,
+        }
+    }
+
+    /// Whole-number course intakes.
+    pub fn integer_intakes(self) -> bool {
+        self == Preset::Mip
     }
 }
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Preset sizes, comma-separated: small (1 region × 10 groups × 8
-    /// services × 10 periods), medium (42 × 20 × 12 × 40), large
-    /// (42 × 40 × 20 × 80). Default: small, unless sizes are given below
+    /// services × 10 periods), medium (42 × 20 × 12 × 40), medium-bands
+    /// (medium with 6 age bands on every group), large (42 × 40 × 20 × 80),
+    /// mip (4 × 10 × 8 × 10 with whole-number course intakes). Default:
+    /// small, unless sizes are given below
     #[arg(long, value_enum, value_delimiter = ',', conflicts_with_all = ["regions", "groups", "services", "periods"])]
     pub size: Vec<Preset>,
     /// Regions of an explicit size (missing sizes are small's)
@@ -62,6 +86,14 @@ pub struct Args {
     /// Seed of the generated models
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Age bands on every group of every size measured (overrides the
+    /// preset's; 0 for none)
+    #[arg(long, value_name = "BANDS")]
+    pub age_bands: Option<usize>,
+    /// Whole-number course intakes with minimum cohorts and fixed costs per
+    /// run in every size measured (a MIP; the table adds its status and gap)
+    #[arg(long)]
+    pub integer_intakes: bool,
     /// Runs of each size, each in a fresh process (the fastest is reported)
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
     pub repeat: u64,
@@ -100,6 +132,8 @@ impl Args {
                     services,
                     periods,
                     seed: self.seed,
+                    age_bands: self.age_bands.unwrap_or(preset.age_bands()),
+                    integer_intakes: self.integer_intakes || preset.integer_intakes(),
                 }
             })
             .collect();
@@ -111,6 +145,8 @@ impl Args {
                 services: self.services.unwrap_or(services),
                 periods: self.periods.unwrap_or(periods),
                 seed: self.seed,
+                age_bands: self.age_bands.unwrap_or(0),
+                integer_intakes: self.integer_intakes,
             });
         }
         shapes
@@ -180,6 +216,11 @@ fn measure_wfplan(dir: &Path, options: &crate::solve::SolverOptions) -> Result<V
         let bytes = crate::tables::to_csv(&mut frame(&solution)?)?;
         std::fs::write(plan.join(name), bytes)?;
     }
+    // A model with age bands also writes its pyramid, as `solve --out` does.
+    if model.groups.iter().any(|g| g.age.is_some()) {
+        let bytes = crate::tables::to_csv(&mut crate::tables::ages_frame(&solution)?)?;
+        std::fs::write(plan.join("ages.csv"), bytes)?;
+    }
     let write = start.elapsed().as_secs_f64();
     let peak = peak_memory_bytes();
     let t = solution.timings;
@@ -191,7 +232,13 @@ fn measure_wfplan(dir: &Path, options: &crate::solve::SolverOptions) -> Result<V
     let nonzeros = crate::solve::sparse_lp(lp, first, &[]).row_index.len();
     let mps = crate::lp::export::to_mps_format(lp, &model.name);
     std::fs::write(dir.join("model.mps"), mps)?;
+    // A MIP's status, largest gap over its stages, and size; null for an LP.
+    let mip = solution.mip.as_ref();
     Ok(json!({
+        "integer_columns": mip.map(|m| m.integer_columns),
+        "mip_status": mip.map(|m| m.status().to_string()),
+        "mip_gap": mip.map(|m| m.gap()).filter(|g| g.is_finite()),
+        "mip_nodes": mip.map(|m| m.stages.iter().map(|s| s.nodes).sum::<i64>()),
         "variables": lp.columns.len(),
         "rows": lp.rows.len(),
         "nonzeros": nonzeros,
@@ -219,11 +266,18 @@ fn measure_highs(file: &Path, options: &crate::solve::SolverOptions) -> Result<V
     let status = highs.run();
     let solve = start.elapsed().as_secs_f64();
     let peak = peak_memory_bytes();
-    if status != crate::solve::Status::Optimal {
+    let mip = highs.has_integer_columns();
+    // A MIP stopped by a limit is measured all the same: its status says
+    // so, with its gap and objective when it had a whole-number plan.
+    let stopped = mip && crate::solve::stopped_by_limit(&status);
+    if status != crate::solve::Status::Optimal && !stopped {
         bail!("HiGHS alone on {}: {status}", file.display());
     }
+    let plan = status == crate::solve::Status::Optimal || highs.has_feasible_solution();
     Ok(json!({
-        "objective": highs.objective_value(),
+        "mip_status": mip.then(|| status.as_str().to_string()),
+        "mip_gap": if mip && plan { highs.mip_gap().filter(|g| g.is_finite()) } else { None },
+        "objective": plan.then(|| highs.objective_value()),
         "read_s": read,
         "solve_s": solve,
         "total_s": read + solve,
@@ -282,15 +336,33 @@ fn best_of(repeat: u64, mut run: impl FnMut() -> Result<Value>) -> Result<Value>
 /// Measures one shape: wfplan, then HiGHS alone, each the best of `repeat`.
 fn measure(shape: Shape, args: &Args) -> Result<Value> {
     let folder = TempFolder::new(&format!(
-        "{}x{}x{}x{}",
-        shape.regions, shape.groups, shape.services, shape.periods
+        "{}x{}x{}x{}x{}{}",
+        shape.regions,
+        shape.groups,
+        shape.services,
+        shape.periods,
+        shape.age_bands,
+        if shape.integer_intakes { "i" } else { "" }
     ))?;
     generate(shape)
         .write_into(&folder.0)
         .with_context(|| format!("cannot write the model into {}", folder.0.display()))?;
     let what = format!(
-        "{} regions × {} groups × {} services × {} periods",
-        shape.regions, shape.groups, shape.services, shape.periods
+        "{} regions × {} groups × {} services × {} periods{}{}",
+        shape.regions,
+        shape.groups,
+        shape.services,
+        shape.periods,
+        if shape.age_bands > 0 {
+            format!(" × {} age bands", shape.age_bands)
+        } else {
+            String::new()
+        },
+        if shape.integer_intakes {
+            ", whole-number intakes"
+        } else {
+            ""
+        }
     );
     let wfplan = best_of(args.repeat, || child("--one-size", &folder.0, &args.solver))
         .with_context(|| format!("bench, {what}"))?;
@@ -306,6 +378,8 @@ fn measure(shape: Shape, args: &Args) -> Result<Value> {
         "groups": shape.groups,
         "services": shape.services,
         "periods": shape.periods,
+        "age_bands": shape.age_bands,
+        "integer_intakes": shape.integer_intakes,
         "seed": shape.seed,
         "repeat": args.repeat,
         "wfplan": wfplan,
@@ -315,11 +389,12 @@ fn measure(shape: Shape, args: &Args) -> Result<Value> {
     }))
 }
 
-const COLUMNS: [(&str, usize); 21] = [
+const COLUMNS: [(&str, usize); 26] = [
     ("regions", 7),
     ("groups", 6),
     ("services", 8),
     ("periods", 7),
+    ("bands", 5),
     ("variables", 10),
     ("rows", 9),
     ("nonzeros", 10),
@@ -337,6 +412,10 @@ const COLUMNS: [(&str, usize); 21] = [
     ("highs_peak_MB", 13),
     ("time_x", 7),
     ("mem_x", 6),
+    ("mip_status", 18),
+    ("mip_gap", 9),
+    ("highs_mip_status", 18),
+    ("highs_mip_gap", 13),
 ];
 
 fn table_row(row: &Value) -> String {
@@ -348,11 +427,18 @@ fn table_row(row: &Value) -> String {
             .map_or("-".into(), |b| format!("{:.0}", b / 1_048_576.0))
     };
     let ratio = |v: &Value| v.as_f64().map_or("-".into(), |r| format!("{r:.2}"));
+    let gap = |v: &Value| {
+        v.as_f64()
+            .map_or("-".into(), |g| format!("{:.3}%", 100.0 * g))
+    };
+    // "-" for a linear programme; spaces would split the column.
+    let status = |v: &Value| v.as_str().map_or("-".into(), |s| s.replace(' ', "_"));
     let cells = [
         row["regions"].to_string(),
         row["groups"].to_string(),
         row["services"].to_string(),
         row["periods"].to_string(),
+        row["age_bands"].to_string(),
         w["variables"].to_string(),
         w["rows"].to_string(),
         w["nonzeros"].to_string(),
@@ -370,6 +456,10 @@ fn table_row(row: &Value) -> String {
         megabytes(&h["peak_bytes"]),
         ratio(&row["time_ratio"]),
         ratio(&row["memory_ratio"]),
+        status(&w["mip_status"]),
+        gap(&w["mip_gap"]),
+        status(&h["mip_status"]),
+        gap(&h["mip_gap"]),
     ];
     let mut line = cells
         .iter()

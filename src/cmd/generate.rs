@@ -1,5 +1,5 @@
 //! `wfplan generate --regions R --groups G --services S --periods T --seed N
-//! --out DIR`: a synthetic regional model (`DIR/model.toml`) and its CSV
+//! [--age-bands B] [--integer-intakes] --out DIR`: a synthetic regional model (`DIR/model.toml`) and its CSV
 //! series (`DIR/data/`), deterministic for a seed (see `synthetic`).
 
 use std::path::{Path, PathBuf};
@@ -26,6 +26,14 @@ pub struct Args {
     /// Seed: the same seed and sizes give byte-identical files
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Age bands on every group (e.g. 6: u28, 28-35, …, 60plus), with
+    /// attrition, ageing and age mixes by band; 0 for none
+    #[arg(long, default_value_t = 0, value_name = "BANDS")]
+    pub age_bands: usize,
+    /// Whole-number course intakes, each course with a minimum cohort and a
+    /// fixed cost per run (a MIP)
+    #[arg(long)]
+    pub integer_intakes: bool,
     /// The folder to write (model.toml, data/*.csv, manifest.json); an
     /// existing folder is replaced only if it is a previous `generate` output
     #[arg(long, short = 'o', value_name = "DIR")]
@@ -42,6 +50,8 @@ impl Args {
             services: self.services,
             periods: self.periods,
             seed: self.seed,
+            age_bands: self.age_bands,
+            integer_intakes: self.integer_intakes,
         }
     }
 }
@@ -94,6 +104,11 @@ pub fn run(args: &Args) -> Result<()> {
             ("services".to_string(), Some(shape.services.to_string())),
             ("periods".to_string(), Some(shape.periods.to_string())),
             ("seed".to_string(), Some(shape.seed.to_string())),
+            ("age_bands".to_string(), Some(shape.age_bands.to_string())),
+            (
+                "integer_intakes".to_string(),
+                Some(shape.integer_intakes.to_string()),
+            ),
         ],
         inputs: Vec::new(),
     };
@@ -111,6 +126,8 @@ pub fn run(args: &Args) -> Result<()> {
             "services": shape.services,
             "periods": shape.periods,
             "seed": shape.seed,
+            "age_bands": shape.age_bands,
+            "integer_intakes": shape.integer_intakes,
         });
         return crate::terminal::write_stdout(
             (serde_json::to_string_pretty(&value)? + "\n").as_bytes(),

@@ -146,6 +146,7 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
     if impact.has_regions() {
         charts.extend(regional_charts(impact)?);
     }
+    charts.extend(super::ages::change_chart(impact)?);
     Ok(charts)
 }
 
@@ -970,6 +971,9 @@ pub fn impact_document(impact: &Impact) -> Document {
         regions_section(&mut document, impact, section);
         section += 1;
     }
+    if super::ages::change_section(&mut document, impact, section) {
+        section += 1;
+    }
     document.heading(2, format!("{section}. Finance view"));
     section += 1;
     super::finance::section(&mut document, impact);
@@ -1037,7 +1041,11 @@ pub fn impact_document(impact: &Impact) -> Document {
     document.heading(2, "How to read this report");
     document.paragraph(format!(
         "Both plans are optimal for their scenario: wfplan minimises discounted cash cost plus penalties. The tables behind every number are in this folder as CSV (headline.csv, channels.csv, services.csv, groups.csv, finance.csv, costs_by_group.csv, finance_summary.csv{}), and each scenario's own plan is in {}/ and {}/ (stocks.csv, flows.csv, deployment.csv, costs.csv, constraints.csv).",
-        if impact.near_optimal.is_some() { ", near_optimal.csv" } else { "" },
+        [
+            if impact.near_optimal.is_some() { ", near_optimal.csv" } else { "" },
+            if impact.ages.is_empty() { "" } else { ", ages_change.csv" },
+        ]
+        .concat(),
         literal(&impact.base),
         literal(&impact.policy)
     ));
@@ -1674,6 +1682,9 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
         df!("category" => category, "period" => period, "base_cash" => cb, "policy_cash" => cp, "change_cash" => cost_change)?,
     ));
     tables.extend(super::finance::tables(impact)?);
+    if let Some(frame) = super::ages::change_frame(impact)? {
+        tables.push(("ages_change.csv".to_string(), frame));
+    }
     Ok(tables)
 }
 

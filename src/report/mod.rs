@@ -5,6 +5,7 @@
 //! temporary file and renamed, or straight to a device or FIFO; a symbolic
 //! link is refused, and so is any path that is one of the model's inputs.
 
+pub mod ages;
 pub mod document;
 pub mod finance;
 pub mod impact;

@@ -198,5 +198,6 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
         "costs".to_string(),
         charts::stacked_bars("Cash cost by category", periods, &unit, &costs)?,
     ));
+    charts.extend(super::ages::plan_charts(solution)?);
     Ok(charts)
 }

@@ -115,6 +115,7 @@ pub fn plan_document(solution: &Solution) -> Document {
             .collect(),
     );
     document.chart("stocks", "Staff in post by group (FTE).");
+    super::ages::plan_section(&mut document, solution, &header);
 
     document.heading(2, "Care by service (each in its unit of care)");
     let mut rows = Vec::new();
@@ -261,7 +262,10 @@ pub fn plan_document(solution: &Solution) -> Document {
         );
     }
     document.heading(2, "How to read this report");
-    document.paragraph("The tables behind it are in this folder: stocks.csv, flows.csv (every flow into and out of each group, by channel), deployment.csv, costs.csv, constraints.csv and duals.csv.");
+    document.paragraph(format!(
+        "The tables behind it are in this folder: stocks.csv, flows.csv (every flow into and out of each group, by channel), deployment.csv, costs.csv, constraints.csv{} and duals.csv.",
+        if model.groups.iter().any(|g| g.age.is_some()) { ", ages.csv (every age band and year)" } else { "" }
+    ));
     document
 }
 
