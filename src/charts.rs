@@ -108,9 +108,27 @@ pub fn short_title(name: &str) -> String {
 pub struct Panel {
     /// Panel heading (e.g. a staff group).
     pub title: String,
+    /// The unit of this panel's axis when it differs from the chart's
+    /// (e.g. a service's unit of care); None: the chart's y label.
+    pub unit: Option<String>,
     /// Series drawn in this panel; series with the same label share a colour
     /// across panels and one legend entry.
     pub series: Vec<Series>,
+}
+
+/// What every small-multiples panel says under its title: its axis is its
+/// own and starts at (includes) zero.
+pub const PANEL_SCALE_NOTE: &str = "own scale, from 0";
+
+/// The y range of one small-multiples panel: its own data's, widened to
+/// include zero and padded by 8% of the span away from zero (like bars), so
+/// panels of very different size each fill their height and none is
+/// truncated. `None` when the panel has no finite value.
+pub fn panel_range(series: &[Series]) -> Option<(f64, f64)> {
+    let values = || finite(series.iter().flat_map(|s| s.values.iter().copied()));
+    let lo = values().reduce(f64::min)?;
+    let hi = values().reduce(f64::max)?;
+    Some(bar_range(lo, hi))
 }
 
 /// Lines over periods (e.g. stock of one group, base vs policy).
@@ -135,8 +153,10 @@ pub fn line_chart(
 }
 
 /// Small multiples: one line panel per entity in a grid (e.g. 7 staff groups,
-/// base vs policy), shared legend, each panel its own y range, starting at
-/// zero for non-negative data.
+/// base vs policy), shared legend. Each panel has its own y axis, so a small
+/// group is not a flat line under a large one, and every axis includes zero
+/// (see [`panel_range`]), so a small change does not look like a collapse;
+/// each panel says so under its title ([`PANEL_SCALE_NOTE`]).
 ///
 /// The canvas grows taller with the number of panel rows. Series are matched
 /// across panels by label, so "Base" has the same colour everywhere.
@@ -517,7 +537,7 @@ where
         } => {
             let legend = legend_for(series.iter().map(|s| s.label.as_str()), Swatch::Line);
             let body = frame(root, title, &legend)?;
-            draw_line_panel(&body, None, x_labels, y_label, series, &legend, true)
+            draw_line_panel(&body, x_labels, y_label, series, &legend, true)
         }
         Spec::Multiples {
             title,
@@ -1103,10 +1123,11 @@ where
     Ok(chart)
 }
 
-/// Draws one line chart (the whole body, or one small-multiples panel).
+/// Draws one line chart: the whole body (`large`: a padded range, which its
+/// caller names on the axis when it does not start at zero) or one
+/// small-multiples panel (its own [`panel_range`], which includes zero).
 fn draw_line_panel<DB>(
     area: &DrawingArea<DB, Shift>,
-    caption: Option<&str>,
     x_labels: &[String],
     y_label: &str,
     series: &[Series],
@@ -1117,20 +1138,12 @@ where
     DB: Backend,
     DB::ErrorType: 'static,
 {
-    // A panel of small multiples starts at zero (non-negative data), so
-    // panels of different sizes read alike and a small fall does not look
-    // like a collapse; a single line chart keeps a padded range, and its
-    // caller says so on the axis.
-    let range = line_range(series).map(|(y0, y1)| {
-        let lowest = finite(series.iter().flat_map(|s| s.values.iter().copied()))
-            .fold(f64::INFINITY, f64::min);
-        if caption.is_some() && lowest >= 0.0 {
-            (0.0, y1)
-        } else {
-            (y0, y1)
-        }
-    });
-    let mut chart = line_panel_axes(area, caption, x_labels, y_label, range, large, "line chart")?;
+    let range = if large {
+        line_range(series)
+    } else {
+        panel_range(series)
+    };
+    let mut chart = line_panel_axes(area, None, x_labels, y_label, range, large, "line chart")?;
 
     if range.is_none() {
         return note(&chart.plotting_area().strip_coord_spec(), "No data");
@@ -1191,18 +1204,24 @@ where
     }
     let (cols, rows) = grid_shape(panels.len());
     let cells = body.split_evenly((rows, cols));
+    let title_style = bold(PANEL_TITLE_SIZE);
+    let note_style = font(LABEL_SIZE)
+        .color(&MUTED)
+        .pos(Pos::new(HPos::Center, VPos::Top));
     for (panel, cell) in panels.iter().zip(cells.iter()) {
         let cell = cell.margin(4, 8, 4, 4);
-        draw_line_panel(
-            &cell,
-            Some(&panel.title),
-            x_labels,
-            y_label,
-            &panel.series,
-            legend,
-            false,
-        )
-        .with_context(|| format!("panel {:?}", panel.title))?;
+        let (cell_w, _) = cell.dim_in_pixel();
+        let title = fit_text(&cell, &panel.title, &title_style, cell_w - 10)?;
+        let below_title = cell
+            .titled(&title, title_style.clone())
+            .plot("drawing panel title")?;
+        let (note_row, plot) = below_title.split_vertically(LABEL_SIZE as i32 + 6);
+        note_row
+            .draw_text(PANEL_SCALE_NOTE, &note_style, (cell_w as i32 / 2, 0))
+            .plot("drawing panel scale note")?;
+        let unit = panel.unit.as_deref().unwrap_or(y_label);
+        draw_line_panel(&plot, x_labels, unit, &panel.series, legend, false)
+            .with_context(|| format!("panel {:?}", panel.title))?;
     }
     Ok(())
 }
@@ -1735,6 +1754,7 @@ mod tests {
         let x = years(2010, 10);
         let panels: Vec<Panel> = (0..7)
             .map(|g| Panel {
+                unit: None,
                 title: format!("Group {g}"),
                 series: vec![
                     series("Base", (0..10).map(|i| (g * 100 + i) as f64).collect()),
@@ -1857,6 +1877,7 @@ mod tests {
             );
         }
         let panels = [Panel {
+            unit: None,
             title: "Nurses".into(),
             series: bad.to_vec(),
         }];
@@ -1918,10 +1939,12 @@ mod tests {
             grouped_bars("Edge", labels, "FTE", ss).unwrap();
             let panels: Vec<Panel> = vec![
                 Panel {
+                    unit: None,
                     title: "A".into(),
                     series: ss.clone(),
                 },
                 Panel {
+                    unit: None,
                     title: "B".into(),
                     series: vec![],
                 },
@@ -2021,6 +2044,44 @@ mod tests {
         assert_eq!(bar_range(5.0, 10.0).0, 0.0);
         assert_eq!(bar_range(-10.0, -5.0).1, 0.0);
         assert_eq!(bar_range(0.0, 0.0), (0.0, 1.0));
+    }
+
+    /// Each small-multiples panel's axis is its own and includes zero:
+    /// from 0 to the largest value plus 8% of the span (170,000–180,000 →
+    /// 0–194,400; 8,000–12,000 → 0–12,960), ending at 0 for a panel of
+    /// losses (−100…−50 → −108–0), spanning both signs around zero
+    /// (−10…40 → −14–44), and none without finite data.
+    #[test]
+    fn panels_have_their_own_axis_from_zero() {
+        let range = |values: Vec<f64>| panel_range(&[series("s", values)]);
+        let near = |(a, b): (f64, f64), (c, d): (f64, f64)| {
+            assert!(
+                (a - c).abs() < 1e-9 && (b - d).abs() < 1e-9,
+                "{a}–{b} against {c}–{d}"
+            );
+        };
+        near(range(vec![170_000.0, 180_000.0]).unwrap(), (0.0, 194_400.0));
+        near(range(vec![8_000.0, 12_000.0]).unwrap(), (0.0, 12_960.0));
+        near(range(vec![-100.0, -50.0]).unwrap(), (-108.0, 0.0));
+        near(range(vec![-10.0, 40.0]).unwrap(), (-14.0, 44.0));
+        assert_eq!(range(vec![f64::NAN]), None);
+        // Two series in one panel share its axis.
+        let both = panel_range(&[series("a", vec![1.0]), series("b", vec![50.0])]);
+        near(both.unwrap(), (0.0, 54.0));
+
+        let x = years(2010, 2);
+        let panels: Vec<Panel> = [("Acute", 170_000.0), ("Health visitors", 8_000.0)]
+            .into_iter()
+            .map(|(title, level)| Panel {
+                title: title.to_string(),
+                unit: None,
+                series: vec![series("Staff", vec![level, level * 1.05])],
+            })
+            .collect();
+        let chart = small_multiples("Staff", &x, "FTE", &panels).unwrap();
+        assert_eq!(chart.svg.matches(PANEL_SCALE_NOTE).count(), 2);
+        // The small panel has its own ticks: 8,000 is labelled on its axis.
+        assert!(chart.svg.contains(">\n8,000\n<"), "no 8,000 tick");
     }
 
     /// Darkness (255 minus the darkest channel) of each pixel of a PNG, row

@@ -24,6 +24,7 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         .groups
         .iter()
         .map(|group| Panel {
+            unit: None,
             title: crate::charts::short_title(&group.name),
             series: vec![
                 Series {
@@ -881,7 +882,10 @@ pub fn impact_document(impact: &Impact) -> Document {
                 .collect(),
         );
     }
-    document.chart("stocks", "Staff in post by group, base and policy (FTE).");
+    document.chart(
+        "stocks",
+        "Staff in post by group, base and policy (FTE), each panel on its own scale from zero.",
+    );
     document.heading(
         3,
         format!("How each group's staff changed, to {headline_label}"),

@@ -563,35 +563,20 @@ fn write_curves(
     document.heading(2, "Care lost");
     if reading.unmet.is_empty() {
         document.paragraph("The model has no services.");
-    } else if curves.len() == 1 {
-        let series: Vec<Series> = reading
-            .unmet
-            .iter()
-            .map(|(service, values)| Series {
-                label: service.clone(),
-                values: along(values, &curves[0]),
-            })
-            .collect();
-        charts.push((
-            "care_lost".to_string(),
-            charts::line_chart(
-                &format!("Care lost by service against {first}"),
-                &x_labels,
-                "unmet demand over the horizon (FTE-years)",
-                &series,
-            )?,
-        ));
-        document.chart("care_lost", format!("Care lost by service against {first}"));
     } else {
+        // A panel per service on its own scale: services lose care on very
+        // different scales (district nursing's loss dwarfs health
+        // visiting's), and count care in their own units.
         let panels: Vec<Panel> = reading
             .unmet
             .iter()
             .map(|(service, values)| Panel {
+                unit: None,
                 title: service.clone(),
                 series: curves
                     .iter()
                     .map(|curve| Series {
-                        label: curve_label(curve, ""),
+                        label: curve_label(curve, "unmet demand"),
                         values: along(values, curve),
                     })
                     .collect(),
@@ -602,11 +587,14 @@ fn write_curves(
             charts::small_multiples(
                 &format!("Care lost by service against {first}"),
                 &x_labels,
-                "unmet demand (FTE-years)",
+                "unmet demand, care-years",
                 &panels,
             )?,
         ));
-        document.chart("care_lost", format!("Care lost by service against {first}"));
+        document.chart(
+            "care_lost",
+            format!("Care lost by service against {first}: unmet demand summed over the horizon, each panel on its own scale from zero in its service's unit of care (sweep.csv has the numbers)."),
+        );
     }
 
     document.heading(2, "Shadow prices");
@@ -670,6 +658,7 @@ fn write_curves(
             let panels: Vec<Panel> = shown
                 .iter()
                 .map(|id| Panel {
+                    unit: None,
                     title: format!("{} {id}", kind(id)),
                     series: curves
                         .iter()
