@@ -98,3 +98,35 @@ fn solve_report_draws_each_service_on_its_own_axis_from_zero() {
         "seven groups"
     );
 }
+
+/// The impact report's bars of care changes say each bar's unit when the
+/// services count care in different units: the flagship counts district
+/// nursing in district-nurse-equivalent FTE and the others in FTE, so the
+/// axis cannot say "FTE of care" for all.
+#[test]
+fn care_change_bars_name_their_unit_when_units_differ() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FLAGSHIP);
+    let solve = |scenario: &str| {
+        let model = wfplan::spec::load(&path, Some(scenario), &[]).unwrap();
+        wfplan::solve::solve(&model).unwrap()
+    };
+    let (base, policy) = (solve("no_pledge"), solve("pledge"));
+    let impact = wfplan::compare::compare(&base, &policy, "no_pledge", "pledge", None).unwrap();
+    let charts = wfplan::report::impact::impact_charts(&impact).unwrap();
+    let svg = &charts
+        .iter()
+        .find(|(stem, _)| stem == "displacement")
+        .unwrap()
+        .1
+        .svg;
+    let text = |t: &str| svg.contains(&format!(">\n{t}\n</text>"));
+    assert!(
+        text("District nursing (district-nurse-equivalent FTE)"),
+        "{svg}"
+    );
+    assert!(text("Health visiting (FTE)"));
+    assert!(text(
+        "care, pledge minus no_pledge, each service in its unit (in its label)"
+    ));
+    assert!(!svg.contains("FTE of care"), "no axis in one unit for all");
+}
