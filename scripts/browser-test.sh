@@ -4,7 +4,8 @@
 #   - nothing but a table's own scrolling box is wider than the screen
 #     (the page never scrolls sideways, no chart overflows);
 #   - every chart has alt text (aria-label), a title drawn in the chart and
-#     a caption;
+#     a caption, and its smallest text is at least 10 px high as shown (a
+#     chart may scroll sideways in its own box, as tables do);
 #   - axe-core (from the npm registry, run in the page) reports no serious
 #     or critical accessibility violation (WCAG 2.2 A/AA rules).
 # Installs chromium with apt-get and axe-core with npm when missing (both
@@ -83,7 +84,14 @@ window.addEventListener("load", async () => {
       out.charts.push("a chart without a title drawn in it");
     const caption = fig.querySelector("figcaption");
     if (!caption || !caption.textContent.trim()) out.charts.push("a chart without a caption");
-    if (svg && svg.getBoundingClientRect().right > vw + 1) out.overflow.push("a chart wider than the screen");
+    if (chart && chart.getBoundingClientRect().right > vw + 1) out.overflow.push("a chart box wider than the screen");
+    if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width > 0) {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const sizes = Array.from(svg.querySelectorAll("text[font-size]")).map(t => parseFloat(t.getAttribute("font-size")));
+      const smallest = Math.min(...sizes) * scale;
+      if (sizes.length && smallest < 10)
+        out.charts.push("chart text " + smallest.toFixed(1) + " px high (under 10 px): " + (chart.getAttribute("aria-label") || "").slice(0, 60));
+    }
   }
   try {
     const result = await axe.run(document, { resultTypes: ["violations"], runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });
