@@ -131,11 +131,24 @@ pub fn panel_range(series: &[Series]) -> Option<(f64, f64)> {
     Some(bar_range(lo, hi))
 }
 
+/// What a single line chart's value axis says when it does not include zero
+/// (its range is the data's, padded, so a small difference fills the height).
+pub const NOT_FROM_ZERO: &str = "axis not from zero";
+
+/// Whether a single line chart's value axis includes zero (true when there
+/// is nothing to plot). When it does not, [`line_chart`] adds
+/// [`NOT_FROM_ZERO`] to the axis label, and callers should say so in the
+/// title too.
+pub fn line_axis_includes_zero(series: &[Series]) -> bool {
+    line_range(series).is_none_or(|(lo, hi)| lo <= 0.0 && hi >= 0.0)
+}
+
 /// Lines over periods (e.g. stock of one group, base vs policy).
 ///
 /// `x_labels` are the periods (e.g. "2010/11"); each series must have exactly
 /// one value per period. The y axis is padded by about 8% around the data and
-/// does not go below zero when all values are non-negative.
+/// does not go below zero when all values are non-negative; when it does not
+/// reach zero, the axis label says so ([`NOT_FROM_ZERO`]).
 pub fn line_chart(
     title: &str,
     x_labels: &[String],
@@ -537,7 +550,12 @@ where
         } => {
             let legend = legend_for(series.iter().map(|s| s.label.as_str()), Swatch::Line);
             let body = frame(root, title, &legend)?;
-            draw_line_panel(&body, x_labels, y_label, series, &legend, true)
+            let y_label = if line_axis_includes_zero(series) || y_label.contains(NOT_FROM_ZERO) {
+                y_label.to_string()
+            } else {
+                format!("{y_label}, {NOT_FROM_ZERO}")
+            };
+            draw_line_panel(&body, x_labels, &y_label, series, &legend, true)
         }
         Spec::Multiples {
             title,
@@ -2082,6 +2100,25 @@ mod tests {
         assert_eq!(chart.svg.matches(PANEL_SCALE_NOTE).count(), 2);
         // The small panel has its own ticks: 8,000 is labelled on its axis.
         assert!(chart.svg.contains(">\n8,000\n<"), "no 8,000 tick");
+    }
+
+    /// A single line chart of 12,600–13,100 has an axis of about
+    /// 12,560–13,140 (8% padding), which does not include zero, and says
+    /// so on the axis; one of 0–10 starts at zero and says nothing.
+    #[test]
+    fn a_line_axis_not_from_zero_says_so() {
+        let x = years(2010, 2);
+        let high = [series("cash", vec![12_600.0, 13_100.0])];
+        assert!(!line_axis_includes_zero(&high));
+        let chart = line_chart("Cash", &x, "£ million", &high).unwrap();
+        assert!(chart.svg.contains("£ million, axis not from zero"));
+        let low = [series("cash", vec![0.0, 10.0])];
+        assert!(line_axis_includes_zero(&low));
+        let chart = line_chart("Cash", &x, "£ million", &low).unwrap();
+        assert!(!chart.svg.contains(NOT_FROM_ZERO));
+        // A label that already says it is not repeated.
+        let chart = line_chart("Cash", &x, "£m, axis not from zero", &high).unwrap();
+        assert_eq!(chart.svg.matches(NOT_FROM_ZERO).count(), 1);
     }
 
     /// Darkness (255 minus the darkest channel) of each pixel of a PNG, row
