@@ -140,7 +140,21 @@ pub const NOT_FROM_ZERO: &str = "axis not from zero";
 /// [`NOT_FROM_ZERO`] to the axis label, and callers should say so in the
 /// title too.
 pub fn line_axis_includes_zero(series: &[Series]) -> bool {
-    line_range(series).is_none_or(|(lo, hi)| lo <= 0.0 && hi >= 0.0)
+    includes_zero(line_range(series))
+}
+
+fn includes_zero(range: Option<(f64, f64)>) -> bool {
+    range.is_none_or(|(lo, hi)| lo <= 0.0 && hi >= 0.0)
+}
+
+/// The value axis's label, with [`NOT_FROM_ZERO`] added when its range
+/// misses zero (once).
+fn axis_label(y_label: &str, range: Option<(f64, f64)>) -> String {
+    if includes_zero(range) || y_label.contains(NOT_FROM_ZERO) {
+        y_label.to_string()
+    } else {
+        format!("{y_label}, {NOT_FROM_ZERO}")
+    }
 }
 
 /// Lines over periods (e.g. stock of one group, base vs policy).
@@ -550,11 +564,7 @@ where
         } => {
             let legend = legend_for(series.iter().map(|s| s.label.as_str()), Swatch::Line);
             let body = frame(root, title, &legend)?;
-            let y_label = if line_axis_includes_zero(series) || y_label.contains(NOT_FROM_ZERO) {
-                y_label.to_string()
-            } else {
-                format!("{y_label}, {NOT_FROM_ZERO}")
-            };
+            let y_label = axis_label(y_label, line_range(series));
             draw_line_panel(&body, x_labels, &y_label, series, &legend, true)
         }
         Spec::Multiples {
@@ -1662,7 +1672,8 @@ where
     }
     let n = x_labels.len();
     let range = line_range(&all);
-    let mut chart = line_panel_axes(area, caption, x_labels, y_label, range, large, "fan chart")?;
+    let y_label = axis_label(y_label, range);
+    let mut chart = line_panel_axes(area, caption, x_labels, &y_label, range, large, "fan chart")?;
     if range.is_none() {
         return note(&chart.plotting_area().strip_coord_spec(), "No data");
     }
@@ -2119,6 +2130,22 @@ mod tests {
         // A label that already says it is not repeated.
         let chart = line_chart("Cash", &x, "£m, axis not from zero", &high).unwrap();
         assert_eq!(chart.svg.matches(NOT_FROM_ZERO).count(), 1);
+        // A fan of 700–900 (padded 684–916) says so too.
+        let fan = FanPanel {
+            title: "Cash".to_string(),
+            outer: (vec![700.0, 710.0], vec![900.0, 890.0]),
+            inner: (vec![750.0, 760.0], vec![850.0, 840.0]),
+            middle: vec![800.0, 800.0],
+            reference: None,
+        };
+        let labels = FanLabels {
+            outer: "90%".to_string(),
+            inner: "50%".to_string(),
+            middle: "median".to_string(),
+            reference: "central".to_string(),
+        };
+        let chart = fan_chart("Cash", &x, "£m", &labels, &[fan]).unwrap();
+        assert!(chart.svg.contains("£m, axis not from zero"));
     }
 
     /// Darkness (255 minus the darkest channel) of each pixel of a PNG, row
