@@ -25,8 +25,8 @@ sweep-example:
 
 ## Runs the whole test suite: cargo's tests, then the two tests of real
 ## parts, each installing what it needs (apt-get, npm) and stopping what it
-## starts: deploy/slurm/ on a one-node Slurm, and the flagship report in
-## headless Chromium with axe-core.
+## starts: deploy/slurm/ on a one-node Slurm, and the reports in headless
+## Chromium with axe-core.
 test:
 	bash scripts/with-build-tools.sh cargo test --locked
 	bash scripts/slurm-test.sh
@@ -42,9 +42,11 @@ bench:
 slurm-test:
 	bash scripts/slurm-test.sh
 
-## Renders the flagship report in headless Chromium at desktop and phone
-## widths and checks overflow, chart alt text and accessibility (axe-core).
-## Installs chromium (apt-get) and axe-core (npm) when missing; not part of
-## `make test`.
+## Renders the committed reports and the reports of other scenarios (built
+## by target/debug/wfplan in a temporary folder: two more flagship pairs, a
+## three-scenario compare, solve --out, the regional flagship) in headless
+## Chromium at 1280 and 400 px and checks overflow, chart titles and alt
+## text, and accessibility (axe-core). Installs chromium (apt-get) and
+## axe-core (npm) when missing; part of `make test`.
 browser-test:
 	bash scripts/browser-test.sh

@@ -108,16 +108,61 @@ pub fn short_title(name: &str) -> String {
 pub struct Panel {
     /// Panel heading (e.g. a staff group).
     pub title: String,
+    /// The unit of this panel's axis when it differs from the chart's
+    /// (e.g. a service's unit of care); None: the chart's y label.
+    pub unit: Option<String>,
     /// Series drawn in this panel; series with the same label share a colour
     /// across panels and one legend entry.
     pub series: Vec<Series>,
+}
+
+/// What every small-multiples panel says under its title: its axis is its
+/// own and starts at (includes) zero.
+pub const PANEL_SCALE_NOTE: &str = "own scale, from 0";
+
+/// The y range of one small-multiples panel: its own data's, widened to
+/// include zero and padded by 8% of the span away from zero (like bars), so
+/// panels of very different size each fill their height and none is
+/// truncated. `None` when the panel has no finite value.
+pub fn panel_range(series: &[Series]) -> Option<(f64, f64)> {
+    let values = || finite(series.iter().flat_map(|s| s.values.iter().copied()));
+    let lo = values().reduce(f64::min)?;
+    let hi = values().reduce(f64::max)?;
+    Some(bar_range(lo, hi))
+}
+
+/// What a single line chart's value axis says when it does not include zero
+/// (its range is the data's, padded, so a small difference fills the height).
+pub const NOT_FROM_ZERO: &str = "axis not from zero";
+
+/// Whether a single line chart's value axis includes zero (true when there
+/// is nothing to plot). When it does not, [`line_chart`] adds
+/// [`NOT_FROM_ZERO`] to the axis label, and callers should say so in the
+/// title too.
+pub fn line_axis_includes_zero(series: &[Series]) -> bool {
+    includes_zero(line_range(series))
+}
+
+fn includes_zero(range: Option<(f64, f64)>) -> bool {
+    range.is_none_or(|(lo, hi)| lo <= 0.0 && hi >= 0.0)
+}
+
+/// The value axis's label, with [`NOT_FROM_ZERO`] added when its range
+/// misses zero (once).
+fn axis_label(y_label: &str, range: Option<(f64, f64)>) -> String {
+    if includes_zero(range) || y_label.contains(NOT_FROM_ZERO) {
+        y_label.to_string()
+    } else {
+        format!("{y_label}, {NOT_FROM_ZERO}")
+    }
 }
 
 /// Lines over periods (e.g. stock of one group, base vs policy).
 ///
 /// `x_labels` are the periods (e.g. "2010/11"); each series must have exactly
 /// one value per period. The y axis is padded by about 8% around the data and
-/// does not go below zero when all values are non-negative.
+/// does not go below zero when all values are non-negative; when it does not
+/// reach zero, the axis label says so ([`NOT_FROM_ZERO`]).
 pub fn line_chart(
     title: &str,
     x_labels: &[String],
@@ -135,8 +180,10 @@ pub fn line_chart(
 }
 
 /// Small multiples: one line panel per entity in a grid (e.g. 7 staff groups,
-/// base vs policy), shared legend, each panel its own y range, starting at
-/// zero for non-negative data.
+/// base vs policy), shared legend. Each panel has its own y axis, so a small
+/// group is not a flat line under a large one, and every axis includes zero
+/// (see [`panel_range`]), so a small change does not look like a collapse;
+/// each panel says so under its title ([`PANEL_SCALE_NOTE`]).
 ///
 /// The canvas grows taller with the number of panel rows. Series are matched
 /// across panels by label, so "Base" has the same colour everywhere.
@@ -517,7 +564,8 @@ where
         } => {
             let legend = legend_for(series.iter().map(|s| s.label.as_str()), Swatch::Line);
             let body = frame(root, title, &legend)?;
-            draw_line_panel(&body, None, x_labels, y_label, series, &legend, true)
+            let y_label = axis_label(y_label, line_range(series));
+            draw_line_panel(&body, x_labels, &y_label, series, &legend, true)
         }
         Spec::Multiples {
             title,
@@ -1103,10 +1151,11 @@ where
     Ok(chart)
 }
 
-/// Draws one line chart (the whole body, or one small-multiples panel).
+/// Draws one line chart: the whole body (`large`: a padded range, which its
+/// caller names on the axis when it does not start at zero) or one
+/// small-multiples panel (its own [`panel_range`], which includes zero).
 fn draw_line_panel<DB>(
     area: &DrawingArea<DB, Shift>,
-    caption: Option<&str>,
     x_labels: &[String],
     y_label: &str,
     series: &[Series],
@@ -1117,20 +1166,12 @@ where
     DB: Backend,
     DB::ErrorType: 'static,
 {
-    // A panel of small multiples starts at zero (non-negative data), so
-    // panels of different sizes read alike and a small fall does not look
-    // like a collapse; a single line chart keeps a padded range, and its
-    // caller says so on the axis.
-    let range = line_range(series).map(|(y0, y1)| {
-        let lowest = finite(series.iter().flat_map(|s| s.values.iter().copied()))
-            .fold(f64::INFINITY, f64::min);
-        if caption.is_some() && lowest >= 0.0 {
-            (0.0, y1)
-        } else {
-            (y0, y1)
-        }
-    });
-    let mut chart = line_panel_axes(area, caption, x_labels, y_label, range, large, "line chart")?;
+    let range = if large {
+        line_range(series)
+    } else {
+        panel_range(series)
+    };
+    let mut chart = line_panel_axes(area, None, x_labels, y_label, range, large, "line chart")?;
 
     if range.is_none() {
         return note(&chart.plotting_area().strip_coord_spec(), "No data");
@@ -1191,18 +1232,24 @@ where
     }
     let (cols, rows) = grid_shape(panels.len());
     let cells = body.split_evenly((rows, cols));
+    let title_style = bold(PANEL_TITLE_SIZE);
+    let note_style = font(LABEL_SIZE)
+        .color(&MUTED)
+        .pos(Pos::new(HPos::Center, VPos::Top));
     for (panel, cell) in panels.iter().zip(cells.iter()) {
         let cell = cell.margin(4, 8, 4, 4);
-        draw_line_panel(
-            &cell,
-            Some(&panel.title),
-            x_labels,
-            y_label,
-            &panel.series,
-            legend,
-            false,
-        )
-        .with_context(|| format!("panel {:?}", panel.title))?;
+        let (cell_w, _) = cell.dim_in_pixel();
+        let title = fit_text(&cell, &panel.title, &title_style, cell_w - 10)?;
+        let below_title = cell
+            .titled(&title, title_style.clone())
+            .plot("drawing panel title")?;
+        let (note_row, plot) = below_title.split_vertically(LABEL_SIZE as i32 + 6);
+        note_row
+            .draw_text(PANEL_SCALE_NOTE, &note_style, (cell_w as i32 / 2, 0))
+            .plot("drawing panel scale note")?;
+        let unit = panel.unit.as_deref().unwrap_or(y_label);
+        draw_line_panel(&plot, x_labels, unit, &panel.series, legend, false)
+            .with_context(|| format!("panel {:?}", panel.title))?;
     }
     Ok(())
 }
@@ -1625,7 +1672,8 @@ where
     }
     let n = x_labels.len();
     let range = line_range(&all);
-    let mut chart = line_panel_axes(area, caption, x_labels, y_label, range, large, "fan chart")?;
+    let y_label = axis_label(y_label, range);
+    let mut chart = line_panel_axes(area, caption, x_labels, &y_label, range, large, "fan chart")?;
     if range.is_none() {
         return note(&chart.plotting_area().strip_coord_spec(), "No data");
     }
@@ -1735,6 +1783,7 @@ mod tests {
         let x = years(2010, 10);
         let panels: Vec<Panel> = (0..7)
             .map(|g| Panel {
+                unit: None,
                 title: format!("Group {g}"),
                 series: vec![
                     series("Base", (0..10).map(|i| (g * 100 + i) as f64).collect()),
@@ -1857,6 +1906,7 @@ mod tests {
             );
         }
         let panels = [Panel {
+            unit: None,
             title: "Nurses".into(),
             series: bad.to_vec(),
         }];
@@ -1918,10 +1968,12 @@ mod tests {
             grouped_bars("Edge", labels, "FTE", ss).unwrap();
             let panels: Vec<Panel> = vec![
                 Panel {
+                    unit: None,
                     title: "A".into(),
                     series: ss.clone(),
                 },
                 Panel {
+                    unit: None,
                     title: "B".into(),
                     series: vec![],
                 },
@@ -2021,5 +2073,182 @@ mod tests {
         assert_eq!(bar_range(5.0, 10.0).0, 0.0);
         assert_eq!(bar_range(-10.0, -5.0).1, 0.0);
         assert_eq!(bar_range(0.0, 0.0), (0.0, 1.0));
+    }
+
+    /// Each small-multiples panel's axis is its own and includes zero:
+    /// from 0 to the largest value plus 8% of the span (170,000–180,000 →
+    /// 0–194,400; 8,000–12,000 → 0–12,960), ending at 0 for a panel of
+    /// losses (−100…−50 → −108–0), spanning both signs around zero
+    /// (−10…40 → −14–44), and none without finite data.
+    #[test]
+    fn panels_have_their_own_axis_from_zero() {
+        let range = |values: Vec<f64>| panel_range(&[series("s", values)]);
+        let near = |(a, b): (f64, f64), (c, d): (f64, f64)| {
+            assert!(
+                (a - c).abs() < 1e-9 && (b - d).abs() < 1e-9,
+                "{a}–{b} against {c}–{d}"
+            );
+        };
+        near(range(vec![170_000.0, 180_000.0]).unwrap(), (0.0, 194_400.0));
+        near(range(vec![8_000.0, 12_000.0]).unwrap(), (0.0, 12_960.0));
+        near(range(vec![-100.0, -50.0]).unwrap(), (-108.0, 0.0));
+        near(range(vec![-10.0, 40.0]).unwrap(), (-14.0, 44.0));
+        assert_eq!(range(vec![f64::NAN]), None);
+        // Two series in one panel share its axis.
+        let both = panel_range(&[series("a", vec![1.0]), series("b", vec![50.0])]);
+        near(both.unwrap(), (0.0, 54.0));
+
+        let x = years(2010, 2);
+        let panels: Vec<Panel> = [("Acute", 170_000.0), ("Health visitors", 8_000.0)]
+            .into_iter()
+            .map(|(title, level)| Panel {
+                title: title.to_string(),
+                unit: None,
+                series: vec![series("Staff", vec![level, level * 1.05])],
+            })
+            .collect();
+        let chart = small_multiples("Staff", &x, "FTE", &panels).unwrap();
+        assert_eq!(chart.svg.matches(PANEL_SCALE_NOTE).count(), 2);
+        // The small panel has its own ticks: 8,000 is labelled on its axis.
+        assert!(chart.svg.contains(">\n8,000\n<"), "no 8,000 tick");
+    }
+
+    /// A single line chart of 12,600–13,100 has an axis of about
+    /// 12,560–13,140 (8% padding), which does not include zero, and says
+    /// so on the axis; one of 0–10 starts at zero and says nothing.
+    #[test]
+    fn a_line_axis_not_from_zero_says_so() {
+        let x = years(2010, 2);
+        let high = [series("cash", vec![12_600.0, 13_100.0])];
+        assert!(!line_axis_includes_zero(&high));
+        let chart = line_chart("Cash", &x, "£ million", &high).unwrap();
+        assert!(chart.svg.contains("£ million, axis not from zero"));
+        let low = [series("cash", vec![0.0, 10.0])];
+        assert!(line_axis_includes_zero(&low));
+        let chart = line_chart("Cash", &x, "£ million", &low).unwrap();
+        assert!(!chart.svg.contains(NOT_FROM_ZERO));
+        // A label that already says it is not repeated.
+        let chart = line_chart("Cash", &x, "£m, axis not from zero", &high).unwrap();
+        assert_eq!(chart.svg.matches(NOT_FROM_ZERO).count(), 1);
+        // A fan of 700–900 (padded 684–916) says so too.
+        let fan = FanPanel {
+            title: "Cash".to_string(),
+            outer: (vec![700.0, 710.0], vec![900.0, 890.0]),
+            inner: (vec![750.0, 760.0], vec![850.0, 840.0]),
+            middle: vec![800.0, 800.0],
+            reference: None,
+        };
+        let labels = FanLabels {
+            outer: "90%".to_string(),
+            inner: "50%".to_string(),
+            middle: "median".to_string(),
+            reference: "central".to_string(),
+        };
+        let chart = fan_chart("Cash", &x, "£m", &labels, &[fan]).unwrap();
+        assert!(chart.svg.contains("£m, axis not from zero"));
+    }
+
+    /// Darkness (255 minus the darkest channel) of each pixel of a PNG, row
+    /// by row.
+    fn darkness(png_bytes: &[u8]) -> (usize, Vec<Vec<f64>>) {
+        let (w, _, pixels) = decode(png_bytes);
+        let rows = pixels
+            .chunks_exact(w as usize * 3)
+            .map(|row| {
+                row.chunks_exact(3)
+                    .map(|p| 255.0 - f64::from(*p.iter().min().unwrap_or(&255)))
+                    .collect()
+            })
+            .collect();
+        (w as usize, rows)
+    }
+
+    /// The horizontal centre of each letter of the text in rows `band` of
+    /// the image: letters are runs of columns holding ink (a pixel darker
+    /// than mid-grey); each centre is the darkness-weighted mean column over
+    /// the letter's run and half of the gap on either side (where the faint
+    /// edges of anti-aliased letters fall).
+    fn letter_centres(dark: &[Vec<f64>], band: std::ops::Range<usize>) -> Vec<f64> {
+        let width = dark[0].len();
+        let column = |x: usize| band.clone().map(move |y| dark[y][x]);
+        let inked: Vec<bool> = (0..width).map(|x| column(x).any(|d| d > 127.0)).collect();
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for (x, &ink) in inked.iter().enumerate() {
+            match runs.last_mut() {
+                Some((_, end)) if ink && *end == x => *end = x + 1,
+                _ if ink => runs.push((x, x + 1)),
+                _ => {}
+            }
+        }
+        (0..runs.len())
+            .map(|i| {
+                let from = if i == 0 {
+                    0
+                } else {
+                    (runs[i - 1].1 + runs[i].0) / 2
+                };
+                let to = runs
+                    .get(i + 1)
+                    .map_or(width, |next| (runs[i].1 + next.0) / 2);
+                let (moment, mass) = (from..to).fold((0.0, 0.0), |(m, d), x| {
+                    let ink: f64 = column(x).sum();
+                    (m + ink * x as f64, d + ink)
+                });
+                moment / mass
+            })
+            .collect()
+    }
+
+    /// PNG text keeps each glyph at its pen position plus its own left side
+    /// bearing. Plotters 0.3.7's ab_glyph drawing dropped the bearing (and
+    /// truncated the pen position), so a letter with a wide bearing was
+    /// pulled onto the one before it and stood apart from the next ("T
+    /// raining", "Agen cy", "F TE"); the vendored plotters
+    /// (vendor/README.md) places glyphs at their pen position.
+    ///
+    /// Derivation: A, H, I, V and Y are mirror-symmetric in DejaVu Sans
+    /// (equal left and right bearings), so each letter's ink centre is the
+    /// middle of its advance and, with no kerning between these pairs, the
+    /// centres of neighbours are (advance₁ + advance₂) / 2 apart. In
+    /// "AHAHA" every such distance is therefore the same. Dropping the
+    /// bearing moves every H and I left by its bearing (a pixel or two) and
+    /// every A, V and Y by none, so the distances alternate or letters
+    /// merge; truncating the pen position alone spreads them by up to a
+    /// pixel (1.7 px measured); drawn at the pen position they agree to
+    /// within the anti-aliasing's hundredths of a pixel (0.05 px measured).
+    /// Whole words such as "Training" cannot be measured this way: T's bar
+    /// overhangs the r, so their columns overlap however they are drawn.
+    #[test]
+    fn png_letters_sit_at_their_pen_positions() {
+        for word in ["AHAHA", "VIVIV", "YHYHY"] {
+            let chart =
+                line_chart(word, &[word.to_string()], "", &[series("s", vec![1.0])]).unwrap();
+            let (_, dark) = darkness(&chart.png);
+            let inked_row: Vec<bool> = dark.iter().map(|r| r.iter().any(|&d| d > 127.0)).collect();
+            // The title is the highest band of ink, the only x-axis label the lowest.
+            let title_top = inked_row.iter().position(|&i| i).unwrap();
+            let title_end = title_top + inked_row[title_top..].iter().position(|&i| !i).unwrap();
+            let label_end = inked_row.iter().rposition(|&i| i).unwrap() + 1;
+            let label_top = inked_row[..label_end].iter().rposition(|&i| !i).unwrap() + 1;
+            for (place, band) in [
+                ("title (24 px bold)", title_top..title_end),
+                ("x-axis label (14 px)", label_top..label_end),
+            ] {
+                let centres = letter_centres(&dark, band);
+                assert_eq!(
+                    centres.len(),
+                    word.len(),
+                    "{word:?} as {place}: letters found at {centres:?}"
+                );
+                let distances: Vec<f64> = centres.windows(2).map(|c| c[1] - c[0]).collect();
+                let spread = distances.iter().copied().fold(f64::MIN, f64::max)
+                    - distances.iter().copied().fold(f64::MAX, f64::min);
+                assert!(
+                    spread <= 0.25,
+                    "{word:?} as {place}: distances between letter centres {distances:.2?} px \
+                     should be equal"
+                );
+            }
+        }
     }
 }

@@ -578,9 +578,10 @@ fn ten_regions_keep_charts_small_and_national_rows_are_sums() {
     let legend = drawn(stocks, region_names());
     assert_eq!(legend.len(), 7, "{legend:?}");
     assert!(has_text(stocks, "Other 3 regions"));
+    // A panel per service, at most 12: the 11 with most demand and the rest.
     let deployment = chart(&plan, "deployment");
-    assert_eq!(drawn(deployment, service_names()).len(), 10);
-    assert!(has_text(deployment, "All other 4 services"));
+    assert_eq!(drawn(deployment, service_names()).len(), 11);
+    assert!(has_text(deployment, "All other 3 services"));
 
     for (name, keys, values) in [
         (
@@ -620,8 +621,8 @@ fn ten_regions_keep_charts_small_and_national_rows_are_sums() {
 }
 
 /// A synthetic model of 200 groups and 30 services: the plan's stock chart
-/// has 12 panels (11 + "All other 189 groups"), care by service 12 legend
-/// entries at most, and the terminal summary lists 20 groups and 10
+/// has 12 panels (11 + "All other 189 groups"), care by service 12 panels
+/// (11 + "All other 19 services"), and the terminal summary lists 20 groups and 10
 /// services, each table followed by "… and N more".
 #[test]
 fn two_hundred_groups_keep_plan_charts_and_summary_short() {
@@ -640,9 +641,9 @@ fn two_hundred_groups_keep_plan_charts_and_summary_short() {
     assert_eq!(panels.len(), 11, "{panels:?}");
     assert!(has_text(stocks, "All other 189 groups"));
     let deployment = chart(&charts, "deployment");
-    let legend = drawn(deployment, (0..30).map(|s| format!("s{s}")));
-    assert_eq!(legend.len(), 10, "{legend:?}");
-    assert!(has_text(deployment, "All other 20 services"));
+    let panels = drawn(deployment, (0..30).map(|s| format!("s{s}")));
+    assert_eq!(panels.len(), 11, "{panels:?}");
+    assert!(has_text(deployment, "All other 19 services"));
 
     let summary = wfplan::report::summary::terminal_summary(&plan);
     let first_word = |line: &str| line.split_whitespace().next().unwrap_or("").to_string();

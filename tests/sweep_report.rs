@@ -90,6 +90,22 @@ fn the_report_names_the_limit_that_starts_to_bind_at_the_hand_derived_kink() {
             assert!(path.is_file(), "{}", path.display());
         }
     }
+    // Care lost and shadow prices: a panel per service and per binding
+    // condition, each on its own axis from zero and saying so (one axis
+    // would flatten the small ones); the kink dots sit in the swept
+    // target's panel.
+    let svg = |stem: &str| {
+        std::fs::read_to_string(out.join("charts").join(format!("{stem}.svg"))).unwrap()
+    };
+    let note = wfplan::charts::PANEL_SCALE_NOTE;
+    let services = capped_model_text().matches("[[service]]").count();
+    assert_eq!(svg("care_lost").matches(note).count(), services);
+    let prices = svg("shadow_prices");
+    assert!(prices.contains("target junior_2027") && prices.contains(note));
+    assert!(
+        prices.contains("kink 1: limit senior_hires (2026) binds"),
+        "{prices}"
+    );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<svg") && html.contains("senior_hires"));
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));

@@ -1,6 +1,7 @@
 //! The single integration-test binary: one `mod` line per test module.
 
 mod ages;
+mod chart_scales;
 mod cli;
 mod compare_many;
 mod export;

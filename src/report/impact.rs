@@ -24,6 +24,7 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         .groups
         .iter()
         .map(|group| Panel {
+            unit: None,
             title: crate::charts::short_title(&group.name),
             series: vec![
                 Series {
@@ -64,7 +65,12 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         impact
             .services
             .iter()
-            .map(|s| (s.name.clone(), s.delivered_change()[impact.headline_period]))
+            .map(|s| {
+                (
+                    care_bar_label(impact, &s.name, &s.care_unit),
+                    s.delivered_change()[impact.headline_period],
+                )
+            })
             .collect(),
         scale::MAX_BARS,
         "services",
@@ -74,7 +80,7 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         bars(
             &format!("Change in care delivered by service, {headline}"),
             &displacement,
-            &format!("FTE of care, {} minus {}", impact.policy, impact.base),
+            &care_axis(impact, ""),
         )?,
     ));
     if let Some(name) = &impact.target_group_name {
@@ -193,7 +199,11 @@ fn regional_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
             .filter(|(_, change)| change.abs() > 1e-6)
             .map(|(s, change)| {
                 (
-                    format!("{}: {}", service.name, impact.region_name(s.region)),
+                    format!(
+                        "{}: {}",
+                        care_bar_label(impact, &service.name, &service.care_unit),
+                        impact.region_name(s.region)
+                    ),
                     change,
                 )
             })
@@ -214,10 +224,7 @@ fn regional_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
             bars(
                 "Change in care delivered by region, services that lose most",
                 &losses,
-                &format!(
-                    "FTE-years of care over the horizon, {} minus {}",
-                    impact.policy, impact.base
-                ),
+                &care_axis(impact, "-years"),
             )?,
         ));
     }
@@ -273,6 +280,33 @@ fn period_headers(impact: &Impact) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// A service's name on a chart of changes in care: with its unit of care
+/// when the services count care in different units ("District nursing
+/// (district-nurse-equivalent FTE)"), so no bar is read in the wrong unit.
+fn care_bar_label(impact: &Impact, name: &str, unit: &str) -> String {
+    if impact.care_units_agree() {
+        name.to_string()
+    } else {
+        format!("{} ({unit})", charts::short_title(name))
+    }
+}
+
+/// The value axis of a chart of changes in care (`per` = "" for a year's
+/// care, "-years" for care summed over the horizon): in the services'
+/// unit, or, when they differ, pointing at the units in the bar labels.
+fn care_axis(impact: &Impact, per: &str) -> String {
+    let change = format!("{} minus {}", impact.policy, impact.base);
+    let over = if per.is_empty() {
+        ""
+    } else {
+        " over the horizon"
+    };
+    match common_care_unit(impact) {
+        Some(unit) => format!("{unit}{per} of care{over}, {change}"),
+        None => format!("care{per}{over}, {change}, each service in its unit (in its label)"),
+    }
 }
 
 /// The unit of care of every service, when they agree ("FTE"), else None.
@@ -882,7 +916,10 @@ pub fn impact_document(impact: &Impact) -> Document {
                 .collect(),
         );
     }
-    document.chart("stocks", "Staff in post by group, base and policy (FTE).");
+    document.chart(
+        "stocks",
+        "Staff in post by group, base and policy (FTE), each panel on its own scale from zero.",
+    );
     document.heading(
         3,
         format!("How each group's staff changed, to {headline_label}"),

@@ -66,6 +66,72 @@ fn sum_of<'a>(
     total
 }
 
+/// One panel per service id (a regional model's copies summed): demand and
+/// care delivered, in the service's unit of care, so the gap between the
+/// lines is the unmet demand. Panels, not one stacked axis: services differ
+/// in size by twenty times and more (acute nursing against school nursing),
+/// and in their unit of care. At most MAX_PANELS panels, the services with
+/// most demand first; the rest summed in one panel.
+pub fn service_panels(solution: &Solution) -> Vec<Panel> {
+    let model = &solution.model;
+    let periods = model.periods.len();
+    let mut ids: Vec<&str> = Vec::new();
+    for service in &model.services {
+        if !ids.contains(&service.id.as_str()) {
+            ids.push(&service.id);
+        }
+    }
+    let panels: Vec<Panel> = ids
+        .iter()
+        .map(|id| {
+            let members: Vec<usize> = (0..model.services.len())
+                .filter(|s| model.services[*s].id == *id)
+                .collect();
+            let first = &model.services[members[0]];
+            let demand = (0..periods)
+                .map(|t| {
+                    members
+                        .iter()
+                        .map(|s| model.services[*s].demand_fte[t])
+                        .sum()
+                })
+                .collect();
+            let delivered = (0..periods)
+                .map(|t| {
+                    members
+                        .iter()
+                        .map(|s| tables::delivered(solution, *s, t))
+                        .sum()
+                })
+                .collect();
+            Panel {
+                title: charts::short_title(&first.name),
+                unit: Some(first.care_unit.clone()),
+                series: vec![
+                    Series {
+                        label: "Demand".to_string(),
+                        values: demand,
+                    },
+                    Series {
+                        label: "Delivered".to_string(),
+                        values: delivered,
+                    },
+                ],
+            }
+        })
+        .collect();
+    scale::top_panels(
+        panels,
+        |p| {
+            p.series
+                .first()
+                .map_or(0.0, |s| scale::magnitude(&s.values))
+        },
+        scale::MAX_PANELS,
+        "services",
+    )
+}
+
 /// The charts of a plan, by file stem.
 pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
     let model = &solution.model;
@@ -108,7 +174,11 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
                     values: sum_of(members.iter(), &stocks, periods.len()),
                 }]
             };
-            Panel { title, series }
+            Panel {
+                title,
+                unit: None,
+                series,
+            }
         })
         .collect();
     let panels = scale::top_panels(
@@ -124,58 +194,15 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
         ));
     }
 
-    // Care by service id (summed over regions), the largest services and
-    // "all others", then unmet demand: at most MAX_SERIES legend entries.
-    let mut service_ids: Vec<&str> = Vec::new();
-    for service in &model.services {
-        if !service_ids.contains(&service.id.as_str()) {
-            service_ids.push(&service.id);
-        }
-    }
-    let deployment: Vec<Series> = service_ids
-        .iter()
-        .map(|id| {
-            let members: Vec<usize> = (0..model.services.len())
-                .filter(|s| model.services[*s].id == *id)
-                .collect();
-            Series {
-                label: model.services[members[0]].name.clone(),
-                values: (0..periods.len())
-                    .map(|t| {
-                        members
-                            .iter()
-                            .map(|s| tables::delivered(solution, *s, t))
-                            .sum()
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let mut deployment = scale::top_series(deployment, scale::MAX_SERIES - 1, "services");
-    let unmet: Vec<f64> = (0..periods.len())
-        .map(|t| {
-            model
-                .services
-                .iter()
-                .enumerate()
-                .map(|(s, service)| service.demand_fte[t] - tables::delivered(solution, s, t))
-                .sum()
-        })
-        .collect();
-    if unmet.iter().any(|v| v.abs() > 1e-6) {
-        deployment.push(Series {
-            label: "Unmet demand (all services)".to_string(),
-            values: unmet,
-        });
-    }
-    if !deployment.is_empty() {
+    let services = service_panels(solution);
+    if !services.is_empty() {
         charts.push((
             "deployment".to_string(),
-            charts::stacked_bars(
-                "Care delivered by service",
+            charts::small_multiples(
+                "Care demanded and delivered by service",
                 periods,
-                "FTE of care",
-                &deployment,
+                "care",
+                &services,
             )?,
         ));
     }

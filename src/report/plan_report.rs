@@ -114,7 +114,10 @@ pub fn plan_document(solution: &Solution) -> Document {
             })
             .collect(),
     );
-    document.chart("stocks", "Staff in post by group (FTE).");
+    document.chart(
+        "stocks",
+        "Staff in post by group (FTE), each panel on its own scale from zero.",
+    );
     super::ages::plan_section(&mut document, solution, &header);
 
     document.heading(2, "Care by service (each in its unit of care)");
@@ -154,7 +157,7 @@ pub fn plan_document(solution: &Solution) -> Document {
     document.table(header.clone(), rows);
     document.chart(
         "deployment",
-        "Care delivered by service, and unmet demand (each service in its unit of care).",
+        "Care demanded and delivered by service, each panel in its service's unit of care on its own scale from zero; the gap between the lines is the unmet demand.",
     );
 
     document.heading(2, "Cash by category (outturn prices)");

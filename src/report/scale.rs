@@ -95,6 +95,7 @@ pub fn top_panels(
             }
         }
         top.push(Panel {
+            unit: None,
             title: format!("All other {} {what}", rest.len()),
             series,
         });
@@ -149,6 +150,7 @@ mod tests {
     fn many_panels_and_bars_are_capped_and_sums_kept() {
         let panels: Vec<Panel> = (0..40)
             .map(|i| Panel {
+                unit: None,
                 title: format!("g{i}"),
                 series: vec![series("Staff", vec![i as f64])],
             })

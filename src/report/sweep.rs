@@ -549,49 +549,39 @@ fn write_curves(
         })
         .collect();
     series.extend(marks(&reading.cash));
+    let cash_title = if charts::line_axis_includes_zero(&series) {
+        format!("Cash cost against {first}")
+    } else {
+        format!("Cash cost against {first} (the axis does not start at zero)")
+    };
     charts.push((
         "cash".to_string(),
         charts::line_chart(
-            &format!("Cash cost against {first}"),
+            &cash_title,
             &x_labels,
             &format!("cash cost ({})", facts.currency),
             &series,
         )?,
     ));
-    document.chart("cash", format!("Cash cost against {first}"));
+    document.chart("cash", format!("{cash_title}."));
 
     document.heading(2, "Care lost");
     if reading.unmet.is_empty() {
         document.paragraph("The model has no services.");
-    } else if curves.len() == 1 {
-        let series: Vec<Series> = reading
-            .unmet
-            .iter()
-            .map(|(service, values)| Series {
-                label: service.clone(),
-                values: along(values, &curves[0]),
-            })
-            .collect();
-        charts.push((
-            "care_lost".to_string(),
-            charts::line_chart(
-                &format!("Care lost by service against {first}"),
-                &x_labels,
-                "unmet demand over the horizon (FTE-years)",
-                &series,
-            )?,
-        ));
-        document.chart("care_lost", format!("Care lost by service against {first}"));
     } else {
+        // A panel per service on its own scale: services lose care on very
+        // different scales (district nursing's loss dwarfs health
+        // visiting's), and count care in their own units.
         let panels: Vec<Panel> = reading
             .unmet
             .iter()
             .map(|(service, values)| Panel {
+                unit: None,
                 title: service.clone(),
                 series: curves
                     .iter()
                     .map(|curve| Series {
-                        label: curve_label(curve, ""),
+                        label: curve_label(curve, "unmet demand"),
                         values: along(values, curve),
                     })
                     .collect(),
@@ -602,11 +592,14 @@ fn write_curves(
             charts::small_multiples(
                 &format!("Care lost by service against {first}"),
                 &x_labels,
-                "unmet demand (FTE-years)",
+                "unmet demand, care-years",
                 &panels,
             )?,
         ));
-        document.chart("care_lost", format!("Care lost by service against {first}"));
+        document.chart(
+            "care_lost",
+            format!("Care lost by service against {first}: unmet demand summed over the horizon, each panel on its own scale from zero in its service's unit of care (sweep.csv has the numbers)."),
+        );
     }
 
     document.heading(2, "Shadow prices");
@@ -644,55 +637,43 @@ fn write_curves(
                 .map_or("condition", String::as_str)
                 .to_string()
         };
-        if curves.len() == 1 {
-            let mut series: Vec<Series> = shown
-                .iter()
-                .map(|id| Series {
-                    label: format!("{} {id}", kind(id)),
-                    values: along(&price(id), &curves[0]),
-                })
-                .collect();
-            if let Some((id, _)) = bound_slope(facts) {
-                if shown.iter().any(|s| **s == id) {
-                    series.extend(marks(&price(&id)));
+        // A panel per condition on its own scale: prices differ by orders
+        // of magnitude and in unit (a pay envelope's £ per £ beside a
+        // target's £ per FTE). With one curve, the swept bound's panel also
+        // carries the kinks as named dots.
+        let bound = bound_slope(facts).map(|(id, _)| id);
+        let panels: Vec<Panel> = shown
+            .iter()
+            .map(|id| {
+                let mut series: Vec<Series> = curves
+                    .iter()
+                    .map(|curve| Series {
+                        label: curve_label(curve, "shadow price"),
+                        values: along(&price(id), curve),
+                    })
+                    .collect();
+                if bound.as_deref() == Some(id.as_str()) {
+                    series.extend(marks(&price(id)));
                 }
-            }
-            charts.push((
-                "shadow_prices".to_string(),
-                charts::line_chart(
-                    &format!("Shadow prices against {first}"),
-                    &x_labels,
-                    &format!("{} per unit (summed over periods)", facts.currency),
-                    &series,
-                )?,
-            ));
-        } else {
-            let panels: Vec<Panel> = shown
-                .iter()
-                .map(|id| Panel {
+                Panel {
+                    unit: None,
                     title: format!("{} {id}", kind(id)),
-                    series: curves
-                        .iter()
-                        .map(|curve| Series {
-                            label: curve_label(curve, ""),
-                            values: along(&price(id), curve),
-                        })
-                        .collect(),
-                })
-                .collect();
-            charts.push((
-                "shadow_prices".to_string(),
-                charts::small_multiples(
-                    &format!("Shadow prices against {first}"),
-                    &x_labels,
-                    &format!("{} per unit", facts.currency),
-                    &panels,
-                )?,
-            ));
-        }
+                    series,
+                }
+            })
+            .collect();
+        charts.push((
+            "shadow_prices".to_string(),
+            charts::small_multiples(
+                &format!("Shadow prices against {first}"),
+                &x_labels,
+                &format!("{} per unit of the condition", facts.currency),
+                &panels,
+            )?,
+        ));
         document.chart(
             "shadow_prices",
-            format!("Shadow prices against {first} (each condition summed over its periods)"),
+            format!("Shadow prices against {first} (each condition summed over its periods), a panel per condition on its own scale from zero, in the currency per unit of the condition."),
         );
         if conditions.len() > shown.len() {
             document.paragraph(format!(
