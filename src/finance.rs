@@ -23,6 +23,12 @@
 //! later staff dearer in real terms when the awards run ahead of prices; a
 //! pay uplift equal to inflation leaves the plan as written. Without
 //! `[finance]`, both indices are 1 and cash, real and as written agree.
+//!
+//! `real_prices` restates real amounts in the prices of another year of
+//! the index (e.g. 2010/11 rather than the price base 2024/25): real in
+//! year R's prices = real · price_index[R]. It changes reports only: the
+//! programme, its objective, the discounted amounts and the shadow prices
+//! stay in price-base money, so no decision depends on it.
 
 use anyhow::{anyhow, bail, Result};
 use serde::Deserialize;
@@ -43,6 +49,9 @@ pub struct FinanceSpec {
     pub pay_uplift: Option<Param>,
     /// Growth in prices from the year before, by year (e.g. the GDP deflator).
     pub inflation: Option<Param>,
+    /// The year whose prices real amounts are shown in (default the price
+    /// base): any year of the index. Restates reports; changes no decision.
+    pub real_prices: Option<String>,
     /// The discount rate (real), e.g. 0.035.
     pub discount_rate: Option<f64>,
     /// Where the discount rate comes from, e.g. "HM Treasury Green Book (2022), 3.5%".
@@ -67,6 +76,11 @@ pub struct Finance {
     /// Pay of each period relative to the price base.
     pub pay_index: Series,
     pub discount_rate_source: Option<String>,
+    /// The year whose prices real amounts are shown in (None: the price
+    /// base), and its price index against the price base: real amounts
+    /// are shown times this factor.
+    pub real_prices: Option<String>,
+    pub real_factor: f64,
 }
 
 impl Finance {
@@ -81,6 +95,8 @@ impl Finance {
             price_index: vec![1.0; periods],
             pay_index: vec![1.0; periods],
             discount_rate_source: None,
+            real_prices: None,
+            real_factor: 1.0,
         }
     }
 
@@ -89,12 +105,19 @@ impl Finance {
         clean(real * self.price_index[period])
     }
 
-    /// "2024/25 prices", or "prices as written" without a price base.
+    /// "2024/25 prices" (the year real amounts are shown in), or "prices
+    /// as written" without a price base.
     pub fn real_label(&self) -> String {
-        match &self.price_base {
-            Some(base) => format!("{base} prices"),
-            None => "prices as written".to_string(),
-        }
+        real_label(self.real_prices.as_ref().or(self.price_base.as_ref()))
+    }
+}
+
+/// "2010/11 prices" for the year real amounts are shown in, or "prices as
+/// written" without one.
+pub fn real_label(year: Option<&String>) -> String {
+    match year {
+        Some(year) => format!("{year} prices"),
+        None => "prices as written".to_string(),
     }
 }
 
@@ -173,16 +196,18 @@ pub fn build(
     let at = |field: &str| format!("{file}: [finance], field '{field}'");
     for (field, text) in [
         ("price_base", spec.price_base.as_deref()),
+        ("real_prices", spec.real_prices.as_deref()),
         ("discount_rate_source", spec.discount_rate_source.as_deref()),
     ] {
         if let Some(text) = text {
             crate::model::check_label_text(file, "[finance]", field, text)?;
         }
     }
-    let has_series = spec.pay_uplift.is_some() || spec.inflation.is_some();
+    let has_series =
+        spec.pay_uplift.is_some() || spec.inflation.is_some() || spec.real_prices.is_some();
     if has_series && spec.price_base.is_none() {
         bail!(
-            "{}: expected the year whose prices the model's money is written in (e.g. price_base = \"{}\"): inflation and pay_uplift are read from it",
+            "{}: expected the year whose prices the model's money is written in (e.g. price_base = \"{}\"): inflation, pay_uplift and real_prices are read from it",
             at("price_base"),
             periods[0]
         );
@@ -247,6 +272,18 @@ pub fn build(
         }
         index
     };
+    let price_by_year = index_of(&inflation);
+    let real_factor = match &spec.real_prices {
+        None => 1.0,
+        Some(year) => match years.iter().position(|y| y == year) {
+            Some(position) => price_by_year[position],
+            None => bail!(
+                "{}: expected one of the index years ({}), got '{year}'",
+                at("real_prices"),
+                years.join(", ")
+            ),
+        },
+    };
     let on_periods = |index: Vec<f64>| -> Series {
         periods
             .iter()
@@ -281,12 +318,14 @@ pub fn build(
         Finance {
             declared: true,
             price_base: spec.price_base.clone(),
-            price_index: on_periods(index_of(&inflation)),
+            price_index: on_periods(price_by_year),
             pay_index: on_periods(index_of(&pay_uplift)),
             years,
             inflation,
             pay_uplift,
             discount_rate_source: spec.discount_rate_source.clone(),
+            real_prices: spec.real_prices.clone(),
+            real_factor,
         },
         discount_rate,
     ))
@@ -523,11 +562,13 @@ impl Basis {
     }
 }
 
-/// Converts real money by period into each basis.
+/// Converts real money by period (price-base prices) into each basis.
 #[derive(Debug, Clone)]
 pub struct Converter {
     pub price_index: Vec<f64>,
     pub discount_factor: Vec<f64>,
+    /// Real amounts are shown times this (`Finance::real_factor`).
+    pub real_factor: f64,
 }
 
 impl Converter {
@@ -537,14 +578,17 @@ impl Converter {
             discount_factor: (0..model.periods.len())
                 .map(|t| crate::lp::objective::discount_factor(model, t))
                 .collect(),
+            real_factor: model.finance.real_factor,
         }
     }
 
-    /// An amount in real terms in period t, stated on `basis`.
+    /// An amount in real terms (price-base prices) in period t, stated on
+    /// `basis`: cash in outturn prices, real in the prices of
+    /// `real_prices`, discounted in price-base prices (the objective's).
     pub fn convert(&self, real: f64, period: usize, basis: Basis) -> f64 {
         clean(match basis {
             Basis::Cash => real * self.price_index[period],
-            Basis::Real => real,
+            Basis::Real => real * self.real_factor,
             Basis::Discounted => real * self.discount_factor[period],
         })
     }
@@ -596,6 +640,8 @@ pub struct FinanceImpact {
     pub currency: String,
     pub periods: Vec<String>,
     pub price_base: Option<String>,
+    /// The year real amounts are shown in (None: the price base).
+    pub real_prices: Option<String>,
     pub declared: bool,
     pub discount_rate: f64,
     pub discount_rate_source: Option<String>,
@@ -652,6 +698,7 @@ pub fn impact(base: &Solution, policy: &Solution) -> FinanceImpact {
         currency: model.currency.clone(),
         periods: model.periods.clone(),
         price_base: model.finance.price_base.clone(),
+        real_prices: model.finance.real_prices.clone(),
         declared: model.finance.declared,
         discount_rate: model.discount_rate,
         discount_rate_source: model.finance.discount_rate_source.clone(),
@@ -770,15 +817,26 @@ impl FinanceImpact {
     pub fn basis_label(&self, basis: Basis) -> String {
         match basis {
             Basis::Cash => "cash (outturn prices)".to_string(),
-            Basis::Real => match &self.price_base {
-                Some(base) => format!("real ({base} prices)"),
-                None => "real (prices as written)".to_string(),
-            },
+            Basis::Real => format!("real ({})", self.real_label_text()),
             Basis::Discounted => format!(
-                "discounted (present value at {}, {}% a year)",
+                "discounted (present value at {}, {}% a year{})",
                 self.periods[0],
-                crate::solve::format_number(self.discount_rate * 100.0)
+                crate::solve::format_number(self.discount_rate * 100.0),
+                self.restated_base()
+                    .map(|base| format!(", {base} prices"))
+                    .unwrap_or_default()
             ),
+        }
+    }
+}
+
+impl FinanceImpact {
+    /// The price base when real amounts are restated in another year's
+    /// prices (discounted amounts and shadow prices stay in it); else None.
+    pub fn restated_base(&self) -> Option<&str> {
+        match (&self.real_prices, &self.price_base) {
+            (Some(shown), Some(base)) if shown != base => Some(base),
+            _ => None,
         }
     }
 }

@@ -597,3 +597,152 @@ fn a_binding_envelope_reads_as_value_per_extra_pound() {
         ],
     );
 }
+
+/// One group of 10 at 1,000 a year in 2024/25 prices for three years;
+/// prices rise 10% into 2025/26 and 5% into 2026/27 and pay with them, so
+/// the price index is 1, 1.1, 1.155 and real pay stays 1,000.
+const THREE_YEARS: &str = r#"
+[model]
+name = "Three years"
+periods = ["2024/25", "2025/26", "2026/27"]
+currency = "GBP"
+
+[finance]
+price_base = "2024/25"
+inflation = [0.0, 0.10, 0.05]
+
+[[group]]
+id = "nurse"
+opening = 10
+attrition = 0
+salary = 1000
+hire_max = 0
+
+[[service]]
+id = "ward"
+demand = 10
+staffed_by = { nurse = 1.0 }
+"#;
+
+/// The column `name` of a plan's costs_by_group table.
+fn plan_cost_column(plan: &Solution, name: &str) -> Vec<f64> {
+    let frame = wfplan::report::finance::plan_costs_frame(plan).unwrap();
+    frame
+        .column(name)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect()
+}
+
+/// Real totals are cash deflated by the price index, and restating real
+/// amounts in another year's prices (`real_prices`) changes no decision.
+/// By hand: the salary bill is 10 × 1,000 = 10,000 real a year; cash is
+/// 10,000 · (1, 1.1, 1.155) = 10,000, 11,000, 11,550 (32,550 in all);
+/// deflated, 10,000 + 11,000 / 1.1 + 11,550 / 1.155 = 30,000 real. In
+/// 2026/27 prices every year's real bill is 10,000 × 1.155 = 11,550
+/// (34,650 in all).
+#[test]
+fn real_totals_are_cash_deflated_and_restating_them_changes_no_plan() {
+    let plan = solve(THREE_YEARS, None);
+    let cash = plan_cost_column(&plan, "cash");
+    let real = plan_cost_column(&plan, "real");
+    for (t, expected) in [10_000.0, 11_000.0, 11_550.0].iter().enumerate() {
+        assert_close_what("cash", cash[t], *expected, 1e-12);
+    }
+    assert_close_what("cash total", cash.iter().sum(), 32_550.0, 1e-12);
+    assert_close_what(
+        "real total",
+        real.iter().sum(),
+        10_000.0 + 11_000.0 / 1.1 + 11_550.0 / 1.155,
+        1e-12,
+    );
+    assert_close_what("real total", real.iter().sum(), 30_000.0, 1e-12);
+
+    let restated = solve(
+        &THREE_YEARS.replace(
+            "price_base = \"2024/25\"",
+            "price_base = \"2024/25\"\nreal_prices = \"2026/27\"",
+        ),
+        None,
+    );
+    assert_eq!(restated.stock(0), plan.stock(0));
+    assert_eq!(restated.objective, plan.objective);
+    assert_eq!(plan_cost_column(&restated, "cash"), cash);
+    let real_2026 = plan_cost_column(&restated, "real");
+    for value in &real_2026 {
+        assert_close_what("real, 2026/27 prices", *value, 11_550.0, 1e-12);
+    }
+    assert_close_what("total", real_2026.iter().sum(), 34_650.0, 1e-12);
+    // Discounted amounts stay in the price base (the objective's money).
+    assert_eq!(
+        plan_cost_column(&restated, "discounted"),
+        plan_cost_column(&plan, "discounted")
+    );
+
+    // A year outside the index is named.
+    let error = format!(
+        "{:#}",
+        wfplan::spec::load_str(
+            &THREE_YEARS.replace(
+                "price_base = \"2024/25\"",
+                "price_base = \"2024/25\"\nreal_prices = \"2030/31\""
+            ),
+            Path::new("models/three.toml"),
+            None,
+            &[]
+        )
+        .unwrap_err()
+    );
+    assert_mentions(
+        &error,
+        &[
+            "models/three.toml",
+            "[finance]",
+            "real_prices",
+            "'2030/31'",
+            "2024/25, 2025/26, 2026/27",
+        ],
+    );
+}
+
+/// The flagship's plan in 2010/11 prices is its plan in 2024/25 prices:
+/// the same stocks and objective, cash the same, real restated.
+#[test]
+fn the_flagship_plan_does_not_depend_on_the_prices_it_is_shown_in() {
+    let flagship =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/england_community_nursing.toml");
+    let solve_with = |sets: &[String]| {
+        let model = wfplan::spec::load(&flagship, None, sets).unwrap_or_else(|e| panic!("{e:#}"));
+        wfplan::solve::solve(&model).unwrap_or_else(|e| panic!("{e:#}"))
+    };
+    let as_written = solve_with(&[]);
+    let in_2010 = solve_with(&["finance.real_prices=2010/11".to_string()]);
+    assert_eq!(
+        as_written.model.finance.price_base.as_deref(),
+        Some("2024/25")
+    );
+    assert_eq!(as_written.objective, in_2010.objective);
+    for g in 0..as_written.model.groups.len() {
+        assert_eq!(as_written.stock(g), in_2010.stock(g));
+    }
+    let factor = in_2010.model.finance.real_factor;
+    // 2010/11 prices are the first period's: its real amounts are its cash.
+    assert_eq!(factor, in_2010.model.finance.price_index[0]);
+    let (cash, real, real_2010) = (
+        plan_cost_column(&as_written, "cash"),
+        plan_cost_column(&as_written, "real"),
+        plan_cost_column(&in_2010, "real"),
+    );
+    assert_eq!(plan_cost_column(&in_2010, "cash"), cash);
+    for (row, (r, r2010)) in real.iter().zip(&real_2010).enumerate() {
+        assert_close_what(&format!("row {row}"), *r2010, r * factor, 1e-9);
+    }
+    let periods = as_written.model.periods.len();
+    for (row, (c, r2010)) in cash.iter().zip(&real_2010).enumerate() {
+        if row % periods == 0 {
+            assert_close_what(&format!("2010/11 row {row}"), *r2010, *c, 1e-9);
+        }
+    }
+}

@@ -40,10 +40,23 @@ fn bases_paragraph(finance: &FinanceImpact) -> String {
     if let Some(source) = &finance.discount_rate_source {
         discount.push_str(&format!(" (source: {})", literal(source)));
     }
+    if let Some(base) = finance.restated_base() {
+        discount.push_str(&format!(", in {} prices", literal(base)));
+    }
+    let real = match finance.restated_base() {
+        Some(base) => format!(
+            "{}: cash with inflation taken out, restated from the {} prices the model's money is written in and the plan is optimised in (the plan does not depend on the year chosen)",
+            literal(&finance.real_label_text()),
+            literal(base)
+        ),
+        None => format!(
+            "{}: cash with inflation taken out; the model's money is written in these prices and the plan is optimised in them",
+            literal(&finance.real_label_text())
+        ),
+    };
     if finance.declared {
         format!(
-            "Every amount below says what it is: **cash** (outturn prices: what is paid in each year, with pay rising by the model's pay uplift and other prices by its inflation), **real** ({}: cash with inflation taken out; the model's money is written in these prices and the plan is optimised in them), or **discounted** ({discount}).",
-            literal(&finance.real_label_text())
+            "Every amount below says what it is: **cash** (outturn prices: what is paid in each year, with pay rising by the model's pay uplift and other prices by its inflation), **real** ({real}), or **discounted** ({discount})."
         )
     } else {
         format!(
@@ -55,10 +68,7 @@ fn bases_paragraph(finance: &FinanceImpact) -> String {
 impl FinanceImpact {
     /// "2024/25 prices" or "prices as written".
     pub fn real_label_text(&self) -> String {
-        match &self.price_base {
-            Some(base) => format!("{base} prices"),
-            None => "prices as written".to_string(),
-        }
+        finance::real_label(self.real_prices.as_ref().or(self.price_base.as_ref()))
     }
 }
 
@@ -359,9 +369,9 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
                 convert(line.base[t], Basis::Cash),
                 convert(line.policy[t], Basis::Cash),
                 convert(change, Basis::Cash),
-                line.base[t],
-                line.policy[t],
-                crate::solution::clean(change),
+                convert(line.base[t], Basis::Real),
+                convert(line.policy[t], Basis::Real),
+                convert(change, Basis::Real),
                 convert(change, Basis::Discounted),
             ];
             for ((_, column), value) in columns.iter_mut().zip(values) {
@@ -440,8 +450,16 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
                 period.push(periods[t].clone());
                 limit_cash.push(envelope.limit[position] * index);
                 spend_cash.push(envelope.spend[position] * index);
-                limit_real.push(envelope.limit[position]);
-                spend_real.push(envelope.spend[position]);
+                limit_real.push(finance.converter.convert(
+                    envelope.limit[position],
+                    t,
+                    Basis::Real,
+                ));
+                spend_real.push(finance.converter.convert(
+                    envelope.spend[position],
+                    t,
+                    Basis::Real,
+                ));
                 shadow_real.push(envelope.shadow_price[position]);
                 value_per_cash.push(envelope.shadow_price[position] / index);
             }
@@ -476,7 +494,7 @@ pub fn plan_costs_frame(solution: &Solution) -> Result<DataFrame> {
             category.push(line.category.as_str().to_string());
             period.push(label.clone());
             cash.push(converter.convert(line.real[t], t, Basis::Cash));
-            real.push(line.real[t]);
+            real.push(converter.convert(line.real[t], t, Basis::Real));
             discounted.push(converter.convert(line.real[t], t, Basis::Discounted));
         }
     }
