@@ -377,49 +377,54 @@ impl Holder {
     }
 }
 
-/// Real cost of one holder and category, per period (summed over the
-/// regional copies of the holder's id).
+/// Real cost of one holder, region and category, per period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostLine {
     pub holder: Holder,
     pub id: String,
     pub name: String,
+    /// The region the cost falls in (its id): the holder's region, else
+    /// that of the pipeline (training) or service (temporary staff) it is
+    /// for. None for a cost of no region (a model without regions, a
+    /// national entity), and for the national lines of `national`.
+    pub region: Option<String>,
     pub category: CostCategory,
     pub real: Vec<f64>,
 }
 
-/// Cash by staff group (or pool), category and period, in real terms:
-/// salaries, hiring, exits, surplus and reduced hours to the group;
-/// training (courses and trainee salaries) and moves to the group (or pool)
-/// they lead to; temporary staff to their pool. For each category and
-/// period the lines sum to `Solution::cost`. Lines that are 0 throughout
-/// are left out.
+/// Cash by staff group (or pool), region and category and period, in
+/// real terms: salaries, hiring, exits, surplus and reduced hours to the
+/// group; training (courses and trainee salaries) and moves to the group
+/// (or pool) they lead to; temporary staff to their pool. For each
+/// category and period the lines sum to `Solution::cost`. Lines that are 0
+/// throughout are left out. Without regions every line's region is None.
 pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
     let model = &solution.model;
     let vars = &solution.lp.vars;
     let periods = model.periods.len();
     let value = |variable| solution.value_of(variable);
-    // (holder, first index of the id) → category → real by period
+    let region_id = |region: Option<usize>| region.map(|r| model.regions[r].id.clone());
     let mut lines: Vec<CostLine> = Vec::new();
     let mut add = |holder: Holder,
                    id: &str,
                    name: &str,
+                   region: Option<String>,
                    category: CostCategory,
                    period: usize,
                    amount: f64| {
         if amount == 0.0 {
             return;
         }
-        let position = match lines
-            .iter()
-            .position(|l| l.holder == holder && l.id == id && l.category == category)
-        {
+        let position = match lines.iter().position(|l| {
+            l.holder == holder && l.id == id && l.region == region && l.category == category
+        }) {
             Some(position) => position,
             None => {
                 lines.push(CostLine {
                     holder,
                     id: id.to_string(),
                     name: name.to_string(),
+                    region,
                     category,
                     real: vec![0.0; periods],
                 });
@@ -462,22 +467,36 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
                 ));
             }
             for (holder, id, name, category, amount) in entries {
-                add(holder, id, name, category, period, amount);
+                add(
+                    holder,
+                    id,
+                    name,
+                    region_id(group.region),
+                    category,
+                    period,
+                    amount,
+                );
             }
         }
         for (p, pipeline) in model.pipelines.iter().enumerate() {
             let trainees =
                 solution.evaluate(&crate::lp::constraints::in_training(model, vars, p, period));
-            let (holder, id, name) = match pipeline.to {
+            let (holder, id, name, region) = match pipeline.to {
                 Destination::Group(g) => {
-                    (Holder::Group, &model.groups[g].id, &model.groups[g].name)
+                    let group = &model.groups[g];
+                    (Holder::Group, &group.id, &group.name, group.region)
                 }
-                Destination::Pool(l) => (Holder::Pool, &model.pools[l].id, &model.pools[l].name),
+                Destination::Pool(l) => {
+                    let pool = &model.pools[l];
+                    (Holder::Pool, &pool.id, &pool.name, pool.region)
+                }
             };
+            let region = region_id(region.or(pipeline.region));
             add(
                 holder,
                 id,
                 name,
+                region.clone(),
                 CostCategory::TrainingCourse,
                 period,
                 pipeline.cost_per_trainee[period] * trainees,
@@ -486,6 +505,7 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
                 holder,
                 id,
                 name,
+                region,
                 CostCategory::TraineeSalary,
                 period,
                 pipeline.trainee_salary[period] * trainees,
@@ -497,18 +517,20 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
                 Holder::Group,
                 &to.id,
                 &to.name,
+                region_id(to.region),
                 CostCategory::Move,
                 period,
                 movement.cost_per_move[period] * value(vars.moves[m][period]),
             );
         }
-        for temps in &vars.temp {
+        for (service, temps) in vars.temp.iter().enumerate() {
             for (pool, temp) in temps {
                 let pool = &model.pools[*pool];
                 add(
                     Holder::Pool,
                     &pool.id,
                     &pool.name,
+                    region_id(pool.region.or(model.services[service].region)),
                     CostCategory::Temp,
                     period,
                     pool.rate_per_fte[period] * value(temp[period]),
@@ -520,23 +542,64 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
         line.real.iter_mut().for_each(|v| *v = clean(*v));
     }
     lines.retain(|line| line.real.iter().any(|v| *v != 0.0));
-    lines.sort_by(|a, b| {
-        (a.holder, holder_order(model, a), a.category).cmp(&(
-            b.holder,
-            holder_order(model, b),
-            b.category,
-        ))
+    lines.sort_by_key(|line| {
+        line_order(
+            model,
+            line.holder,
+            &line.id,
+            line.region.as_deref(),
+            line.category,
+        )
     });
     lines
 }
 
-/// The position of a line's holder in the model (groups, then pools).
-fn holder_order(model: &Model, line: &CostLine) -> usize {
-    match line.holder {
-        Holder::Group => model.groups.iter().position(|g| g.id == line.id),
-        Holder::Pool => model.pools.iter().position(|p| p.id == line.id),
+/// The national lines of `cost_lines`: each holder and category summed
+/// over its regions (region None), in the same order.
+pub fn national(lines: &[CostLine]) -> Vec<CostLine> {
+    let mut national: Vec<CostLine> = Vec::new();
+    for line in lines {
+        match national
+            .iter_mut()
+            .find(|n| n.holder == line.holder && n.id == line.id && n.category == line.category)
+        {
+            Some(total) => {
+                for (sum, value) in total.real.iter_mut().zip(&line.real) {
+                    *sum += value;
+                }
+            }
+            None => national.push(CostLine {
+                region: None,
+                ..line.clone()
+            }),
+        }
     }
-    .unwrap_or(usize::MAX)
+    for line in &mut national {
+        line.real.iter_mut().for_each(|v| *v = clean(*v));
+    }
+    national
+}
+
+/// Where a line sorts: holders as in the model (groups, then pools), then
+/// regions as declared (a line of no region last), then category.
+fn line_order(
+    model: &Model,
+    holder: Holder,
+    id: &str,
+    region: Option<&str>,
+    category: CostCategory,
+) -> (Holder, usize, usize, CostCategory) {
+    let position = match holder {
+        Holder::Group => model.groups.iter().position(|g| g.id == id),
+        Holder::Pool => model.pools.iter().position(|p| p.id == id),
+    };
+    let region = region.and_then(|r| model.regions.iter().position(|x| x.id == r));
+    (
+        holder,
+        position.unwrap_or(usize::MAX),
+        region.unwrap_or(usize::MAX),
+        category,
+    )
 }
 
 /// The three ways a money figure is stated.
@@ -601,6 +664,8 @@ pub struct ChangeLine {
     pub holder: Holder,
     pub id: String,
     pub name: String,
+    /// As `CostLine::region`.
+    pub region: Option<String>,
     pub category: CostCategory,
     pub base: Vec<f64>,
     pub policy: Vec<f64>,
@@ -646,7 +711,12 @@ pub struct FinanceImpact {
     pub discount_rate: f64,
     pub discount_rate_source: Option<String>,
     pub converter: Converter,
+    /// National lines (summed over regions): gross, offsets and net are
+    /// taken over these.
     pub lines: Vec<ChangeLine>,
+    /// With regions, the lines by region (a national entity's region
+    /// None); empty without regions.
+    pub regional: Vec<ChangeLine>,
     /// Unmet-care penalty (a valuation, not cash), real, per period.
     pub penalty_base: Vec<f64>,
     pub penalty_policy: Vec<f64>,
@@ -658,39 +728,13 @@ pub struct FinanceImpact {
 pub fn impact(base: &Solution, policy: &Solution) -> FinanceImpact {
     let model = &policy.model;
     let periods = model.periods.len();
-    let mut lines: Vec<ChangeLine> = Vec::new();
-    for (solution, is_policy) in [(base, false), (policy, true)] {
-        for line in cost_lines(solution) {
-            let position = match lines.iter().position(|l| {
-                l.holder == line.holder && l.id == line.id && l.category == line.category
-            }) {
-                Some(position) => position,
-                None => {
-                    lines.push(ChangeLine {
-                        holder: line.holder,
-                        id: line.id.clone(),
-                        name: line.name.clone(),
-                        category: line.category,
-                        base: vec![0.0; periods],
-                        policy: vec![0.0; periods],
-                    });
-                    lines.len() - 1
-                }
-            };
-            if is_policy {
-                lines[position].policy = line.real;
-            } else {
-                lines[position].base = line.real;
-            }
-        }
-    }
-    lines.sort_by(|a, b| {
-        let order = |line: &ChangeLine| match line.holder {
-            Holder::Group => model.groups.iter().position(|g| g.id == line.id),
-            Holder::Pool => model.pools.iter().position(|p| p.id == line.id),
-        };
-        (a.holder, order(a), a.category).cmp(&(b.holder, order(b), b.category))
-    });
+    let (base_lines, policy_lines) = (cost_lines(base), cost_lines(policy));
+    let lines = change_lines(model, &national(&base_lines), &national(&policy_lines));
+    let regional = if model.has_regions() {
+        change_lines(model, &base_lines, &policy_lines)
+    } else {
+        Vec::new()
+    };
     let penalty = |solution: &Solution| -> Vec<f64> {
         (0..periods).map(|t| solution.unmet_penalty(t)).collect()
     };
@@ -704,10 +748,57 @@ pub fn impact(base: &Solution, policy: &Solution) -> FinanceImpact {
         discount_rate_source: model.finance.discount_rate_source.clone(),
         converter: Converter::new(model),
         lines,
+        regional,
         penalty_base: penalty(base),
         penalty_policy: penalty(policy),
         envelopes: envelopes(policy),
     }
+}
+
+/// The change from `base` to `policy` of each line (holder, region,
+/// category) either has, in `line_order`.
+fn change_lines(model: &Model, base: &[CostLine], policy: &[CostLine]) -> Vec<ChangeLine> {
+    let periods = model.periods.len();
+    let mut lines: Vec<ChangeLine> = Vec::new();
+    for (cost_lines, is_policy) in [(base, false), (policy, true)] {
+        for line in cost_lines {
+            let position = match lines.iter().position(|l| {
+                l.holder == line.holder
+                    && l.id == line.id
+                    && l.region == line.region
+                    && l.category == line.category
+            }) {
+                Some(position) => position,
+                None => {
+                    lines.push(ChangeLine {
+                        holder: line.holder,
+                        id: line.id.clone(),
+                        name: line.name.clone(),
+                        region: line.region.clone(),
+                        category: line.category,
+                        base: vec![0.0; periods],
+                        policy: vec![0.0; periods],
+                    });
+                    lines.len() - 1
+                }
+            };
+            if is_policy {
+                lines[position].policy = line.real.clone();
+            } else {
+                lines[position].base = line.real.clone();
+            }
+        }
+    }
+    lines.sort_by_key(|line| {
+        line_order(
+            model,
+            line.holder,
+            &line.id,
+            line.region.as_deref(),
+            line.category,
+        )
+    });
+    lines
 }
 
 /// The limits of a plan on money (unit the currency, or every term a cost)

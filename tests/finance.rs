@@ -746,3 +746,159 @@ fn the_flagship_plan_does_not_depend_on_the_prices_it_is_shown_in() {
         }
     }
 }
+
+/// The string cells of a frame's column.
+fn text_column(frame: &polars::prelude::DataFrame, name: &str) -> Vec<String> {
+    frame
+        .column(name)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|cell| cell.unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The rows of a costs_by_group frame as (id, region, category) → value
+/// of column `value` (one period).
+fn by_region(
+    frame: &polars::prelude::DataFrame,
+    value: &str,
+) -> std::collections::BTreeMap<(String, String, String), f64> {
+    let ids = text_column(frame, "id");
+    let regions = text_column(frame, "region");
+    let categories = text_column(frame, "category");
+    let values: Vec<f64> = frame
+        .column(value)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    ids.into_iter()
+        .zip(regions)
+        .zip(categories)
+        .zip(values)
+        .map(|(((id, region), category), v)| ((id, region, category), v))
+        .collect()
+}
+
+/// costs_by_group with regions, on tests/fixtures/two_regions.toml (one
+/// period, no [finance], no discounting: cash = real = discounted). The
+/// plan (tests/regions.rs): London hires 20 and holds 60 nurses at 120,
+/// the North hires the pool's last 10 and holds 28 at 100; a hire costs 10.
+/// By hand: London salary 60·120 = 7,200 and hiring 20·10 = 200; North
+/// salary 28·100 = 2,800 and hiring 100; the national rows (region `all`)
+/// 10,000 and 300, the sums of the regions'. With a pool of 32 the North
+/// hires 12 and holds 30: its salary 3,000 (+200) and hiring 120 (+20),
+/// London unchanged, so the national change is +200 and +20, and the
+/// report's ranked table puts the North's salary first.
+#[test]
+fn costs_by_group_split_by_region_sum_to_the_national_rows() {
+    let base = crate::util::solve_fixture("two_regions.toml", &[]);
+    let frame = wfplan::report::finance::plan_costs_frame(&base).unwrap();
+    let columns: Vec<&str> = frame
+        .get_column_names()
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            "holder",
+            "id",
+            "region",
+            "category",
+            "period",
+            "cash",
+            "real",
+            "discounted"
+        ]
+    );
+    let rows = by_region(&frame, "cash");
+    let key = |region: &str, category: &str| {
+        (
+            "nurse".to_string(),
+            region.to_string(),
+            category.to_string(),
+        )
+    };
+    let expected = [
+        (key("london", "salary"), 7_200.0),
+        (key("london", "hire"), 200.0),
+        (key("north", "salary"), 2_800.0),
+        (key("north", "hire"), 100.0),
+        (key("all", "salary"), 10_000.0),
+        (key("all", "hire"), 300.0),
+    ];
+    assert_eq!(rows.len(), expected.len(), "{rows:?}");
+    for (key, value) in &expected {
+        assert_close_what(&format!("{key:?}"), rows[key], *value, 1e-9);
+    }
+
+    let policy = crate::util::solve_fixture("two_regions.toml", &["pool.grads.supply=32"]);
+    let impact = wfplan::compare::compare(&base, &policy, "base", "policy", None).unwrap();
+    let tables = wfplan::report::finance::tables(&impact).unwrap();
+    let costs = &tables
+        .iter()
+        .find(|(name, _)| name == "costs_by_group.csv")
+        .unwrap()
+        .1;
+    let change = by_region(costs, "change_real");
+    for (key, value) in [
+        (key("london", "salary"), 0.0),
+        (key("london", "hire"), 0.0),
+        (key("north", "salary"), 200.0),
+        (key("north", "hire"), 20.0),
+        (key("all", "salary"), 200.0),
+        (key("all", "hire"), 20.0),
+    ] {
+        assert_close_what(&format!("{key:?}"), change[&key], value, 1e-9);
+    }
+    // Gross is taken over the national lines: 200 + 20.
+    assert_close_what(
+        "gross",
+        impact.finance.gross_net(Basis::Real).gross,
+        220.0,
+        1e-9,
+    );
+
+    // The workbook's sheet is the same table: a region column, and the
+    // North's salary change on its row.
+    {
+        use calamine::{Data, Reader, Xlsx};
+        let bytes = wfplan::report::workbook::compare_workbook(&impact, &base, &policy).unwrap();
+        let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = workbook.worksheet_range("costs_by_group").unwrap();
+        let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+        assert_eq!(rows[0][2], Data::String("region".to_string()));
+        let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+        let change = header
+            .iter()
+            .position(|h| h.starts_with("change_real"))
+            .unwrap();
+        let north_salary = rows
+            .iter()
+            .find(|r| r[2].to_string() == "north" && r[3].to_string() == "salary")
+            .expect("a North salary row");
+        assert_eq!(north_salary[change], Data::Float(200.0));
+    }
+
+    let mut document = wfplan::report::document::Document::new("finance");
+    wfplan::report::finance::section(&mut document, &impact);
+    let text = document.to_markdown();
+    let ranked = text
+        .find("by region, staff group (or pool) and category")
+        .unwrap_or_else(|| panic!("no regional table:\n{text}"));
+    let table = &text[ranked..];
+    let north = table.find("| North |").expect("a North row");
+    assert!(
+        !table.contains("| London |"),
+        "London does not change:\n{table}"
+    );
+    let (salaries, hiring) = (table.find("| Salaries |"), table.find("| Hiring |"));
+    assert!(
+        north < salaries.unwrap() && salaries < hiring,
+        "ranked, largest first:\n{table}"
+    );
+}

@@ -177,6 +177,53 @@ pub fn section(document: &mut Document, impact: &Impact) {
         );
     }
 
+    // By region, staff group and category: ranked, largest change first.
+    let mut regional: Vec<(&finance::ChangeLine, f64)> = finance
+        .regional
+        .iter()
+        .map(|line| (line, finance.line_total(line, Basis::Real)))
+        .filter(|(_, total)| total.abs() > 0.5)
+        .collect();
+    regional.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    if !regional.is_empty() {
+        const SHOWN: usize = 15;
+        document.paragraph(format!(
+            "Change in cost by region, staff group (or pool) and category, {span}, largest first{} (costs_by_group.csv has every region and year; its rows with region `all` are the national totals, the sums of the regions' rows):",
+            if regional.len() > SHOWN {
+                format!(" ({SHOWN} of {})", regional.len())
+            } else {
+                String::new()
+            }
+        ));
+        document.table(
+            vec![
+                "Region".to_string(),
+                "Staff group or pool".to_string(),
+                "Category".to_string(),
+                format!("Cash ({currency})"),
+                format!("Real ({currency})"),
+                format!("Discounted ({currency})"),
+            ],
+            regional
+                .iter()
+                .take(SHOWN)
+                .map(|(line, _)| {
+                    vec![
+                        line.region
+                            .as_deref()
+                            .and_then(|id| impact.regions.iter().find(|r| r.id == id))
+                            .map_or(NO_REGION.to_string(), |r| r.name.clone()),
+                        line.name.clone(),
+                        line.category.label().to_string(),
+                        money(finance.line_total(line, Basis::Cash), currency),
+                        money(finance.line_total(line, Basis::Real), currency),
+                        money(finance.line_total(line, Basis::Discounted), currency),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
     // Cost per outcome, arithmetic shown.
     let outcomes = outcomes(impact);
     let net_real = totals[1].net;
@@ -357,10 +404,12 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     .map(|name| (name, Vec::new()))
     .collect();
     let (mut holder, mut id, mut category, mut period) = (vec![], vec![], vec![], vec![]);
-    for line in &finance.lines {
+    let mut region = vec![];
+    for (line, region_label) in with_regions(&finance.regional, &finance.lines) {
         for (t, label) in periods.iter().enumerate() {
             holder.push(line.holder.as_str().to_string());
             id.push(line.id.clone());
+            region.push(region_label.clone());
             category.push(line.category.as_str().to_string());
             period.push(label.clone());
             let convert = |value: f64, basis| finance.converter.convert(value, t, basis);
@@ -379,8 +428,12 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
             }
         }
     }
-    let mut frame =
-        df!("holder" => holder, "id" => id, "category" => category, "period" => period)?;
+    let mut frame = df!("holder" => holder, "id" => id)?;
+    if !finance.regional.is_empty() {
+        frame.with_column(Column::new("region".into(), region))?;
+    }
+    frame.with_column(Column::new("category".into(), category))?;
+    frame.with_column(Column::new("period".into(), period))?;
     for (name, values) in columns {
         frame.with_column(Column::new(name.into(), values))?;
     }
@@ -481,16 +534,67 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     Ok(tables)
 }
 
-/// costs_by_group.csv of one plan: holder (group or pool), id, category,
-/// period, cash, real, discounted.
+/// The region column of costs_by_group.csv: a region's id, `national`
+/// for a cost of no region in a model with regions, `all` for the national
+/// total of a holder and category (the sum of its regions' rows).
+pub const ALL_REGIONS: &str = "all";
+const NO_REGION: &str = "national";
+
+/// The lines of costs_by_group.csv with their region labels: with
+/// regions, every regional line, then the national lines labelled `all`;
+/// without, the national lines alone.
+fn with_regions<'a, Line: HasRegion>(
+    regional: &'a [Line],
+    national: &'a [Line],
+) -> Vec<(&'a Line, String)> {
+    let mut rows: Vec<(&Line, String)> = regional
+        .iter()
+        .map(|line| {
+            let label = line.region().unwrap_or(NO_REGION).to_string();
+            (line, label)
+        })
+        .collect();
+    let total = if regional.is_empty() { "" } else { ALL_REGIONS };
+    rows.extend(national.iter().map(|line| (line, total.to_string())));
+    rows
+}
+
+/// A cost line's region (`CostLine`, `ChangeLine`).
+trait HasRegion {
+    fn region(&self) -> Option<&str>;
+}
+
+impl HasRegion for finance::CostLine {
+    fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+}
+
+impl HasRegion for finance::ChangeLine {
+    fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+}
+
+/// costs_by_group.csv of one plan: holder (group or pool), id, region
+/// (with regions), category, period, cash, real, discounted.
 pub fn plan_costs_frame(solution: &Solution) -> Result<DataFrame> {
     let converter = finance::Converter::new(&solution.model);
     let (mut holder, mut id, mut category, mut period) = (vec![], vec![], vec![], vec![]);
     let (mut cash, mut real, mut discounted) = (vec![], vec![], vec![]);
-    for line in finance::cost_lines(solution) {
+    let mut region = vec![];
+    let lines = finance::cost_lines(solution);
+    let national = finance::national(&lines);
+    let regional: &[finance::CostLine] = if solution.model.has_regions() {
+        &lines
+    } else {
+        &[]
+    };
+    for (line, region_label) in with_regions(regional, &national) {
         for (t, label) in solution.model.periods.iter().enumerate() {
             holder.push(line.holder.as_str().to_string());
             id.push(line.id.clone());
+            region.push(region_label.clone());
             category.push(line.category.as_str().to_string());
             period.push(label.clone());
             cash.push(converter.convert(line.real[t], t, Basis::Cash));
@@ -498,13 +602,14 @@ pub fn plan_costs_frame(solution: &Solution) -> Result<DataFrame> {
             discounted.push(converter.convert(line.real[t], t, Basis::Discounted));
         }
     }
-    Ok(df!(
-        "holder" => holder,
-        "id" => id,
-        "category" => category,
-        "period" => period,
-        "cash" => cash,
-        "real" => real,
-        "discounted" => discounted,
-    )?)
+    let mut frame = df!("holder" => holder, "id" => id)?;
+    if !regional.is_empty() {
+        frame.with_column(Column::new("region".into(), region))?;
+    }
+    frame.with_column(Column::new("category".into(), category))?;
+    frame.with_column(Column::new("period".into(), period))?;
+    frame.with_column(Column::new("cash".into(), cash))?;
+    frame.with_column(Column::new("real".into(), real))?;
+    frame.with_column(Column::new("discounted".into(), discounted))?;
+    Ok(frame)
 }
