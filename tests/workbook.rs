@@ -382,10 +382,15 @@ fn sweep_workbooks_hold_the_numbers_of_sweep_csv_and_merge_to_the_whole_runs() {
         .iter()
         .map(|d| d.to_string())
         .collect();
-    assert!(
-        headers.iter().any(|h| h == "cash (GBP, cash)"),
-        "{headers:?}"
-    );
+    // sweep.csv's objective, cash and penalty are discounted (present
+    // value), and say so.
+    for wanted in [
+        "objective (GBP, discounted)",
+        "cash (GBP, discounted)",
+        "penalty (GBP, discounted)",
+    ] {
+        assert!(headers.iter().any(|h| h == wanted), "{wanted}: {headers:?}");
+    }
     assert!(
         headers
             .iter()
@@ -471,6 +476,17 @@ fn simulate_workbooks_hold_the_numbers_of_their_csvs_and_merge_to_the_whole_runs
         );
     }
     assert!(numbers >= 23 * 3, "only {numbers} numbers compared");
+    let samples = workbook.worksheet_range("samples").unwrap();
+    let headers: Vec<String> = samples
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    for wanted in ["cash (GBP, discounted)", "cash_outturn (GBP, cash)"] {
+        assert!(headers.iter().any(|h| h == wanted), "{wanted}: {headers:?}");
+    }
 
     let args = simulate("part1", &["--shard", "1/2", "--xlsx", "x.xlsx"]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

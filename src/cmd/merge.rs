@@ -121,7 +121,12 @@ pub fn run(args: &Args) -> Result<()> {
                 path.display()
             );
         };
-        let bytes = crate::xlsx::write_workbook(about, tables, currency)?;
+        let bytes = crate::xlsx::write_workbook_with_bases(
+            about,
+            tables,
+            currency,
+            super::sweep::RUN_BASES,
+        )?;
         crate::report::write_output_file(path, &bytes, &[])?;
     }
     if !args.quiet {

@@ -368,7 +368,12 @@ pub fn run(args: &Args) -> Result<()> {
             &central_model,
             &simulation_about(&simulation, args.base.as_deref()),
         );
-        let bytes = crate::xlsx::write_workbook(&about, &tables, &central_model.currency)?;
+        let bytes = crate::xlsx::write_workbook_with_bases(
+            &about,
+            &tables,
+            &central_model.currency,
+            super::sweep::RUN_BASES,
+        )?;
         crate::report::write_output_file(path, &bytes, &record.inputs)?;
     }
 
@@ -704,7 +709,7 @@ fn simulation_about(simulation: &Simulation, base: Option<&str>) -> Vec<(String,
     }
     rows.push((
         "tables".to_string(),
-        "samples: one row per sample; quantiles: each quantity's quantiles by period (its unit in the unit column); conditions: the odds each target and limit holds".to_string(),
+        "samples: one row per sample (cash discounted, present value at the first period; cash_outturn in outturn prices); quantiles: each quantity's quantiles by period (its unit in the unit column); conditions: the odds each target and limit holds".to_string(),
     ));
     rows
 }

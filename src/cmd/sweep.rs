@@ -186,8 +186,12 @@ pub fn run(args: &Args) -> Result<()> {
     folder.write(&files, &record)?;
     if let Some(path) = &args.xlsx {
         let about = report::workbook::run_about(&first, &sweep_about(&args.varies, sweep.len()));
-        let bytes =
-            crate::xlsx::write_workbook(&about, &[("sweep".to_string(), frame)], &first.currency)?;
+        let bytes = crate::xlsx::write_workbook_with_bases(
+            &about,
+            &[("sweep".to_string(), frame)],
+            &first.currency,
+            RUN_BASES,
+        )?;
         report::write_output_file(path, &bytes, &record.inputs)?;
     }
 
@@ -207,6 +211,15 @@ pub fn run(args: &Args) -> Result<()> {
     ))
 }
 
+/// The money columns of sweep.csv and samples.csv whose name does not say
+/// their basis: the objective, cash and penalty are discounted (present
+/// value at the first period).
+pub const RUN_BASES: &[(&str, &str)] = &[
+    ("objective", "discounted"),
+    ("cash", "discounted"),
+    ("penalty", "discounted"),
+];
+
 /// The partition note holding the first sheet of `merge --xlsx`'s workbook.
 pub const WORKBOOK_ABOUT: &str = "workbook_about";
 
@@ -219,7 +232,7 @@ pub fn sweep_about(varies: &[String], points: usize) -> Vec<(String, String)> {
         .collect();
     rows.push((
         "sweep".to_string(),
-        format!("{points} points, one row each (sweep.csv); shadow_price[condition,period] is the discounted value of one more unit of the condition's bound in that period"),
+        format!("{points} points, one row each (sweep.csv); objective, cash and penalty are discounted (present value at the first period); shadow_price[condition,period] is the discounted value of one more unit of the condition's bound in that period"),
     ));
     rows
 }
