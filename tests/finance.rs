@@ -879,7 +879,7 @@ fn costs_by_group_split_by_region_sum_to_the_national_rows() {
             .unwrap();
         let north_salary = rows
             .iter()
-            .find(|r| r[2].to_string() == "north" && r[3].to_string() == "salary")
+            .find(|r| r[2] == "north" && r[3] == "salary")
             .expect("a North salary row");
         assert_eq!(north_salary[change], Data::Float(200.0));
     }
