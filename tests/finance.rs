@@ -727,6 +727,18 @@ fn the_flagship_plan_does_not_depend_on_the_prices_it_is_shown_in() {
     for g in 0..as_written.model.groups.len() {
         assert_eq!(as_written.stock(g), in_2010.stock(g));
     }
+    // The pay series against an independent figure: the DH impact
+    // assessment costed an extra health visitor at about £40k a year in
+    // 2010 prices (sources.csv, M). The model's 2010/11 cash cost of one is
+    // its real salary times the price index (the 2024/25 salary of 52,926
+    // deflated by the pay awards): within 5% of it.
+    let health_visitor = &as_written.model.groups[0];
+    assert_eq!(health_visitor.id, "health_visitor");
+    let cash_2010 = health_visitor.salary_per_fte[0] * as_written.model.finance.price_index[0];
+    assert!(
+        (cash_2010 - 40_000.0).abs() <= 0.05 * 40_000.0,
+        "a health visitor's 2010/11 cash cost {cash_2010}"
+    );
     let factor = in_2010.model.finance.real_factor;
     // 2010/11 prices are the first period's: its real amounts are its cash.
     assert_eq!(factor, in_2010.model.finance.price_index[0]);
