@@ -1446,11 +1446,23 @@ pub fn findings(impact: &Impact) -> Vec<Finding> {
         outturn: cash_change,
         discounted,
     };
+    // Gross and offsets beside the net, so that no one reads the net as
+    // the programme's cost.
+    let totals = impact.finance.gross_net(crate::finance::Basis::Cash);
+    let gross_text = if totals.gross > 0.5 && totals.offsets < -0.5 {
+        format!(
+            " That is {} of extra spending (gross) less {} no longer spent (offsets); the finance section has them by group and year.",
+            money(totals.gross, currency),
+            money(-totals.offsets, currency)
+        )
+    } else {
+        String::new()
+    };
     let cash_text = if cash_change.abs() < 0.5 && discounted.abs() < 0.5 {
-        format!("The two plans spend the same cash over {whole}.")
+        format!("The two plans spend the same cash over {whole}.{gross_text}")
     } else {
         format!(
-            "It {} {} in cash over {whole} (outturn prices; {} discounted).",
+            "It {} {} in cash over {whole} (outturn prices; {} discounted).{gross_text}",
             if cash_change >= 0.0 { "adds" } else { "saves" },
             money(cash_change.abs(), currency),
             if (discounted >= 0.0) == (cash_change >= 0.0) {

@@ -23,6 +23,12 @@
 //! later staff dearer in real terms when the awards run ahead of prices; a
 //! pay uplift equal to inflation leaves the plan as written. Without
 //! `[finance]`, both indices are 1 and cash, real and as written agree.
+//!
+//! `real_prices` restates real amounts in the prices of another year of
+//! the index (e.g. 2010/11 rather than the price base 2024/25): real in
+//! year R's prices = real · price_index[R]. It changes reports only: the
+//! programme, its objective, the discounted amounts and the shadow prices
+//! stay in price-base money, so no decision depends on it.
 
 use anyhow::{anyhow, bail, Result};
 use serde::Deserialize;
@@ -43,6 +49,9 @@ pub struct FinanceSpec {
     pub pay_uplift: Option<Param>,
     /// Growth in prices from the year before, by year (e.g. the GDP deflator).
     pub inflation: Option<Param>,
+    /// The year whose prices real amounts are shown in (default the price
+    /// base): any year of the index. Restates reports; changes no decision.
+    pub real_prices: Option<String>,
     /// The discount rate (real), e.g. 0.035.
     pub discount_rate: Option<f64>,
     /// Where the discount rate comes from, e.g. "HM Treasury Green Book (2022), 3.5%".
@@ -67,6 +76,11 @@ pub struct Finance {
     /// Pay of each period relative to the price base.
     pub pay_index: Series,
     pub discount_rate_source: Option<String>,
+    /// The year whose prices real amounts are shown in (None: the price
+    /// base), and its price index against the price base: real amounts
+    /// are shown times this factor.
+    pub real_prices: Option<String>,
+    pub real_factor: f64,
 }
 
 impl Finance {
@@ -81,6 +95,8 @@ impl Finance {
             price_index: vec![1.0; periods],
             pay_index: vec![1.0; periods],
             discount_rate_source: None,
+            real_prices: None,
+            real_factor: 1.0,
         }
     }
 
@@ -89,12 +105,19 @@ impl Finance {
         clean(real * self.price_index[period])
     }
 
-    /// "2024/25 prices", or "prices as written" without a price base.
+    /// "2024/25 prices" (the year real amounts are shown in), or "prices
+    /// as written" without a price base.
     pub fn real_label(&self) -> String {
-        match &self.price_base {
-            Some(base) => format!("{base} prices"),
-            None => "prices as written".to_string(),
-        }
+        real_label(self.real_prices.as_ref().or(self.price_base.as_ref()))
+    }
+}
+
+/// "2010/11 prices" for the year real amounts are shown in, or "prices as
+/// written" without one.
+pub fn real_label(year: Option<&String>) -> String {
+    match year {
+        Some(year) => format!("{year} prices"),
+        None => "prices as written".to_string(),
     }
 }
 
@@ -173,16 +196,18 @@ pub fn build(
     let at = |field: &str| format!("{file}: [finance], field '{field}'");
     for (field, text) in [
         ("price_base", spec.price_base.as_deref()),
+        ("real_prices", spec.real_prices.as_deref()),
         ("discount_rate_source", spec.discount_rate_source.as_deref()),
     ] {
         if let Some(text) = text {
             crate::model::check_label_text(file, "[finance]", field, text)?;
         }
     }
-    let has_series = spec.pay_uplift.is_some() || spec.inflation.is_some();
+    let has_series =
+        spec.pay_uplift.is_some() || spec.inflation.is_some() || spec.real_prices.is_some();
     if has_series && spec.price_base.is_none() {
         bail!(
-            "{}: expected the year whose prices the model's money is written in (e.g. price_base = \"{}\"): inflation and pay_uplift are read from it",
+            "{}: expected the year whose prices the model's money is written in (e.g. price_base = \"{}\"): inflation, pay_uplift and real_prices are read from it",
             at("price_base"),
             periods[0]
         );
@@ -247,6 +272,18 @@ pub fn build(
         }
         index
     };
+    let price_by_year = index_of(&inflation);
+    let real_factor = match &spec.real_prices {
+        None => 1.0,
+        Some(year) => match years.iter().position(|y| y == year) {
+            Some(position) => price_by_year[position],
+            None => bail!(
+                "{}: expected one of the index years ({}), got '{year}'",
+                at("real_prices"),
+                years.join(", ")
+            ),
+        },
+    };
     let on_periods = |index: Vec<f64>| -> Series {
         periods
             .iter()
@@ -281,12 +318,14 @@ pub fn build(
         Finance {
             declared: true,
             price_base: spec.price_base.clone(),
-            price_index: on_periods(index_of(&inflation)),
+            price_index: on_periods(price_by_year),
             pay_index: on_periods(index_of(&pay_uplift)),
             years,
             inflation,
             pay_uplift,
             discount_rate_source: spec.discount_rate_source.clone(),
+            real_prices: spec.real_prices.clone(),
+            real_factor,
         },
         discount_rate,
     ))
@@ -338,49 +377,54 @@ impl Holder {
     }
 }
 
-/// Real cost of one holder and category, per period (summed over the
-/// regional copies of the holder's id).
+/// Real cost of one holder, region and category, per period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostLine {
     pub holder: Holder,
     pub id: String,
     pub name: String,
+    /// The region the cost falls in (its id): the holder's region, else
+    /// that of the pipeline (training) or service (temporary staff) it is
+    /// for. None for a cost of no region (a model without regions, a
+    /// national entity), and for the national lines of `national`.
+    pub region: Option<String>,
     pub category: CostCategory,
     pub real: Vec<f64>,
 }
 
-/// Cash by staff group (or pool), category and period, in real terms:
-/// salaries, hiring, exits, surplus and reduced hours to the group;
-/// training (courses and trainee salaries) and moves to the group (or pool)
-/// they lead to; temporary staff to their pool. For each category and
-/// period the lines sum to `Solution::cost`. Lines that are 0 throughout
-/// are left out.
+/// Cash by staff group (or pool), region and category and period, in
+/// real terms: salaries, hiring, exits, surplus and reduced hours to the
+/// group; training (courses and trainee salaries) and moves to the group
+/// (or pool) they lead to; temporary staff to their pool. For each
+/// category and period the lines sum to `Solution::cost`. Lines that are 0
+/// throughout are left out. Without regions every line's region is None.
 pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
     let model = &solution.model;
     let vars = &solution.lp.vars;
     let periods = model.periods.len();
     let value = |variable| solution.value_of(variable);
-    // (holder, first index of the id) → category → real by period
+    let region_id = |region: Option<usize>| region.map(|r| model.regions[r].id.clone());
     let mut lines: Vec<CostLine> = Vec::new();
     let mut add = |holder: Holder,
                    id: &str,
                    name: &str,
+                   region: Option<String>,
                    category: CostCategory,
                    period: usize,
                    amount: f64| {
         if amount == 0.0 {
             return;
         }
-        let position = match lines
-            .iter()
-            .position(|l| l.holder == holder && l.id == id && l.category == category)
-        {
+        let position = match lines.iter().position(|l| {
+            l.holder == holder && l.id == id && l.region == region && l.category == category
+        }) {
             Some(position) => position,
             None => {
                 lines.push(CostLine {
                     holder,
                     id: id.to_string(),
                     name: name.to_string(),
+                    region,
                     category,
                     real: vec![0.0; periods],
                 });
@@ -423,22 +467,36 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
                 ));
             }
             for (holder, id, name, category, amount) in entries {
-                add(holder, id, name, category, period, amount);
+                add(
+                    holder,
+                    id,
+                    name,
+                    region_id(group.region),
+                    category,
+                    period,
+                    amount,
+                );
             }
         }
         for (p, pipeline) in model.pipelines.iter().enumerate() {
             let trainees =
                 solution.evaluate(&crate::lp::constraints::in_training(model, vars, p, period));
-            let (holder, id, name) = match pipeline.to {
+            let (holder, id, name, region) = match pipeline.to {
                 Destination::Group(g) => {
-                    (Holder::Group, &model.groups[g].id, &model.groups[g].name)
+                    let group = &model.groups[g];
+                    (Holder::Group, &group.id, &group.name, group.region)
                 }
-                Destination::Pool(l) => (Holder::Pool, &model.pools[l].id, &model.pools[l].name),
+                Destination::Pool(l) => {
+                    let pool = &model.pools[l];
+                    (Holder::Pool, &pool.id, &pool.name, pool.region)
+                }
             };
+            let region = region_id(region.or(pipeline.region));
             add(
                 holder,
                 id,
                 name,
+                region.clone(),
                 CostCategory::TrainingCourse,
                 period,
                 pipeline.cost_per_trainee[period] * trainees,
@@ -447,6 +505,7 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
                 holder,
                 id,
                 name,
+                region,
                 CostCategory::TraineeSalary,
                 period,
                 pipeline.trainee_salary[period] * trainees,
@@ -458,18 +517,20 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
                 Holder::Group,
                 &to.id,
                 &to.name,
+                region_id(to.region),
                 CostCategory::Move,
                 period,
                 movement.cost_per_move[period] * value(vars.moves[m][period]),
             );
         }
-        for temps in &vars.temp {
+        for (service, temps) in vars.temp.iter().enumerate() {
             for (pool, temp) in temps {
                 let pool = &model.pools[*pool];
                 add(
                     Holder::Pool,
                     &pool.id,
                     &pool.name,
+                    region_id(pool.region.or(model.services[service].region)),
                     CostCategory::Temp,
                     period,
                     pool.rate_per_fte[period] * value(temp[period]),
@@ -481,23 +542,64 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
         line.real.iter_mut().for_each(|v| *v = clean(*v));
     }
     lines.retain(|line| line.real.iter().any(|v| *v != 0.0));
-    lines.sort_by(|a, b| {
-        (a.holder, holder_order(model, a), a.category).cmp(&(
-            b.holder,
-            holder_order(model, b),
-            b.category,
-        ))
+    lines.sort_by_key(|line| {
+        line_order(
+            model,
+            line.holder,
+            &line.id,
+            line.region.as_deref(),
+            line.category,
+        )
     });
     lines
 }
 
-/// The position of a line's holder in the model (groups, then pools).
-fn holder_order(model: &Model, line: &CostLine) -> usize {
-    match line.holder {
-        Holder::Group => model.groups.iter().position(|g| g.id == line.id),
-        Holder::Pool => model.pools.iter().position(|p| p.id == line.id),
+/// The national lines of `cost_lines`: each holder and category summed
+/// over its regions (region None), in the same order.
+pub fn national(lines: &[CostLine]) -> Vec<CostLine> {
+    let mut national: Vec<CostLine> = Vec::new();
+    for line in lines {
+        match national
+            .iter_mut()
+            .find(|n| n.holder == line.holder && n.id == line.id && n.category == line.category)
+        {
+            Some(total) => {
+                for (sum, value) in total.real.iter_mut().zip(&line.real) {
+                    *sum += value;
+                }
+            }
+            None => national.push(CostLine {
+                region: None,
+                ..line.clone()
+            }),
+        }
     }
-    .unwrap_or(usize::MAX)
+    for line in &mut national {
+        line.real.iter_mut().for_each(|v| *v = clean(*v));
+    }
+    national
+}
+
+/// Where a line sorts: holders as in the model (groups, then pools), then
+/// regions as declared (a line of no region last), then category.
+fn line_order(
+    model: &Model,
+    holder: Holder,
+    id: &str,
+    region: Option<&str>,
+    category: CostCategory,
+) -> (Holder, usize, usize, CostCategory) {
+    let position = match holder {
+        Holder::Group => model.groups.iter().position(|g| g.id == id),
+        Holder::Pool => model.pools.iter().position(|p| p.id == id),
+    };
+    let region = region.and_then(|r| model.regions.iter().position(|x| x.id == r));
+    (
+        holder,
+        position.unwrap_or(usize::MAX),
+        region.unwrap_or(usize::MAX),
+        category,
+    )
 }
 
 /// The three ways a money figure is stated.
@@ -523,11 +625,13 @@ impl Basis {
     }
 }
 
-/// Converts real money by period into each basis.
+/// Converts real money by period (price-base prices) into each basis.
 #[derive(Debug, Clone)]
 pub struct Converter {
     pub price_index: Vec<f64>,
     pub discount_factor: Vec<f64>,
+    /// Real amounts are shown times this (`Finance::real_factor`).
+    pub real_factor: f64,
 }
 
 impl Converter {
@@ -537,14 +641,17 @@ impl Converter {
             discount_factor: (0..model.periods.len())
                 .map(|t| crate::lp::objective::discount_factor(model, t))
                 .collect(),
+            real_factor: model.finance.real_factor,
         }
     }
 
-    /// An amount in real terms in period t, stated on `basis`.
+    /// An amount in real terms (price-base prices) in period t, stated on
+    /// `basis`: cash in outturn prices, real in the prices of
+    /// `real_prices`, discounted in price-base prices (the objective's).
     pub fn convert(&self, real: f64, period: usize, basis: Basis) -> f64 {
         clean(match basis {
             Basis::Cash => real * self.price_index[period],
-            Basis::Real => real,
+            Basis::Real => real * self.real_factor,
             Basis::Discounted => real * self.discount_factor[period],
         })
     }
@@ -557,6 +664,8 @@ pub struct ChangeLine {
     pub holder: Holder,
     pub id: String,
     pub name: String,
+    /// As `CostLine::region`.
+    pub region: Option<String>,
     pub category: CostCategory,
     pub base: Vec<f64>,
     pub policy: Vec<f64>,
@@ -596,11 +705,18 @@ pub struct FinanceImpact {
     pub currency: String,
     pub periods: Vec<String>,
     pub price_base: Option<String>,
+    /// The year real amounts are shown in (None: the price base).
+    pub real_prices: Option<String>,
     pub declared: bool,
     pub discount_rate: f64,
     pub discount_rate_source: Option<String>,
     pub converter: Converter,
+    /// National lines (summed over regions): gross, offsets and net are
+    /// taken over these.
     pub lines: Vec<ChangeLine>,
+    /// With regions, the lines by region (a national entity's region
+    /// None); empty without regions.
+    pub regional: Vec<ChangeLine>,
     /// Unmet-care penalty (a valuation, not cash), real, per period.
     pub penalty_base: Vec<f64>,
     pub penalty_policy: Vec<f64>,
@@ -612,11 +728,45 @@ pub struct FinanceImpact {
 pub fn impact(base: &Solution, policy: &Solution) -> FinanceImpact {
     let model = &policy.model;
     let periods = model.periods.len();
+    let (base_lines, policy_lines) = (cost_lines(base), cost_lines(policy));
+    let lines = change_lines(model, &national(&base_lines), &national(&policy_lines));
+    let regional = if model.has_regions() {
+        change_lines(model, &base_lines, &policy_lines)
+    } else {
+        Vec::new()
+    };
+    let penalty = |solution: &Solution| -> Vec<f64> {
+        (0..periods).map(|t| solution.unmet_penalty(t)).collect()
+    };
+    FinanceImpact {
+        currency: model.currency.clone(),
+        periods: model.periods.clone(),
+        price_base: model.finance.price_base.clone(),
+        real_prices: model.finance.real_prices.clone(),
+        declared: model.finance.declared,
+        discount_rate: model.discount_rate,
+        discount_rate_source: model.finance.discount_rate_source.clone(),
+        converter: Converter::new(model),
+        lines,
+        regional,
+        penalty_base: penalty(base),
+        penalty_policy: penalty(policy),
+        envelopes: envelopes(policy),
+    }
+}
+
+/// The change from `base` to `policy` of each line (holder, region,
+/// category) either has, in `line_order`.
+fn change_lines(model: &Model, base: &[CostLine], policy: &[CostLine]) -> Vec<ChangeLine> {
+    let periods = model.periods.len();
     let mut lines: Vec<ChangeLine> = Vec::new();
-    for (solution, is_policy) in [(base, false), (policy, true)] {
-        for line in cost_lines(solution) {
+    for (cost_lines, is_policy) in [(base, false), (policy, true)] {
+        for line in cost_lines {
             let position = match lines.iter().position(|l| {
-                l.holder == line.holder && l.id == line.id && l.category == line.category
+                l.holder == line.holder
+                    && l.id == line.id
+                    && l.region == line.region
+                    && l.category == line.category
             }) {
                 Some(position) => position,
                 None => {
@@ -624,6 +774,7 @@ pub fn impact(base: &Solution, policy: &Solution) -> FinanceImpact {
                         holder: line.holder,
                         id: line.id.clone(),
                         name: line.name.clone(),
+                        region: line.region.clone(),
                         category: line.category,
                         base: vec![0.0; periods],
                         policy: vec![0.0; periods],
@@ -632,35 +783,22 @@ pub fn impact(base: &Solution, policy: &Solution) -> FinanceImpact {
                 }
             };
             if is_policy {
-                lines[position].policy = line.real;
+                lines[position].policy = line.real.clone();
             } else {
-                lines[position].base = line.real;
+                lines[position].base = line.real.clone();
             }
         }
     }
-    lines.sort_by(|a, b| {
-        let order = |line: &ChangeLine| match line.holder {
-            Holder::Group => model.groups.iter().position(|g| g.id == line.id),
-            Holder::Pool => model.pools.iter().position(|p| p.id == line.id),
-        };
-        (a.holder, order(a), a.category).cmp(&(b.holder, order(b), b.category))
+    lines.sort_by_key(|line| {
+        line_order(
+            model,
+            line.holder,
+            &line.id,
+            line.region.as_deref(),
+            line.category,
+        )
     });
-    let penalty = |solution: &Solution| -> Vec<f64> {
-        (0..periods).map(|t| solution.unmet_penalty(t)).collect()
-    };
-    FinanceImpact {
-        currency: model.currency.clone(),
-        periods: model.periods.clone(),
-        price_base: model.finance.price_base.clone(),
-        declared: model.finance.declared,
-        discount_rate: model.discount_rate,
-        discount_rate_source: model.finance.discount_rate_source.clone(),
-        converter: Converter::new(model),
-        lines,
-        penalty_base: penalty(base),
-        penalty_policy: penalty(policy),
-        envelopes: envelopes(policy),
-    }
+    lines
 }
 
 /// The limits of a plan on money (unit the currency, or every term a cost)
@@ -770,15 +908,26 @@ impl FinanceImpact {
     pub fn basis_label(&self, basis: Basis) -> String {
         match basis {
             Basis::Cash => "cash (outturn prices)".to_string(),
-            Basis::Real => match &self.price_base {
-                Some(base) => format!("real ({base} prices)"),
-                None => "real (prices as written)".to_string(),
-            },
+            Basis::Real => format!("real ({})", self.real_label_text()),
             Basis::Discounted => format!(
-                "discounted (present value at {}, {}% a year)",
+                "discounted (present value at {}, {}% a year{})",
                 self.periods[0],
-                crate::solve::format_number(self.discount_rate * 100.0)
+                crate::solve::format_number(self.discount_rate * 100.0),
+                self.restated_base()
+                    .map(|base| format!(", {base} prices"))
+                    .unwrap_or_default()
             ),
+        }
+    }
+}
+
+impl FinanceImpact {
+    /// The price base when real amounts are restated in another year's
+    /// prices (discounted amounts and shadow prices stay in it); else None.
+    pub fn restated_base(&self) -> Option<&str> {
+        match (&self.real_prices, &self.price_base) {
+            (Some(shown), Some(base)) if shown != base => Some(base),
+            _ => None,
         }
     }
 }

@@ -201,7 +201,13 @@ enum ColumnUnit {
     Other,
 }
 
-fn column_unit(name: &str) -> ColumnUnit {
+/// A column's unit from its name; `bases` names the money columns whose
+/// basis the name does not say (sweep's and simulate's `cash` is
+/// discounted).
+fn column_unit(name: &str, bases: &[(&str, &'static str)]) -> ColumnUnit {
+    if let Some((_, basis)) = bases.iter().find(|(column, _)| *column == name) {
+        return ColumnUnit::Money(basis);
+    }
     let basis = if name.contains("discounted") {
         "discounted"
     } else if name.contains("real") {
@@ -235,8 +241,8 @@ fn column_unit(name: &str) -> ColumnUnit {
 
 /// The header of a column with its unit: "stock_fte (FTE)",
 /// "change_cash (GBP, cash)". The name before " (" is the CSV's column.
-pub fn header_with_unit(name: &str, currency: &str) -> String {
-    match column_unit(name) {
+pub fn header_with_unit(name: &str, currency: &str, bases: &[(&str, &'static str)]) -> String {
+    match column_unit(name, bases) {
         ColumnUnit::Fte => format!("{name} (FTE)"),
         ColumnUnit::Money(basis) => format!("{name} ({currency}, {basis})"),
         ColumnUnit::Factor => format!("{name} (factor)"),
@@ -265,6 +271,17 @@ pub fn write_workbook(
     about: &[(String, String)],
     sheets: &[Sheet],
     currency: &str,
+) -> Result<Vec<u8>> {
+    write_workbook_with_bases(about, sheets, currency, &[])
+}
+
+/// `write_workbook`, with the basis of money columns whose name does not
+/// say it: (column, "cash" | "real" | "discounted").
+pub fn write_workbook_with_bases(
+    about: &[(String, String)],
+    sheets: &[Sheet],
+    currency: &str,
+    bases: &[(&str, &'static str)],
 ) -> Result<Vec<u8>> {
     use polars::prelude::DataType;
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
@@ -304,7 +321,7 @@ pub fn write_workbook(
         sheet.set_freeze_panes(1, 0)?;
         for (index, column) in frame.columns().iter().enumerate() {
             let col = index as u16;
-            let title = header_with_unit(column.name(), currency);
+            let title = header_with_unit(column.name(), currency, bases);
             let mut width = title.chars().count().min(40);
             sheet.write_string_with_format(0, col, &title, &header)?;
             match column.dtype() {
@@ -325,7 +342,7 @@ pub fn write_workbook(
                     }
                 }
                 dtype if dtype.is_primitive_numeric() => {
-                    let format = match column_unit(column.name()) {
+                    let format = match column_unit(column.name(), bases) {
                         ColumnUnit::Fte => &fte,
                         ColumnUnit::Money(_) => &money,
                         ColumnUnit::Factor => &factor,

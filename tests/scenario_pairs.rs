@@ -30,6 +30,15 @@ fn sum(plan: &Solution, expr: &str, from: usize, to: usize) -> f64 {
     values[from..=to].iter().sum()
 }
 
+/// Cash in outturn prices over periods `from..=to`: the expression `cash`
+/// is in the price base (real), times each year's price index.
+fn outturn_cash(plan: &Solution, from: usize, to: usize) -> f64 {
+    let real = plan.value("cash").unwrap();
+    (from..=to)
+        .map(|t| real[t] * plan.model.finance.price_index[t])
+        .sum()
+}
+
 /// A group's stock in one period, as the expression language reads it.
 fn stock(plan: &Solution, group: &str, region: Option<&str>, period: usize) -> f64 {
     let expr = match region {
@@ -349,9 +358,9 @@ fn check(
                     near(
                         &what("cash change"),
                         *outturn,
-                        sum(policy, "cash", *from, *to) - sum(base, "cash", *from, *to),
+                        outturn_cash(policy, *from, *to) - outturn_cash(base, *from, *to),
                     );
-                    // Discounted: Σ_t cash_t / (1 + r)^t.
+                    // Discounted: Σ_t real_t / (1 + r)^t.
                     let rate = policy.model.discount_rate;
                     let pv = |plan: &Solution| -> f64 {
                         plan.value("cash")
@@ -400,7 +409,7 @@ fn check(
                     near(
                         &what("cash behind the cost per FTE"),
                         *cash,
-                        sum(policy, "cash", 0, last) - sum(base, "cash", 0, last),
+                        outturn_cash(policy, 0, last) - outturn_cash(base, 0, last),
                     );
                     assert!(
                         text.contains(&wfplan::compare::money(cash / fte, &impact.currency)),

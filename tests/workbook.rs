@@ -259,51 +259,262 @@ fn the_workbook_holds_the_numbers_of_the_csvs() {
             Some(("policy", table)) => out.join("base").join(format!("{table}.csv")),
             _ => out.join(format!("{name}.csv")),
         };
-        use polars::prelude::SerReader;
-        let csv = polars::prelude::CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .try_into_reader_with_file_path(Some(csv_path.clone()))
-            .unwrap()
-            .finish()
-            .unwrap_or_else(|e| panic!("{}: {e}", csv_path.display()));
-        let range = workbook.worksheet_range(name).unwrap();
-        let rows: Vec<&[Data]> = range.rows().collect();
-        assert_eq!(rows.len(), csv.height() + 1, "{name}: rows");
-        for (c, column) in csv.columns().iter().enumerate() {
-            let header = match &rows[0][c] {
-                Data::String(text) => text.clone(),
-                other => panic!("{name}: header {other:?}"),
-            };
-            let bare = header.split(" (").next().unwrap();
-            assert_eq!(bare, column.name().as_str(), "{name}: header {header}");
-            for (r, cell) in column.str().unwrap().iter().enumerate() {
-                let sheet_cell = &rows[r + 1][c];
-                match (cell, sheet_cell) {
-                    (None, Data::Empty) => {}
-                    (Some(""), Data::Empty) => {}
-                    (Some(text), Data::Float(number)) => {
-                        let expected: f64 = text.parse().unwrap_or_else(|_| {
-                            panic!("{name} row {r} {}: {text} is not a number", column.name())
-                        });
-                        assert!(
-                            (number - expected).abs() <= 1e-9 * expected.abs().max(1.0),
-                            "{name} row {r} {}: sheet {number}, CSV {expected}",
-                            column.name()
-                        );
-                        numbers += 1;
-                    }
-                    (Some(text), Data::String(sheet_text)) => {
-                        assert_eq!(sheet_text, text, "{name} row {r} {}", column.name())
-                    }
-                    (Some(text), Data::Bool(flag)) => assert_eq!(flag.to_string(), text),
-                    (cell, other) => panic!(
-                        "{name} row {r} {}: CSV {cell:?}, sheet {other:?}",
+        numbers += sheet_matches_csv(&mut workbook, name, &csv_path);
+    }
+    assert!(numbers > 200, "only {numbers} numbers compared");
+}
+
+/// Compares sheet `name` of a workbook with the CSV file the same run
+/// wrote (an independent writer): headers less their units, text, and
+/// every number. Returns how many numbers were compared.
+fn sheet_matches_csv(
+    workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>,
+    name: &str,
+    csv_path: &Path,
+) -> usize {
+    use polars::prelude::SerReader;
+    let csv = polars::prelude::CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(csv_path.to_path_buf()))
+        .unwrap()
+        .finish()
+        .unwrap_or_else(|e| panic!("{}: {e}", csv_path.display()));
+    let range = workbook
+        .worksheet_range(name)
+        .unwrap_or_else(|e| panic!("sheet {name}: {e}"));
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(rows.len(), csv.height() + 1, "{name}: rows");
+    let mut numbers = 0;
+    for (c, column) in csv.columns().iter().enumerate() {
+        let header = match &rows[0][c] {
+            Data::String(text) => text.clone(),
+            other => panic!("{name}: header {other:?}"),
+        };
+        let bare = header.split(" (").next().unwrap();
+        assert_eq!(bare, column.name().as_str(), "{name}: header {header}");
+        for (r, cell) in column.str().unwrap().iter().enumerate() {
+            let sheet_cell = &rows[r + 1][c];
+            match (cell, sheet_cell) {
+                (None, Data::Empty) => {}
+                (Some(""), Data::Empty) => {}
+                (Some(text), Data::Float(number)) => {
+                    let expected: f64 = text.parse().unwrap_or_else(|_| {
+                        panic!("{name} row {r} {}: {text} is not a number", column.name())
+                    });
+                    assert!(
+                        (number - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+                        "{name} row {r} {}: sheet {number}, CSV {expected}",
                         column.name()
-                    ),
+                    );
+                    numbers += 1;
                 }
+                (Some(text), Data::String(sheet_text)) => {
+                    assert_eq!(sheet_text, text, "{name} row {r} {}", column.name())
+                }
+                (Some(text), Data::Bool(flag)) => assert_eq!(flag.to_string(), text),
+                (cell, other) => panic!(
+                    "{name} row {r} {}: CSV {cell:?}, sheet {other:?}",
+                    column.name()
+                ),
             }
         }
     }
-    assert!(numbers > 200, "only {numbers} numbers compared");
+    numbers
+}
+
+/// pipeline_supervision.toml with a limit on senior hires in 2026 (the
+/// sweep model of tests/sweep.rs and tests/shard.rs).
+fn capped_model(dir: &Path) -> PathBuf {
+    let text = crate::util::fixture_text("pipeline_supervision.toml")
+        + "\n[[limit]]\nid = \"senior_hires\"\nexpr = \"hire(senior, *)\"\nmax = 2\nat = [\"2026\"]\n";
+    let model = dir.join("capped.toml");
+    std::fs::write(&model, text).unwrap();
+    model
+}
+
+fn run_ok(dir: &Path, args: &[String]) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    crate::util::wfplan_in_ok(dir, &args);
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|s| s.to_string()).collect()
+}
+
+/// `sweep --xlsx`: the sweep sheet holds every number of sweep.csv (the
+/// points with their shadow prices); on a shard it is refused, and
+/// `merge --xlsx` of the shards writes the unsharded run's workbook byte
+/// for byte.
+#[test]
+fn sweep_workbooks_hold_the_numbers_of_sweep_csv_and_merge_to_the_whole_runs() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let model = capped_model(dir);
+    let sweep = |out: &str, extra: &[&str]| {
+        let mut args = strings(&[
+            "sweep",
+            model.to_str().unwrap(),
+            "--vary",
+            "target.junior_2027.min=0.5:8.5:0.5",
+            "--quiet",
+            "--jobs",
+            "1",
+            "--out",
+            dir.join(out).to_str().unwrap(),
+        ]);
+        args.extend(strings(extra));
+        args
+    };
+    let book = dir.join("sweep.xlsx");
+    run_ok(dir, &sweep("whole", &["--xlsx", book.to_str().unwrap()]));
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    assert_eq!(workbook.sheet_names(), vec!["about", "sweep"]);
+    let numbers = sheet_matches_csv(&mut workbook, "sweep", &dir.join("whole/sweep.csv"));
+    // 17 points, each with its bound, objective, cash, penalty, iterations
+    // and shadow prices.
+    assert!(numbers >= 17 * 5, "only {numbers} numbers compared");
+    let header = workbook.worksheet_range("sweep").unwrap();
+    let headers: Vec<String> = header
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    // sweep.csv's objective, cash and penalty are discounted (present
+    // value), and say so.
+    for wanted in [
+        "objective (GBP, discounted)",
+        "cash (GBP, discounted)",
+        "penalty (GBP, discounted)",
+    ] {
+        assert!(headers.iter().any(|h| h == wanted), "{wanted}: {headers:?}");
+    }
+    assert!(
+        headers
+            .iter()
+            .any(|h| h.starts_with("shadow_price[") && h.ends_with("(GBP, discounted)")),
+        "{headers:?}"
+    );
+
+    let args: Vec<String> = sweep("part1", &["--shard", "1/2", "--xlsx", "x.xlsx"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let error = crate::util::wfplan_in_fails(dir, &args);
+    assert_mentions(
+        &error,
+        &["--xlsx", "--shard 1/2", "wfplan merge", "--xlsx FILE"],
+    );
+    assert!(!dir.join("part1").exists() && !dir.join("x.xlsx").exists());
+
+    for index in 1..=2 {
+        run_ok(
+            dir,
+            &sweep(&format!("part{index}"), &["--shard", &format!("{index}/2")]),
+        );
+    }
+    let merged = dir.join("merged.xlsx");
+    run_ok(
+        dir,
+        &strings(&[
+            "merge",
+            dir.join("part1").to_str().unwrap(),
+            dir.join("part2").to_str().unwrap(),
+            "--out",
+            dir.join("merged").to_str().unwrap(),
+            "--quiet",
+            "--xlsx",
+            merged.to_str().unwrap(),
+        ]),
+    );
+    assert!(
+        std::fs::read(&merged).unwrap() == std::fs::read(&book).unwrap(),
+        "merge --xlsx differs from the unsharded run's workbook"
+    );
+}
+
+/// `simulate --xlsx`: samples, quantiles and conditions, each sheet
+/// holding every number of its CSV; `merge --xlsx` of two shards writes
+/// the unsharded run's workbook byte for byte.
+#[test]
+fn simulate_workbooks_hold_the_numbers_of_their_csvs_and_merge_to_the_whole_runs() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let model = crate::util::fixture_path("uncertain_demand.toml");
+    let simulate = |out: &str, extra: &[&str]| {
+        let mut args = strings(&[
+            "simulate",
+            model.to_str().unwrap(),
+            "--samples",
+            "23",
+            "--seed",
+            "7",
+            "--uncertain",
+            "group.nurse.attrition=triangular:0.05:0.1:0.2",
+            "--jobs",
+            "1",
+            "--quiet",
+            "--out",
+            dir.join(out).to_str().unwrap(),
+        ]);
+        args.extend(strings(extra));
+        args
+    };
+    let book = dir.join("simulate.xlsx");
+    run_ok(dir, &simulate("whole", &["--xlsx", book.to_str().unwrap()]));
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        vec!["about", "samples", "quantiles", "conditions"]
+    );
+    let mut numbers = 0;
+    for table in ["samples", "quantiles", "conditions"] {
+        numbers += sheet_matches_csv(
+            &mut workbook,
+            table,
+            &dir.join("whole").join(format!("{table}.csv")),
+        );
+    }
+    assert!(numbers >= 23 * 3, "only {numbers} numbers compared");
+    let samples = workbook.worksheet_range("samples").unwrap();
+    let headers: Vec<String> = samples
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    for wanted in ["cash (GBP, discounted)", "cash_outturn (GBP, cash)"] {
+        assert!(headers.iter().any(|h| h == wanted), "{wanted}: {headers:?}");
+    }
+
+    let args = simulate("part1", &["--shard", "1/2", "--xlsx", "x.xlsx"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let error = crate::util::wfplan_in_fails(dir, &args);
+    assert_mentions(&error, &["--xlsx", "--shard 1/2", "wfplan merge"]);
+
+    for index in 1..=2 {
+        run_ok(
+            dir,
+            &simulate(&format!("part{index}"), &["--shard", &format!("{index}/2")]),
+        );
+    }
+    let merged = dir.join("merged.xlsx");
+    run_ok(
+        dir,
+        &strings(&[
+            "merge",
+            dir.join("part1").to_str().unwrap(),
+            dir.join("part2").to_str().unwrap(),
+            "--out",
+            dir.join("merged").to_str().unwrap(),
+            "--quiet",
+            "--xlsx",
+            merged.to_str().unwrap(),
+        ]),
+    );
+    assert!(
+        std::fs::read(&merged).unwrap() == std::fs::read(&book).unwrap(),
+        "merge --xlsx differs from the unsharded run's workbook"
+    );
 }

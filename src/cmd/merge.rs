@@ -22,6 +22,10 @@ pub struct Args {
     /// The folder to write (replaced as a whole if it is a wfplan output)
     #[arg(long, short = 'o', value_name = "DIR", required = true)]
     pub out: PathBuf,
+    /// Also write the joined tables as one Excel workbook, the same as
+    /// the unsharded run's --xlsx (replacing FILE atomically)
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
     /// Print nothing on standard output
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -67,16 +71,33 @@ pub fn run(args: &Args) -> Result<()> {
             }
         }
     }
+    let mut workbook = None;
     if first.kind == "sweep" {
         if let Some(frame) = &sweep_frame {
-            files.extend(crate::report::sweep::sweep_report_files(
-                frame,
-                &crate::report::sweep::SweepFacts::from_partition(first)?,
-            )?);
+            let facts = crate::report::sweep::SweepFacts::from_partition(first)?;
+            files.extend(crate::report::sweep::sweep_report_files(frame, &facts)?);
+            if args.xlsx.is_some() {
+                let about: Vec<(String, String)> = first
+                    .notes
+                    .get(super::sweep::WORKBOOK_ABOUT)
+                    .and_then(|value| serde_json::from_value(value.clone()).ok())
+                    .ok_or_else(|| {
+                        anyhow!(
+                            "the partitions do not record the workbook's first sheet (written by an older wfplan); run merge without --xlsx"
+                        )
+                    })?;
+                workbook = Some((
+                    about,
+                    vec![("sweep".to_string(), frame.clone())],
+                    facts.currency,
+                ));
+            }
         }
     }
     if first.kind == "simulate" {
-        files.extend(super::simulate::merged_files(&partitions)?);
+        let (merged, book) = super::simulate::merged_files(&partitions)?;
+        files.extend(merged);
+        workbook = Some((book.about, book.tables, book.currency));
     }
     let manifest_path = partitions[0].dir.join(unit::MANIFEST);
     let base: Option<serde_json::Value> = std::fs::read(&manifest_path)
@@ -93,6 +114,21 @@ pub fn run(args: &Args) -> Result<()> {
         value["outputs"] = unit::outputs_json(files);
         Ok(serde_json::to_string_pretty(&value)? + "\n")
     })?;
+    if let Some(path) = &args.xlsx {
+        let Some((about, tables, currency)) = &workbook else {
+            bail!(
+                "--xlsx {}: the partitions lack the Parquet tables the workbook is built from; run merge without --xlsx",
+                path.display()
+            );
+        };
+        let bytes = crate::xlsx::write_workbook_with_bases(
+            about,
+            tables,
+            currency,
+            super::sweep::RUN_BASES,
+        )?;
+        crate::report::write_output_file(path, &bytes, &[])?;
+    }
     if !args.quiet {
         terminal::print_text(&format!(
             "merged {} partitions ({} {}) of a {} into {}\n",

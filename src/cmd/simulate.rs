@@ -71,6 +71,11 @@ pub struct Args {
     /// writes the quantiles, conditions, charts and report
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// Also write the tables (samples, quantiles, conditions) as one Excel
+    /// workbook, replacing FILE atomically; not with --shard (give it to
+    /// `wfplan merge`)
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -145,6 +150,7 @@ pub fn run(args: &Args) -> Result<()> {
     let options = args.solver.options()?;
     let plan = Plan::parse(&args.plan)?;
     let shard = args.shard.as_deref().map(shard::parse_shard).transpose()?;
+    crate::report::workbook::refuse_on_shard(args.xlsx.as_deref(), args.shard.as_deref())?;
     let text = simulate::read_model_text(&args.model.model)?;
     let (simulation, base_simulation) = simulations(
         text,
@@ -273,16 +279,13 @@ pub fn run(args: &Args) -> Result<()> {
     let against = against.as_ref();
 
     let write_start = Instant::now();
+    let mut samples_frame =
+        output::samples_table(&simulation, &layout, samples.start, &results, against)?;
     let mut files = vec![(
         PathBuf::from("samples.csv"),
-        crate::tables::to_csv(&mut output::samples_table(
-            &simulation,
-            &layout,
-            samples.start,
-            &results,
-            against,
-        )?)?,
+        crate::tables::to_csv(&mut samples_frame)?,
     )];
+    let mut tables = vec![("samples".to_string(), samples_frame)];
     let mut recorded = args.solver.recorded();
     recorded.push(("samples".to_string(), Some(simulation.samples.to_string())));
     recorded.push(("seed".to_string(), Some(simulation.seed.to_string())));
@@ -323,7 +326,7 @@ pub fn run(args: &Args) -> Result<()> {
             files.push((PathBuf::from(shard::PARTITION), manifest.to_json()?));
         }
         None => {
-            let (report, quantities, odds) = report_files(
+            let (report, report_tables, quantities, odds) = report_files(
                 &simulation,
                 &layout,
                 &results,
@@ -332,6 +335,7 @@ pub fn run(args: &Args) -> Result<()> {
                 against,
             )?;
             files.extend(report);
+            tables.extend(report_tables);
             summary = Some((quantities, odds));
         }
     }
@@ -359,6 +363,19 @@ pub fn run(args: &Args) -> Result<()> {
         inputs,
     };
     folder.write(&files, &record)?;
+    if let Some(path) = &args.xlsx {
+        let about = crate::report::workbook::run_about(
+            &central_model,
+            &simulation_about(&simulation, args.base.as_deref()),
+        );
+        let bytes = crate::xlsx::write_workbook_with_bases(
+            &about,
+            &tables,
+            &central_model.currency,
+            super::sweep::RUN_BASES,
+        )?;
+        crate::report::write_output_file(path, &bytes, &record.inputs)?;
+    }
 
     if args.output.quiet {
         return Ok(());
@@ -408,7 +425,9 @@ fn policy_name(scenario: Option<&str>) -> String {
 
 /// Everything but samples.csv, built from all the samples' results:
 /// quantiles.csv, conditions.csv, the fan charts (PNG and SVG) and
-/// report.md / report.html; with the quantities and odds for the summary.
+/// report.md / report.html; the quantiles and conditions tables (for a
+/// workbook); with the quantities and odds for the summary.
+#[allow(clippy::type_complexity)]
 fn report_files(
     simulation: &Simulation,
     layout: &Layout,
@@ -416,7 +435,12 @@ fn report_files(
     central: Option<&SampleResult>,
     central_error: Option<&str>,
     against: Option<&output::Against>,
-) -> Result<(Vec<UnitFile>, Vec<Quantity>, Vec<ConditionOdds>)> {
+) -> Result<(
+    Vec<UnitFile>,
+    Vec<crate::xlsx::Sheet>,
+    Vec<Quantity>,
+    Vec<ConditionOdds>,
+)> {
     let quantities = output::quantities(layout, results, central, against);
     let odds = output::condition_odds(layout, results, central);
     let charts = output::charts(simulation, layout, &quantities, against)?;
@@ -430,14 +454,16 @@ fn report_files(
         &charts,
         against,
     );
+    let mut quantiles = output::quantiles_table(&quantities)?;
+    let mut conditions = output::conditions_table(&odds)?;
     let mut files = vec![
         (
             PathBuf::from("quantiles.csv"),
-            crate::tables::to_csv(&mut output::quantiles_table(&quantities)?)?,
+            crate::tables::to_csv(&mut quantiles)?,
         ),
         (
             PathBuf::from("conditions.csv"),
-            crate::tables::to_csv(&mut output::conditions_table(&odds)?)?,
+            crate::tables::to_csv(&mut conditions)?,
         ),
     ];
     for (stem, chart) in &charts {
@@ -461,7 +487,11 @@ fn report_files(
             .map(|(_, c)| c.clone())
     });
     files.push((PathBuf::from("report.html"), html.into_bytes()));
-    Ok((files, quantities, odds))
+    let tables = vec![
+        ("quantiles".to_string(), quantiles),
+        ("conditions".to_string(), conditions),
+    ];
+    Ok((files, tables, quantities, odds))
 }
 
 /// partition.json of a simulation shard: the identity every shard of this
@@ -528,7 +558,7 @@ fn partition_manifest(
 /// at the path they recorded: the report needs its groups, services and
 /// uncertain parameters. The central plan is not solved again: each shard
 /// solved it and recorded its values.
-pub fn merged_files(partitions: &[shard::Partition]) -> Result<Vec<UnitFile>> {
+pub fn merged_files(partitions: &[shard::Partition]) -> Result<(Vec<UnitFile>, MergedWorkbook)> {
     let first = &partitions[0].manifest;
     let identity = |field: &str| first.identity.get(field).cloned().unwrap_or_default();
     let text_of = |field: &str| identity(field).as_str().map(str::to_string);
@@ -577,7 +607,8 @@ pub fn merged_files(partitions: &[shard::Partition]) -> Result<Vec<UnitFile>> {
         seed,
         plan,
     )?;
-    let layout = Layout::new(&simulation.central()?);
+    let central_model = simulation.central()?;
+    let layout = Layout::new(&central_model);
     let mut results = Vec::with_capacity(samples);
     let mut base_results = Vec::new();
     let mut central = None;
@@ -624,7 +655,7 @@ pub fn merged_files(partitions: &[shard::Partition]) -> Result<Vec<UnitFile>> {
         results: &base_results,
         central: base_central.as_ref(),
     });
-    let (files, _, _) = report_files(
+    let (files, report_tables, _, _) = report_files(
         &simulation,
         &layout,
         &results,
@@ -632,7 +663,55 @@ pub fn merged_files(partitions: &[shard::Partition]) -> Result<Vec<UnitFile>> {
         central_error.as_deref(),
         against.as_ref(),
     )?;
-    Ok(files)
+    let mut tables = vec![(
+        "samples".to_string(),
+        output::samples_table(&simulation, &layout, 0, &results, against.as_ref())?,
+    )];
+    tables.extend(report_tables);
+    let workbook = MergedWorkbook {
+        about: crate::report::workbook::run_about(
+            &central_model,
+            &simulation_about(&simulation, base.as_deref()),
+        ),
+        currency: central_model.currency.clone(),
+        tables,
+    };
+    Ok((files, workbook))
+}
+
+/// What `merge --xlsx` writes for a simulation: the unsharded run's
+/// workbook, rebuilt from the shards' results.
+pub struct MergedWorkbook {
+    pub about: Vec<(String, String)>,
+    pub currency: String,
+    pub tables: Vec<crate::xlsx::Sheet>,
+}
+
+/// The about rows of a simulation's workbook: what was drawn and how.
+fn simulation_about(simulation: &Simulation, base: Option<&str>) -> Vec<(String, String)> {
+    let mut rows = vec![
+        (
+            "scenario".to_string(),
+            policy_name(simulation.scenario.as_deref()),
+        ),
+        (
+            "simulation".to_string(),
+            format!(
+                "{} samples, seed {}, plan {}",
+                simulation.samples,
+                simulation.seed,
+                simulation.plan.as_str()
+            ),
+        ),
+    ];
+    if let Some(base) = base {
+        rows.push(("base".to_string(), base.to_string()));
+    }
+    rows.push((
+        "tables".to_string(),
+        "samples: one row per sample (cash discounted, present value at the first period; cash_outturn in outturn prices); quantiles: each quantity's quantiles by period (its unit in the unit column); conditions: the odds each target and limit holds".to_string(),
+    ));
+    rows
 }
 
 /// Markdown's `**bold**` and `` `code` `` marks taken out, for the terminal.

@@ -40,6 +40,11 @@ pub struct Args {
     /// it is a wfplan output
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write sweep.csv as an Excel workbook (units in the headers,
+    /// numbers as numbers), replacing FILE atomically; not with --shard
+    /// (give it to `wfplan merge`)
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -77,6 +82,7 @@ pub fn run(args: &Args) -> Result<()> {
         .map(|text| sweep::parse_vary(text))
         .collect::<Result<Vec<_>>>()?;
     let shard = args.shard.as_deref().map(shard::parse_shard).transpose()?;
+    report::workbook::refuse_on_shard(args.xlsx.as_deref(), args.shard.as_deref())?;
     let sweep = Sweep::new(
         &args.model.model,
         args.model.scenario.as_deref(),
@@ -178,6 +184,16 @@ pub fn run(args: &Args) -> Result<()> {
         inputs: first.inputs.clone(),
     };
     folder.write(&files, &record)?;
+    if let Some(path) = &args.xlsx {
+        let about = report::workbook::run_about(&first, &sweep_about(&args.varies, sweep.len()));
+        let bytes = crate::xlsx::write_workbook_with_bases(
+            &about,
+            &[("sweep".to_string(), frame)],
+            &first.currency,
+            RUN_BASES,
+        )?;
+        report::write_output_file(path, &bytes, &record.inputs)?;
+    }
 
     if args.output.quiet {
         return Ok(());
@@ -193,6 +209,32 @@ pub fn run(args: &Args) -> Result<()> {
         &results,
         &out_dir,
     ))
+}
+
+/// The money columns of sweep.csv and samples.csv whose name does not say
+/// their basis: the objective, cash and penalty are discounted (present
+/// value at the first period).
+pub const RUN_BASES: &[(&str, &str)] = &[
+    ("objective", "discounted"),
+    ("cash", "discounted"),
+    ("penalty", "discounted"),
+];
+
+/// The partition note holding the first sheet of `merge --xlsx`'s workbook.
+pub const WORKBOOK_ABOUT: &str = "workbook_about";
+
+/// The about rows of a sweep's workbook: what was varied, and how to read
+/// the sheet.
+pub fn sweep_about(varies: &[String], points: usize) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = varies
+        .iter()
+        .map(|vary| ("vary".to_string(), vary.clone()))
+        .collect();
+    rows.push((
+        "sweep".to_string(),
+        format!("{points} points, one row each (sweep.csv); objective, cash and penalty are discounted (present value at the first period); shadow_price[condition,period] is the discounted value of one more unit of the condition's bound in that period"),
+    ));
+    rows
 }
 
 /// partition.json of a shard: the identity every shard of this sweep
@@ -231,6 +273,13 @@ fn partition_manifest(
     notes.insert("name".to_string(), json!(first.name));
     notes.insert("currency".to_string(), json!(first.currency));
     notes.insert("conditions".to_string(), json!(condition_kinds(first)));
+    notes.insert(
+        WORKBOOK_ABOUT.to_string(),
+        json!(report::workbook::run_about(
+            first,
+            &sweep_about(&args.varies, sweep.len())
+        )),
+    );
     Ok(shard::PartitionManifest {
         wfplan_partition: 1,
         kind: "sweep".to_string(),

@@ -88,6 +88,13 @@ pub fn describe(model: &crate::model::Model, variables: usize, constraints: usiz
             index(&model.finance.price_index),
             index(&model.finance.pay_index)
         );
+        if let Some(shown) = &model.finance.real_prices {
+            let _ = writeln!(
+                out,
+                "  real amounts shown in {shown} prices (× {:.4}); the plan is optimised in {base} prices",
+                model.finance.real_factor
+            );
+        }
     }
     let list = |ids: Vec<&str>| {
         if ids.is_empty() {

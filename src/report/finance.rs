@@ -40,10 +40,23 @@ fn bases_paragraph(finance: &FinanceImpact) -> String {
     if let Some(source) = &finance.discount_rate_source {
         discount.push_str(&format!(" (source: {})", literal(source)));
     }
+    if let Some(base) = finance.restated_base() {
+        discount.push_str(&format!(", in {} prices", literal(base)));
+    }
+    let real = match finance.restated_base() {
+        Some(base) => format!(
+            "{}: cash with inflation taken out, restated from the {} prices the model's money is written in and the plan is optimised in (the plan does not depend on the year chosen)",
+            literal(&finance.real_label_text()),
+            literal(base)
+        ),
+        None => format!(
+            "{}: cash with inflation taken out; the model's money is written in these prices and the plan is optimised in them",
+            literal(&finance.real_label_text())
+        ),
+    };
     if finance.declared {
         format!(
-            "Every amount below says what it is: **cash** (outturn prices: what is paid in each year, with pay rising by the model's pay uplift and other prices by its inflation), **real** ({}: cash with inflation taken out; the model's money is written in these prices and the plan is optimised in them), or **discounted** ({discount}).",
-            literal(&finance.real_label_text())
+            "Every amount below says what it is: **cash** (outturn prices: what is paid in each year, with pay rising by the model's pay uplift and other prices by its inflation), **real** ({real}), or **discounted** ({discount})."
         )
     } else {
         format!(
@@ -55,10 +68,7 @@ fn bases_paragraph(finance: &FinanceImpact) -> String {
 impl FinanceImpact {
     /// "2024/25 prices" or "prices as written".
     pub fn real_label_text(&self) -> String {
-        match &self.price_base {
-            Some(base) => format!("{base} prices"),
-            None => "prices as written".to_string(),
-        }
+        finance::real_label(self.real_prices.as_ref().or(self.price_base.as_ref()))
     }
 }
 
@@ -156,6 +166,53 @@ pub fn section(document: &mut Document, impact: &Impact) {
                 .iter()
                 .map(|(line, _)| {
                     vec![
+                        line.name.clone(),
+                        line.category.label().to_string(),
+                        money(finance.line_total(line, Basis::Cash), currency),
+                        money(finance.line_total(line, Basis::Real), currency),
+                        money(finance.line_total(line, Basis::Discounted), currency),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    // By region, staff group and category: ranked, largest change first.
+    let mut regional: Vec<(&finance::ChangeLine, f64)> = finance
+        .regional
+        .iter()
+        .map(|line| (line, finance.line_total(line, Basis::Real)))
+        .filter(|(_, total)| total.abs() > 0.5)
+        .collect();
+    regional.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    if !regional.is_empty() {
+        const SHOWN: usize = 15;
+        document.paragraph(format!(
+            "Change in cost by region, staff group (or pool) and category, {span}, largest first{} (costs_by_group.csv has every region and year; its rows with region `all` are the national totals, the sums of the regions' rows):",
+            if regional.len() > SHOWN {
+                format!(" ({SHOWN} of {})", regional.len())
+            } else {
+                String::new()
+            }
+        ));
+        document.table(
+            vec![
+                "Region".to_string(),
+                "Staff group or pool".to_string(),
+                "Category".to_string(),
+                format!("Cash ({currency})"),
+                format!("Real ({currency})"),
+                format!("Discounted ({currency})"),
+            ],
+            regional
+                .iter()
+                .take(SHOWN)
+                .map(|(line, _)| {
+                    vec![
+                        line.region
+                            .as_deref()
+                            .and_then(|id| impact.regions.iter().find(|r| r.id == id))
+                            .map_or(NO_REGION.to_string(), |r| r.name.clone()),
                         line.name.clone(),
                         line.category.label().to_string(),
                         money(finance.line_total(line, Basis::Cash), currency),
@@ -347,10 +404,12 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     .map(|name| (name, Vec::new()))
     .collect();
     let (mut holder, mut id, mut category, mut period) = (vec![], vec![], vec![], vec![]);
-    for line in &finance.lines {
+    let mut region = vec![];
+    for (line, region_label) in with_regions(&finance.regional, &finance.lines) {
         for (t, label) in periods.iter().enumerate() {
             holder.push(line.holder.as_str().to_string());
             id.push(line.id.clone());
+            region.push(region_label.clone());
             category.push(line.category.as_str().to_string());
             period.push(label.clone());
             let convert = |value: f64, basis| finance.converter.convert(value, t, basis);
@@ -359,9 +418,9 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
                 convert(line.base[t], Basis::Cash),
                 convert(line.policy[t], Basis::Cash),
                 convert(change, Basis::Cash),
-                line.base[t],
-                line.policy[t],
-                crate::solution::clean(change),
+                convert(line.base[t], Basis::Real),
+                convert(line.policy[t], Basis::Real),
+                convert(change, Basis::Real),
                 convert(change, Basis::Discounted),
             ];
             for ((_, column), value) in columns.iter_mut().zip(values) {
@@ -369,8 +428,12 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
             }
         }
     }
-    let mut frame =
-        df!("holder" => holder, "id" => id, "category" => category, "period" => period)?;
+    let mut frame = df!("holder" => holder, "id" => id)?;
+    if !finance.regional.is_empty() {
+        frame.with_column(Column::new("region".into(), region))?;
+    }
+    frame.with_column(Column::new("category".into(), category))?;
+    frame.with_column(Column::new("period".into(), period))?;
     for (name, values) in columns {
         frame.with_column(Column::new(name.into(), values))?;
     }
@@ -440,8 +503,16 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
                 period.push(periods[t].clone());
                 limit_cash.push(envelope.limit[position] * index);
                 spend_cash.push(envelope.spend[position] * index);
-                limit_real.push(envelope.limit[position]);
-                spend_real.push(envelope.spend[position]);
+                limit_real.push(finance.converter.convert(
+                    envelope.limit[position],
+                    t,
+                    Basis::Real,
+                ));
+                spend_real.push(finance.converter.convert(
+                    envelope.spend[position],
+                    t,
+                    Basis::Real,
+                ));
                 shadow_real.push(envelope.shadow_price[position]);
                 value_per_cash.push(envelope.shadow_price[position] / index);
             }
@@ -463,30 +534,82 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     Ok(tables)
 }
 
-/// costs_by_group.csv of one plan: holder (group or pool), id, category,
-/// period, cash, real, discounted.
+/// The region column of costs_by_group.csv: a region's id, `national`
+/// for a cost of no region in a model with regions, `all` for the national
+/// total of a holder and category (the sum of its regions' rows).
+pub const ALL_REGIONS: &str = "all";
+const NO_REGION: &str = "national";
+
+/// The lines of costs_by_group.csv with their region labels: with
+/// regions, every regional line, then the national lines labelled `all`;
+/// without, the national lines alone.
+fn with_regions<'a, Line: HasRegion>(
+    regional: &'a [Line],
+    national: &'a [Line],
+) -> Vec<(&'a Line, String)> {
+    let mut rows: Vec<(&Line, String)> = regional
+        .iter()
+        .map(|line| {
+            let label = line.region().unwrap_or(NO_REGION).to_string();
+            (line, label)
+        })
+        .collect();
+    let total = if regional.is_empty() { "" } else { ALL_REGIONS };
+    rows.extend(national.iter().map(|line| (line, total.to_string())));
+    rows
+}
+
+/// A cost line's region (`CostLine`, `ChangeLine`).
+trait HasRegion {
+    fn region(&self) -> Option<&str>;
+}
+
+impl HasRegion for finance::CostLine {
+    fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+}
+
+impl HasRegion for finance::ChangeLine {
+    fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+}
+
+/// costs_by_group.csv of one plan: holder (group or pool), id, region
+/// (with regions), category, period, cash, real, discounted.
 pub fn plan_costs_frame(solution: &Solution) -> Result<DataFrame> {
     let converter = finance::Converter::new(&solution.model);
     let (mut holder, mut id, mut category, mut period) = (vec![], vec![], vec![], vec![]);
     let (mut cash, mut real, mut discounted) = (vec![], vec![], vec![]);
-    for line in finance::cost_lines(solution) {
+    let mut region = vec![];
+    let lines = finance::cost_lines(solution);
+    let national = finance::national(&lines);
+    let regional: &[finance::CostLine] = if solution.model.has_regions() {
+        &lines
+    } else {
+        &[]
+    };
+    for (line, region_label) in with_regions(regional, &national) {
         for (t, label) in solution.model.periods.iter().enumerate() {
             holder.push(line.holder.as_str().to_string());
             id.push(line.id.clone());
+            region.push(region_label.clone());
             category.push(line.category.as_str().to_string());
             period.push(label.clone());
             cash.push(converter.convert(line.real[t], t, Basis::Cash));
-            real.push(line.real[t]);
+            real.push(converter.convert(line.real[t], t, Basis::Real));
             discounted.push(converter.convert(line.real[t], t, Basis::Discounted));
         }
     }
-    Ok(df!(
-        "holder" => holder,
-        "id" => id,
-        "category" => category,
-        "period" => period,
-        "cash" => cash,
-        "real" => real,
-        "discounted" => discounted,
-    )?)
+    let mut frame = df!("holder" => holder, "id" => id)?;
+    if !regional.is_empty() {
+        frame.with_column(Column::new("region".into(), region))?;
+    }
+    frame.with_column(Column::new("category".into(), category))?;
+    frame.with_column(Column::new("period".into(), period))?;
+    frame.with_column(Column::new("cash".into(), cash))?;
+    frame.with_column(Column::new("real".into(), real))?;
+    frame.with_column(Column::new("discounted".into(), discounted))?;
+    Ok(frame)
 }

@@ -540,7 +540,10 @@ fn write_curves(
     let curve_label =
         |curve: &Curve, fallback: &str| curve.label.clone().unwrap_or_else(|| fallback.to_string());
 
-    document.heading(2, "Cash cost");
+    document.heading(2, "Cash cost (discounted)");
+    document.paragraph(
+        "Cash is the present value at the first period (discounted, as the objective), in the model's price base; each point's cash in outturn prices is in its own `solve`.",
+    );
     let mut series: Vec<Series> = curves
         .iter()
         .map(|curve| Series {
@@ -559,7 +562,7 @@ fn write_curves(
         charts::line_chart(
             &cash_title,
             &x_labels,
-            &format!("cash cost ({})", facts.currency),
+            &format!("cash cost ({}, discounted)", facts.currency),
             &series,
         )?,
     ));
@@ -685,7 +688,15 @@ fn write_curves(
 
     document.heading(2, "Points");
     let mut header: Vec<String> = facts.paths.clone();
-    header.extend(["status", "cash cost", "objective", "binding"].map(String::from));
+    header.extend(
+        [
+            "status",
+            "cash cost, discounted",
+            "objective, discounted",
+            "binding",
+        ]
+        .map(String::from),
+    );
     let second = match facts.paths.get(1) {
         Some(path) => Some(texts(frame, path)?),
         None => None,

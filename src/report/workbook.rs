@@ -1,12 +1,13 @@
-//! The workbook of `solve --xlsx FILE` and `compare --xlsx FILE`: the same
-//! tables as the CSV files, one sheet each (`xlsx::write_workbook`), after
-//! a first sheet saying what the workbook holds and how its money is
-//! stated.
+//! The workbook of `--xlsx FILE` on `solve`, `compare`, `sweep`,
+//! `simulate` and `merge`: the same tables as the CSV files, one sheet each
+//! (`xlsx::write_workbook`), after a first sheet saying what the workbook
+//! holds and how its money is stated.
 
 use anyhow::Result;
 
 use crate::compare::Impact;
 use crate::finance::Finance;
+use crate::model::Model;
 use crate::solution::Solution;
 use crate::tables;
 use crate::xlsx::{self, Sheet};
@@ -44,10 +45,15 @@ fn money_rows(finance: &Finance, currency: &str, discount_rate: f64) -> Vec<(Str
         ),
         (
             "real".to_string(),
-            match &finance.price_base {
-                Some(base) => format!("{base} prices (the model's money is written in them)"),
-                None => "prices as written (no [finance] section: cash and real are the same)"
-                    .to_string(),
+            match (&finance.price_base, &finance.real_prices) {
+                (Some(base), Some(shown)) if shown != base => format!(
+                    "{shown} prices, restated from the {base} prices the model's money is written in (discounted amounts and shadow prices stay in {base} prices)"
+                ),
+                (Some(base), _) => format!("{base} prices (the model's money is written in them)"),
+                (None, _) => {
+                    "prices as written (no [finance] section: cash and real are the same)"
+                        .to_string()
+                }
             },
         ),
         (
@@ -107,4 +113,32 @@ pub fn compare_workbook(impact: &Impact, base: &Solution, policy: &Solution) -> 
     sheets.extend(plan_sheets(base, "base ")?);
     sheets.extend(plan_sheets(policy, "policy ")?);
     xlsx::write_workbook(&about, &sheets, &model.currency)
+}
+
+/// The first sheet of a run of many solves (`sweep`, `simulate`): the
+/// model, what was run (label, text), then the model's money conventions.
+/// A shard records it in its partition so that `merge --xlsx` writes the
+/// same workbook as the unsharded run.
+pub fn run_about(model: &Model, run: &[(String, String)]) -> Vec<(String, String)> {
+    let mut about = vec![("model".to_string(), model.name.clone())];
+    about.extend(run.iter().cloned());
+    about.extend(money_rows(
+        &model.finance,
+        &model.currency,
+        model.discount_rate,
+    ));
+    about
+}
+
+/// Refuses `--xlsx` on a shard: a shard holds a slice of the rows and none
+/// of the tables built from all of them; `wfplan merge --xlsx` writes the
+/// workbook of the whole run, the same as the unsharded run's.
+pub fn refuse_on_shard(xlsx: Option<&std::path::Path>, shard: Option<&str>) -> Result<()> {
+    if let (Some(path), Some(shard)) = (xlsx, shard) {
+        anyhow::bail!(
+            "--xlsx {} with --shard {shard}: a shard holds a slice of the rows, not the run's tables; write the workbook when joining the partitions (wfplan merge ... --xlsx FILE)",
+            path.display()
+        );
+    }
+    Ok(())
 }
