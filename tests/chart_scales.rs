@@ -5,27 +5,62 @@
 //!
 //! The flagship (pledge, the model as written) has acute adult nursing
 //! demand of about 170,000–183,000 FTE and health visiting demand of
-//! 7,967–12,000 FTE (data/england_community_nursing/demand.csv): on one
+//! 7,967–12,600 FTE (births × contacts per birth ÷ contacts per FTE): on one
 //! axis the health visitors would fill a fifteenth of the height.
 
 use wfplan::charts::{panel_range, PANEL_SCALE_NOTE};
 
 const FLAGSHIP: &str = "models/england_community_nursing.toml";
 const DEMAND: &str = "data/england_community_nursing/demand.csv";
+const DRIVERS: &str = "data/england_community_nursing/drivers.csv";
 
-/// The largest demand of each service in demand.csv (period,service,value),
-/// read here without the model.
-fn largest_demand(service: &str) -> f64 {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(DEMAND);
+/// Rows `period,<id>,value` of a CSV file, read here without the model.
+fn csv_rows(file: &str) -> Vec<(String, String, f64)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
         .skip(1)
-        .filter_map(|line| {
+        .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
-            (cells.get(1) == Some(&service)).then(|| cells[2].trim().parse::<f64>().unwrap())
+            (
+                cells[0].to_string(),
+                cells[1].to_string(),
+                cells[2].trim().parse::<f64>().unwrap(),
+            )
         })
-        .fold(f64::MIN, f64::max)
+        .collect()
+}
+
+/// The largest demand of each service over the horizon. Services with a
+/// series read it from demand.csv; the two need-driven ones (the model's
+/// `need = {...}`) are driver × contacts per unit ÷ contacts per FTE, with
+/// the driver from drivers.csv and the rates as the model file states them
+/// (health visiting: 5, 5, 5.6, 6.7, then 7.83 contacts per birth, 453.85
+/// contacts per FTE; district nursing: 9.873 visits per person aged 80+,
+/// 1,500 visits per FTE).
+fn largest_demand(service: &str) -> f64 {
+    let driven = |driver: &str, per_unit: &dyn Fn(usize) -> f64, per_fte: f64| {
+        csv_rows(DRIVERS)
+            .into_iter()
+            .filter(|(_, id, _)| id == driver)
+            .enumerate()
+            .map(|(t, (_, _, value))| value * per_unit(t) / per_fte)
+            .fold(f64::MIN, f64::max)
+    };
+    match service {
+        "health_visiting" => driven(
+            "births",
+            &|t| [5.0, 5.0, 5.6, 6.7].get(t).copied().unwrap_or(7.83),
+            453.85,
+        ),
+        "district_nursing" => driven("population_80plus", &|_| 9.873, 1500.0),
+        _ => csv_rows(DEMAND)
+            .into_iter()
+            .filter(|(_, id, _)| id == service)
+            .map(|(_, _, value)| value)
+            .fold(f64::MIN, f64::max),
+    }
 }
 
 #[test]
@@ -73,7 +108,7 @@ fn solve_report_draws_each_service_on_its_own_axis_from_zero() {
         );
         tops.push(top);
     }
-    // Health visiting (12,000 at most) is not drawn on acute nursing's axis
+    // Health visiting (about 12,600 at most) is not drawn on acute nursing's axis
     // (about 183,000): its own axis is under a tenth as tall.
     assert!(tops[0] < tops[3] / 10.0, "{tops:?}");
 
