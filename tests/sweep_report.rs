@@ -47,6 +47,7 @@ fn facts(paths: &[&str]) -> SweepFacts {
         ]
         .into(),
         currency: "GBP".to_string(),
+        care_units: Default::default(),
     }
 }
 
@@ -100,6 +101,14 @@ fn the_report_names_the_limit_that_starts_to_bind_at_the_hand_derived_kink() {
     let note = wfplan::charts::PANEL_SCALE_NOTE;
     let services = capped_model_text().matches("[[service]]").count();
     assert_eq!(svg("care_lost").matches(note).count(), services);
+    // Each panel's axis names its service's unit of care (the capped model's
+    // services count care in the default unit, FTE), not a generic unit.
+    assert!(
+        svg("care_lost").matches("unmet demand, FTE-years").count() >= services,
+        "{}",
+        svg("care_lost")
+    );
+    assert!(!svg("care_lost").contains("care-years"));
     let prices = svg("shadow_prices");
     assert!(prices.contains("target junior_2027") && prices.contains(note));
     assert!(

@@ -167,6 +167,7 @@ pub fn run(args: &Args) -> Result<()> {
             paths: sweep.varies.iter().map(|v| v.path.clone()).collect(),
             kinds: condition_kinds(&first),
             currency: first.currency.clone(),
+            care_units: care_units(&first),
         };
         files.extend(crate::report::sweep::sweep_report_files(&frame, &facts)?);
     }
@@ -273,6 +274,7 @@ fn partition_manifest(
     notes.insert("name".to_string(), json!(first.name));
     notes.insert("currency".to_string(), json!(first.currency));
     notes.insert("conditions".to_string(), json!(condition_kinds(first)));
+    notes.insert("care_units".to_string(), json!(care_units(first)));
     notes.insert(
         WORKBOOK_ABOUT.to_string(),
         json!(report::workbook::run_about(
@@ -298,6 +300,15 @@ pub fn condition_kinds(model: &crate::model::Model) -> std::collections::BTreeMa
         .conditions
         .iter()
         .map(|condition| (condition.id.clone(), condition.kind.as_str().to_string()))
+        .collect()
+}
+
+/// Each service's key (sweep.csv's `unmet[key]`) and its unit of care.
+pub fn care_units(model: &crate::model::Model) -> std::collections::BTreeMap<String, String> {
+    model
+        .services
+        .iter()
+        .map(|service| (service.key.clone(), service.care_unit.clone()))
         .collect()
 }
 

@@ -39,6 +39,9 @@ pub struct SweepFacts {
     pub kinds: BTreeMap<String, String>,
     /// GBP, EUR, USD or other.
     pub currency: String,
+    /// Each service's key (as in sweep.csv's `unmet[key]` columns) → its
+    /// unit of care ("FTE", "district-nurse-equivalent FTE").
+    pub care_units: BTreeMap<String, String>,
 }
 
 impl SweepFacts {
@@ -64,6 +67,9 @@ impl SweepFacts {
                 .unwrap_or_default(),
             currency: note("currency")
                 .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            care_units: note("care_units")
+                .and_then(|v| serde_json::from_value(v).ok())
                 .unwrap_or_default(),
         })
     }
@@ -579,7 +585,10 @@ fn write_curves(
             .unmet
             .iter()
             .map(|(service, values)| Panel {
-                unit: None,
+                unit: facts
+                    .care_units
+                    .get(service)
+                    .map(|unit| format!("unmet demand, {unit}-years")),
                 title: service.clone(),
                 series: curves
                     .iter()
