@@ -349,9 +349,9 @@ pub fn terminal_summary(solution: &Solution) -> String {
                 for &g in &members {
                     let bands = model.groups[g].age.as_ref().expect("banded");
                     opening += bands.opening.get(band).copied().unwrap_or(0.0);
-                    if let Some(columns) = &solution.lp.vars.band_stock[g] {
+                    if let Some(bands) = &solution.plan.decisions.band_stock[g] {
                         for (t, value) in values.iter_mut().enumerate() {
-                            *value += solution.value_of(columns[band][t]);
+                            *value += bands[band][t];
                         }
                     }
                 }
