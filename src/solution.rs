@@ -332,8 +332,8 @@ impl Solution {
                 );
                 let activity = clean(self.evaluate(&value));
                 let bound_period = instance.period.unwrap_or(0);
-                let min = condition.min.as_ref().map(|m| m[bound_period]);
-                let max = condition.max.as_ref().map(|m| m[bound_period]);
+                let min = condition.min_at(instance.region, bound_period);
+                let max = condition.max_at(instance.region, bound_period);
                 let slacks = &self.plan.decisions.slack[condition_index][instance_index];
                 let violation: f64 = slacks.below.into_iter().chain(slacks.above).sum();
                 let mut shadow_price = 0.0;

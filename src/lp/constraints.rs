@@ -400,7 +400,7 @@ pub fn add_conditions(lp: &mut Lp, model: &Model) {
             let value = condition_value(model, &lp.vars, condition, instance);
             let bound_period = instance.period.unwrap_or(0);
             let slack = lp.vars.slack[condition_index][instance_index].clone();
-            if let Some(min) = &condition.min {
+            if let Some(min) = condition.min_at(instance.region, bound_period) {
                 let mut expression = value.clone();
                 if let Some(below) = slack.below {
                     expression += below;
@@ -410,12 +410,12 @@ pub fn add_conditions(lp: &mut Lp, model: &Model) {
                     family,
                     name,
                     expression,
-                    min[bound_period],
+                    min,
                     f64::INFINITY,
                     Some(condition_index),
                 );
             }
-            if let Some(max) = &condition.max {
+            if let Some(max) = condition.max_at(instance.region, bound_period) {
                 let mut expression = value;
                 if let Some(above) = slack.above {
                     expression -= above;
@@ -426,7 +426,7 @@ pub fn add_conditions(lp: &mut Lp, model: &Model) {
                     name,
                     expression,
                     f64::NEG_INFINITY,
-                    max[bound_period],
+                    max,
                     Some(condition_index),
                 );
             }
