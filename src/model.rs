@@ -153,6 +153,8 @@ pub struct ReducedHours {
 pub struct Group {
     pub id: String,
     pub name: String,
+    /// The staff family (`family = "nursing"`), if declared.
+    pub family: Option<String>,
     /// The region the entity is in; None for a national entity and for
     /// every entity of a model without regions.
     pub region: Option<usize>,
@@ -771,6 +773,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
         groups.push(Group {
             id: group.id.clone(),
             name: group.name.clone().unwrap_or_else(|| group.id.clone()),
+            family: group.family.clone(),
             region,
             key: key_of(&group.id, region),
             opening_fte: opening,
@@ -1350,12 +1353,11 @@ fn build_condition(
             When::Total => vec![0],
         };
         // Region by region when either bound is given by region.
-        let regions: Vec<Option<usize>> =
-            if min_by_region.is_empty() && max_by_region.is_empty() {
-                vec![None]
-            } else {
-                (0..model.regions.len()).map(Some).collect()
-            };
+        let regions: Vec<Option<usize>> = if min_by_region.is_empty() && max_by_region.is_empty() {
+            vec![None]
+        } else {
+            (0..model.regions.len()).map(Some).collect()
+        };
         for region in regions {
             let pick = |by_region: &[Series], national: &Series| match region {
                 Some(r) if !by_region.is_empty() => by_region[r].clone(),
@@ -1469,6 +1471,12 @@ fn check_ids_and_labels(spec: &Spec) -> Result<()> {
         }
         if let Some(name) = name {
             check_label_text(file, &label, "name", name)?;
+        }
+    }
+    for group in &spec.groups {
+        if let Some(family) = &group.family {
+            let label = format!("group '{}'", group.id);
+            check_label_text(file, &label, "family", family)?;
         }
     }
     for service in &spec.services {

@@ -382,9 +382,19 @@ fn a_per_region_target_takes_a_bound_by_region_from_a_table_or_a_csv() {
     assert_eq!(bounds, vec![(Some(0), Some(55.0)), (Some(1), Some(29.0))]);
 
     let north = solve_with(target("{ london = 55, north = 30 }"));
-    assert_finite_difference("North's floor 29 -> 30", base.objective, north.objective, 180.0);
+    assert_finite_difference(
+        "North's floor 29 -> 30",
+        base.objective,
+        north.objective,
+        180.0,
+    );
     let london = solve_with(target("{ london = 56, north = 29 }"));
-    assert_finite_difference("London's floor 55 -> 56", base.objective, london.objective, 0.0);
+    assert_finite_difference(
+        "London's floor 55 -> 56",
+        base.objective,
+        london.objective,
+        0.0,
+    );
 
     let from_csv = solve_with(target("\"two_regions_floor.csv\""));
     assert_close_what("objective from CSV", from_csv.objective, 11080.0, REL_TOL);
@@ -420,7 +430,12 @@ fn a_per_region_limit_takes_a_bound_by_region() {
     assert_shadow(&base, "limit[cap,north,2026]", 0.0);
     let tight = solve_with(limit("{ london = 56, north = 40 }"));
     assert_close_what("objective, London 56", tight.objective, 12000.0, REL_TOL);
-    assert_finite_difference("London's cap 57 -> 56", base.objective, tight.objective, 370.0);
+    assert_finite_difference(
+        "London's cap 57 -> 56",
+        base.objective,
+        tight.objective,
+        370.0,
+    );
 }
 
 /// A bound by region names the file, the condition and the field when a
@@ -452,12 +467,22 @@ fn bounds_by_region_name_unknown_and_missing_regions() {
     let missing = load("{ london = 55 }", true);
     assert_mentions(
         &missing,
-        &[FIXTURE, "target 'floor'", "field 'min'", "no value for region 'north'"],
+        &[
+            FIXTURE,
+            "target 'floor'",
+            "field 'min'",
+            "no value for region 'north'",
+        ],
     );
     let national = load("{ london = 55, north = 29 }", false);
     assert_mentions(
         &national,
-        &[FIXTURE, "target 'floor'", "field 'min'", "per_region = true"],
+        &[
+            FIXTURE,
+            "target 'floor'",
+            "field 'min'",
+            "per_region = true",
+        ],
     );
 }
 

@@ -286,6 +286,19 @@ pub fn terminal_summary(solution: &Solution) -> String {
         }
         out.push('\n');
     };
+    // More groups than a reader can scan, in staff families: the families
+    // first (a group without a family as itself).
+    let (families, by_family) = super::scale::group_sets(model, super::scale::MAX_SERIES);
+    if by_family {
+        let rows: Vec<(String, f64, Vec<f64>)> = families
+            .iter()
+            .map(|set| {
+                let (opening, values) = sum_stocks(&mut set.members.iter().copied());
+                (set.id.clone(), opening, values)
+            })
+            .collect();
+        staff_table(&mut out, "Staff by family (FTE)", rows);
+    }
     let rows: Vec<(String, f64, Vec<f64>)> = ids
         .iter()
         .map(|id| {
