@@ -10,7 +10,7 @@
 //! evaluated from their expressions through `Lp::evaluate`, once, so every
 //! number is the one the tables have always shown, to the last digit.
 
-use crate::lp::constraints::{delivered_care, in_training};
+use crate::lp::constraints::{condition_instances, condition_value, delivered_care, in_training};
 use crate::lp::flows::{self, Channel, FlowTerm};
 use crate::lp::objective::{
     cost_at, discount_factor, slack_penalty_at, terminal_value, total_slack_penalty,
@@ -48,6 +48,9 @@ pub struct Plan {
     /// [group] → [band][period], for a group with age bands: staff who
     /// aged out of the band into the next.
     pub aged_out: Vec<Option<Vec<Vec<f64>>>>,
+    /// [condition][instance] the value of each target's and limit's
+    /// expression (instances as `lp::constraints::condition_instances`).
+    pub condition_activity: Vec<Vec<f64>>,
     /// [period] real cost by category.
     pub cost: Vec<CostsByCategory>,
     /// [period] penalty of unmet demand, undiscounted.
@@ -140,6 +143,17 @@ impl Plan {
                 })
                 .collect()
         };
+        let condition_activity = (model.conditions.iter())
+            .map(|condition| {
+                (condition_instances(model, condition).iter())
+                    .map(|instance| {
+                        clean(evaluate(&condition_value(
+                            model, &lp.vars, condition, instance,
+                        )))
+                    })
+                    .collect()
+            })
+            .collect();
         let band_attrition = band_series(age::attrition_of_band);
         let aged_out = band_series(age::ageing_out);
 
@@ -178,6 +192,7 @@ impl Plan {
             in_training,
             band_attrition,
             aged_out,
+            condition_activity,
             cost,
             unmet_penalty,
             soft_penalty,

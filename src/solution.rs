@@ -324,13 +324,7 @@ impl Solution {
                 .iter()
                 .enumerate()
             {
-                let value = crate::lp::constraints::condition_value(
-                    &self.model,
-                    &self.lp.vars,
-                    condition,
-                    instance,
-                );
-                let activity = clean(self.evaluate(&value));
+                let activity = self.plan.condition_activity[condition_index][instance_index];
                 let bound_period = instance.period.unwrap_or(0);
                 let min = condition.min_at(instance.region, bound_period);
                 let max = condition.max_at(instance.region, bound_period);
