@@ -438,6 +438,28 @@ fn a_per_region_limit_takes_a_bound_by_region() {
     );
 }
 
+/// What a policy changes (`policy_change`, which the impact report's
+/// headline follows): raising one region's bound of a `per_region` target
+/// given by region is one change, of that region's bound (29 → 30 in the
+/// North), not a change of the regions' sum; London's unchanged bound is
+/// not a change.
+#[test]
+fn a_change_of_one_regions_bound_is_named_with_its_region() {
+    let model = |north: u32| {
+        let text = fixture_text(FIXTURE)
+            + &format!(
+                "\n[[target]]\nid = \"floor\"\nexpr = \"stock(nurse)\"\nmin = {{ london = 55, north = {north} }}\nper_region = true\n"
+            );
+        load_text(FIXTURE, &text)
+    };
+    let changes = wfplan::policy_change::changes(&model(29), &model(30));
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].path, "target.floor.min");
+    assert_eq!(changes[0].region.as_deref(), Some("North"));
+    assert_eq!(changes[0].base, vec![Some(29.0)]);
+    assert_eq!(changes[0].policy, vec![Some(30.0)]);
+}
+
 /// A bound by region names the file, the condition and the field when a
 /// region is unknown or missing, and is refused on a condition that is not
 /// `per_region`.
