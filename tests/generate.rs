@@ -449,7 +449,8 @@ fn many_groups_are_charted_by_family_in_at_most_twelve_series() {
     let (_folder, model) = load_generated(shape(3, 30, 8, 3, 11));
     assert!(model.groups.iter().all(|g| g.family.is_some()));
     let plan = solve_model(&model, "30 groups in 3 regions");
-    let panels = wfplan::report::plan::stock_panels(&plan);
+    let (panels, by_family) = wfplan::report::plan::stock_panels(&plan);
+    assert!(by_family);
     assert!(panels.len() <= 12, "{} panels", panels.len());
     assert!(
         panels.iter().any(|p| p.title.starts_with("profession_")),

@@ -70,8 +70,9 @@ fn sum_of<'a>(
 /// model's copies summed) — or, with more ids than MAX_PANELS and staff
 /// families declared, one per family — with a line per region when the
 /// model has regions; at most MAX_PANELS panels (the smallest summed into
-/// "All other N groups" or "… families").
-pub fn stock_panels(solution: &Solution) -> Vec<Panel> {
+/// "All other N groups" or "… families"). True when the panels are
+/// families.
+pub fn stock_panels(solution: &Solution) -> (Vec<Panel>, bool) {
     let model = &solution.model;
     let periods = &model.periods;
     let (sets, by_family) = scale::group_sets(model, scale::MAX_PANELS);
@@ -104,12 +105,22 @@ pub fn stock_panels(solution: &Solution) -> Vec<Panel> {
             Panel { title, series }
         })
         .collect();
-    scale::top_panels(
+    let panels = scale::top_panels(
         panels,
         |p| p.series.iter().map(|s| scale::magnitude(&s.values)).sum(),
         scale::MAX_PANELS,
         if by_family { "families" } else { "groups" },
-    )
+    );
+    (panels, by_family)
+}
+
+/// The title of the staff-in-post chart: by group, or by family.
+pub fn stock_chart_title(by_family: bool) -> &'static str {
+    if by_family {
+        "Staff in post by family"
+    } else {
+        "Staff in post by group"
+    }
 }
 
 /// The charts of a plan, by file stem.
@@ -118,11 +129,11 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
     let periods = &model.periods;
     let mut charts = Vec::new();
 
-    let panels = stock_panels(solution);
+    let (panels, by_family) = stock_panels(solution);
     if !panels.is_empty() {
         charts.push((
             "stocks".to_string(),
-            charts::small_multiples("Staff in post by group", periods, "FTE", &panels)?,
+            charts::small_multiples(stock_chart_title(by_family), periods, "FTE", &panels)?,
         ));
     }
 

@@ -114,7 +114,11 @@ pub fn plan_document(solution: &Solution) -> Document {
             })
             .collect(),
     );
-    document.chart("stocks", "Staff in post by group (FTE).");
+    let (_, by_family) = super::scale::group_sets(model, super::scale::MAX_PANELS);
+    document.chart(
+        "stocks",
+        format!("{} (FTE).", super::plan::stock_chart_title(by_family)),
+    );
 
     document.heading(2, "Care by service (each in its unit of care)");
     let mut rows = Vec::new();
