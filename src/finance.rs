@@ -400,9 +400,8 @@ pub struct CostLine {
 /// throughout are left out. Without regions every line's region is None.
 pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
     let model = &solution.model;
-    let vars = &solution.lp.vars;
+    let plan = &solution.plan.decisions;
     let periods = model.periods.len();
-    let value = |variable| solution.value_of(variable);
     let region_id = |region: Option<usize>| region.map(|r| model.regions[r].id.clone());
     let mut lines: Vec<CostLine> = Vec::new();
     let mut add = |holder: Holder,
@@ -438,32 +437,29 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
             let book = |category, amount| (Holder::Group, &group.id, &group.name, category, amount);
             let mut entries = vec![book(
                 CostCategory::Salary,
-                group.salary_per_fte[period] * value(vars.stock[g][period]),
+                group.salary_per_fte[period] * plan.stock[g][period],
             )];
-            for (source, hires) in &vars.hire[g] {
+            for (source, hires) in &plan.hire[g] {
                 let pool_cost = match source {
                     HireSource::Pool(pool) => model.pools[*pool].hire_cost_per_fte[period],
                     HireSource::OpenMarket => 0.0,
                 };
                 entries.push(book(
                     CostCategory::Hire,
-                    (group.hire_cost_per_fte[period] + pool_cost) * value(hires[period]),
+                    (group.hire_cost_per_fte[period] + pool_cost) * hires[period],
                 ));
             }
-            if let (Some(exits), Some(rate)) = (&vars.exit[g], &group.exit_cost_per_fte) {
-                entries.push(book(
-                    CostCategory::Exit,
-                    rate[period] * value(exits[period]),
-                ));
+            if let (Some(exits), Some(rate)) = (&plan.exit[g], &group.exit_cost_per_fte) {
+                entries.push(book(CostCategory::Exit, rate[period] * exits[period]));
             }
             entries.push(book(
                 CostCategory::Surplus,
-                group.surplus_cost_per_fte[period] * value(vars.surplus[g][period]),
+                group.surplus_cost_per_fte[period] * plan.surplus[g][period],
             ));
-            if let (Some(reduced), Some(options)) = (&vars.reduced[g], &group.reduced_hours) {
+            if let (Some(reduced), Some(options)) = (&plan.reduced[g], &group.reduced_hours) {
                 entries.push(book(
                     CostCategory::Reduced,
-                    options.cost_per_fte[period] * value(reduced[period]),
+                    options.cost_per_fte[period] * reduced[period],
                 ));
             }
             for (holder, id, name, category, amount) in entries {
@@ -479,8 +475,7 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
             }
         }
         for (p, pipeline) in model.pipelines.iter().enumerate() {
-            let trainees =
-                solution.evaluate(&crate::lp::constraints::in_training(model, vars, p, period));
+            let trainees = solution.plan.in_training[p][period];
             let (holder, id, name, region) = match pipeline.to {
                 Destination::Group(g) => {
                     let group = &model.groups[g];
@@ -520,10 +515,10 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
                 region_id(to.region),
                 CostCategory::Move,
                 period,
-                movement.cost_per_move[period] * value(vars.moves[m][period]),
+                movement.cost_per_move[period] * plan.moves[m][period],
             );
         }
-        for (service, temps) in vars.temp.iter().enumerate() {
+        for (service, temps) in plan.temp.iter().enumerate() {
             for (pool, temp) in temps {
                 let pool = &model.pools[*pool];
                 add(
@@ -533,7 +528,7 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
                     region_id(pool.region.or(model.services[service].region)),
                     CostCategory::Temp,
                     period,
-                    pool.rate_per_fte[period] * value(temp[period]),
+                    pool.rate_per_fte[period] * temp[period],
                 );
             }
         }

@@ -19,6 +19,7 @@ pub mod model;
 pub mod near_optimal;
 pub mod need;
 pub mod parallel;
+pub mod plan;
 pub mod policy_change;
 pub mod report;
 pub mod shard;

@@ -153,6 +153,8 @@ pub struct ReducedHours {
 pub struct Group {
     pub id: String,
     pub name: String,
+    /// The staff family (`family = "nursing"`), if declared.
+    pub family: Option<String>,
     /// The region the entity is in; None for a national entity and for
     /// every entity of a model without regions.
     pub region: Option<usize>,
@@ -360,9 +362,40 @@ pub struct Condition {
     pub unit: String,
     /// `per_region = true`: one instance per region and period.
     pub per_region: bool,
+    /// The bounds of a `per_region` condition given by region (a table
+    /// `{ london = 900, ... }` or a CSV with a region column): [region] →
+    /// series. Empty when the bound is the same in every region; when
+    /// given, `min` (`max`) holds the sum over the regions.
+    pub min_by_region: Vec<Series>,
+    pub max_by_region: Vec<Series>,
     /// With `per_region`: the expression restricted to each region (by
     /// region index); empty otherwise.
     pub regional: Vec<Expression>,
+}
+
+impl Condition {
+    /// The lower bound of an instance (a region's, when `min` is given by
+    /// region; `region` None is the national sum) in a period.
+    pub fn min_at(&self, region: Option<usize>, period: usize) -> Option<f64> {
+        bound_at(&self.min, &self.min_by_region, region, period)
+    }
+
+    /// The upper bound of an instance, as `min_at`.
+    pub fn max_at(&self, region: Option<usize>, period: usize) -> Option<f64> {
+        bound_at(&self.max, &self.max_by_region, region, period)
+    }
+}
+
+fn bound_at(
+    national: &Option<Series>,
+    by_region: &[Series],
+    region: Option<usize>,
+    period: usize,
+) -> Option<f64> {
+    match region {
+        Some(region) if !by_region.is_empty() => Some(by_region[region][period]),
+        _ => national.as_ref().map(|series| series[period]),
+    }
 }
 
 /// A published figure and the model quantity it is compared with.
@@ -740,6 +773,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
         groups.push(Group {
             id: group.id.clone(),
             name: group.name.clone().unwrap_or_else(|| group.id.clone()),
+            family: group.family.clone(),
             region,
             key: key_of(&group.id, region),
             opening_fte: opening,
@@ -1249,8 +1283,38 @@ fn build_condition(
     if spec.min.is_none() && spec.max.is_none() {
         bail!("{file}: {label}: expected `min`, `max` or both");
     }
-    let min = checker.optional_finite(&label, "min", spec.min.as_ref())?;
-    let max = checker.optional_finite(&label, "max", spec.max.as_ref())?;
+    // A bound by region: each region's series (the checker picks the
+    // region's value), and their sum as the condition's `min` (`max`).
+    let mut by_region = |field: &str, param: Option<&Param>| -> Result<Vec<Series>> {
+        let Some(param @ Param::ByRegion(_)) = param.filter(|_| spec.per_region) else {
+            return Ok(Vec::new());
+        };
+        let series = (0..model.regions.len())
+            .map(|region| {
+                checker.region = Some(region);
+                checker.series(&label, field, param)
+            })
+            .collect::<Result<Vec<_>>>();
+        checker.region = None;
+        series
+    };
+    let min_by_region = by_region("min", spec.min.as_ref())?;
+    let max_by_region = by_region("max", spec.max.as_ref())?;
+    let summed = |series: &[Series]| {
+        (!series.is_empty()).then(|| {
+            (0..model.periods.len())
+                .map(|t| series.iter().map(|s| s[t]).sum())
+                .collect::<Series>()
+        })
+    };
+    let min = match summed(&min_by_region) {
+        Some(sum) => Some(sum),
+        None => checker.optional_finite(&label, "min", spec.min.as_ref())?,
+    };
+    let max = match summed(&max_by_region) {
+        Some(sum) => Some(sum),
+        None => checker.optional_finite(&label, "max", spec.max.as_ref())?,
+    };
     let when = if spec.total {
         if spec.at.is_some() {
             bail!("{file}: {label}, field 'at': a `total = true` condition holds on the sum over the horizon, so it takes no `at`");
@@ -1288,13 +1352,29 @@ fn build_condition(
             When::At(periods) => periods.clone(),
             When::Total => vec![0],
         };
-        if let Some(&period) = bound_periods.iter().find(|&&t| min[t] > max[t] + 1e-12) {
-            bail!(
-                "{file}: {label}, field 'max': expected at least min ({}) in {}, got {}",
-                min[period],
-                model.periods[period],
-                max[period]
-            );
+        // Region by region when either bound is given by region.
+        let regions: Vec<Option<usize>> = if min_by_region.is_empty() && max_by_region.is_empty() {
+            vec![None]
+        } else {
+            (0..model.regions.len()).map(Some).collect()
+        };
+        for region in regions {
+            let pick = |by_region: &[Series], national: &Series| match region {
+                Some(r) if !by_region.is_empty() => by_region[r].clone(),
+                _ => national.clone(),
+            };
+            let (min, max) = (pick(&min_by_region, min), pick(&max_by_region, max));
+            if let Some(&period) = bound_periods.iter().find(|&&t| min[t] > max[t] + 1e-12) {
+                let place = region.map_or(String::new(), |r| {
+                    format!(" in region '{}'", model.regions[r].id)
+                });
+                bail!(
+                    "{file}: {label}, field 'max': expected at least min ({}){place} in {}, got {}",
+                    min[period],
+                    model.periods[period],
+                    max[period]
+                );
+            }
         }
     }
     if let Some(penalty) = spec.penalty {
@@ -1318,6 +1398,8 @@ fn build_condition(
         expression,
         per_region: spec.per_region,
         regional,
+        min_by_region,
+        max_by_region,
     })
 }
 
@@ -1389,6 +1471,12 @@ fn check_ids_and_labels(spec: &Spec) -> Result<()> {
         }
         if let Some(name) = name {
             check_label_text(file, &label, "name", name)?;
+        }
+    }
+    for group in &spec.groups {
+        if let Some(family) = &group.family {
+            let label = format!("group '{}'", group.id);
+            check_label_text(file, &label, "family", family)?;
         }
     }
     for service in &spec.services {
@@ -1844,7 +1932,7 @@ impl Checker<'_> {
             }
         }
         let Some(region) = self.region else {
-            bail!("{file}: {label}, field '{field}': it holds in every region at once (a national entity or a condition), so it takes one value, not a table by region");
+            bail!("{file}: {label}, field '{field}': it holds in every region at once (a national entity or a condition), so it takes one value, not a table by region (a condition with `per_region = true` takes one per region)");
         };
         let region_id = &self.region_ids[region];
         table.get(region_id).ok_or_else(|| {

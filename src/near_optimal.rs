@@ -227,7 +227,7 @@ fn expression(solution: &Solution, kind: &Kind, headline: usize) -> Expression {
                     }
                     for term in flows::flow_terms(model, vars, &links, g, t) {
                         if term.flow == flow && term.channel.id(model) == *channel {
-                            total += term.expression;
+                            total += term.fte;
                         }
                     }
                 }

@@ -566,21 +566,29 @@ pub fn changes(base: &Model, policy: &Model) -> Vec<Change> {
             continue;
         };
         let model = if in_policy.is_some() { policy } else { base };
-        let bounds = |condition: &Option<crate::model::Condition>, max: bool| -> Vec<Option<f64>> {
+        // A side's bound per period where it holds: one region's, when
+        // the bound is given by region, else the condition's.
+        let bounds = |condition: &Option<crate::model::Condition>,
+                      max: bool,
+                      region: Option<usize>|
+         -> Vec<Option<f64>> {
             let Some(condition) = condition else {
                 return vec![None; periods];
             };
-            let series = if max { &condition.max } else { &condition.min };
-            let Some(series) = series else {
-                return vec![None; periods];
+            let bound = |t: usize| {
+                if max {
+                    condition.max_at(region, t)
+                } else {
+                    condition.min_at(region, t)
+                }
             };
             match &condition.when {
                 When::At(at) => (0..periods)
-                    .map(|t| at.contains(&t).then_some(series[t]))
+                    .map(|t| if at.contains(&t) { bound(t) } else { None })
                     .collect(),
                 // A total is shown at the last period.
                 When::Total => (0..periods)
-                    .map(|t| (t + 1 == periods).then_some(series[0]))
+                    .map(|t| if t + 1 == periods { bound(0) } else { None })
                     .collect(),
             }
         };
@@ -591,21 +599,42 @@ pub fn changes(base: &Model, policy: &Model) -> Vec<Change> {
         let group = single_group(model, either);
         let mut any = false;
         for (side, max) in [("min", false), ("max", true)] {
-            let (b, p) = (bounds(&in_base, max), bounds(&in_policy, max));
-            if (0..periods).any(|t| differs(b[t], p[t])) {
-                any = true;
-                found.push(Change {
-                    kind: change_kind,
-                    path: format!("{}.{id}.{side}", kind.as_str()),
-                    name: either.name.clone(),
-                    field: side.to_string(),
-                    unit: either.unit.clone(),
-                    base: b,
-                    policy: p,
-                    group: group.clone(),
-                    condition: Some(id.to_string()),
-                    region: None,
-                });
+            // A bound by region (in either model) changes region by region.
+            let by_region = |condition: &Option<crate::model::Condition>| {
+                condition.as_ref().is_some_and(|c| {
+                    !(if max {
+                        &c.max_by_region
+                    } else {
+                        &c.min_by_region
+                    })
+                    .is_empty()
+                })
+            };
+            let regions: Vec<Option<usize>> = if by_region(&in_base) || by_region(&in_policy) {
+                (0..model.regions.len()).map(Some).collect()
+            } else {
+                vec![None]
+            };
+            for region in regions {
+                let (b, p) = (
+                    bounds(&in_base, max, region),
+                    bounds(&in_policy, max, region),
+                );
+                if (0..periods).any(|t| differs(b[t], p[t])) {
+                    any = true;
+                    found.push(Change {
+                        kind: change_kind,
+                        path: format!("{}.{id}.{side}", kind.as_str()),
+                        name: either.name.clone(),
+                        field: side.to_string(),
+                        unit: either.unit.clone(),
+                        base: b,
+                        policy: p,
+                        group: group.clone(),
+                        condition: Some(id.to_string()),
+                        region: region_name(model, region),
+                    });
+                }
             }
         }
         // A condition whose bounds are the same but whose expression or
@@ -614,7 +643,7 @@ pub fn changes(base: &Model, policy: &Model) -> Vec<Change> {
             if let (Some(b), Some(p)) = (&in_base, &in_policy) {
                 if b.text != p.text || b.penalty != p.penalty || b.per_region != p.per_region {
                     let side = if p.min.is_some() { "min" } else { "max" };
-                    let values = bounds(&in_policy, side == "max");
+                    let values = bounds(&in_policy, side == "max", None);
                     found.push(Change {
                         kind: change_kind,
                         path: format!("{}.{id}.expr", kind.as_str()),

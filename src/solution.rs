@@ -7,12 +7,10 @@ use anyhow::Result;
 use good_lp::Expression;
 
 use crate::lp::constraints::{condition_instances, condition_row_name};
-use crate::lp::objective::{
-    cost_at, discount_factor, expression_at, slack_penalty_at, terminal_value, total_slack_penalty,
-    unmet_penalty_at,
-};
+use crate::lp::objective::expression_at;
 use crate::lp::{Family, Lp, Side};
 use crate::model::{parse_expression, CostCategory, Model};
+use crate::plan::Plan;
 use crate::solve::RawSolution;
 
 /// One row of the programme after solving.
@@ -149,6 +147,8 @@ pub struct Solution {
     /// Column values, by column index.
     pub values: Vec<f64>,
     pub rows: Vec<RowResult>,
+    /// The plan read from `values`: what tables, compare and reports read.
+    pub plan: Plan,
     row_index: HashMap<String, usize>,
     pub status: String,
     /// The first stage's optimum.
@@ -206,24 +206,9 @@ impl Solution {
             .enumerate()
             .map(|(i, r)| (r.name.clone(), i))
             .collect();
-        let mut cash = 0.0;
-        let mut penalty = evaluate(&total_slack_penalty(&model, &lp.vars));
-        for period in 0..model.periods.len() {
-            let factor = discount_factor(&model, period);
-            for category in CostCategory::ALL {
-                cash += factor * evaluate(&cost_at(&model, &lp.vars, category, period));
-            }
-            penalty += factor
-                * evaluate(
-                    &(unmet_penalty_at(&model, &lp.vars, period)
-                        + slack_penalty_at(&model, &lp.vars, period)),
-                );
-        }
-        let last = model.periods.len().saturating_sub(1);
-        let terminal_value =
-            discount_factor(&model, last) * evaluate(&terminal_value(&model, &lp.vars));
+        let plan = Plan::new(&model, &lp, &values);
         Solution {
-            terminal_value,
+            terminal_value: plan.terminal_value,
             objective: stage_objectives.first().copied().unwrap_or(raw.objective),
             stage_objectives,
             model,
@@ -232,8 +217,9 @@ impl Solution {
             rows,
             row_index,
             status: "optimal".to_string(),
-            cash,
-            penalty,
+            cash: plan.cash,
+            penalty: plan.penalty,
+            plan,
             build_seconds,
             solve_seconds,
             timings: Timings {
@@ -252,24 +238,12 @@ impl Solution {
 
     /// A group's staff in post at the end of each period (FTE).
     pub fn stock(&self, group: usize) -> Vec<f64> {
-        self.lp.vars.stock[group]
-            .iter()
-            .map(|v| self.value_of(*v))
-            .collect()
+        self.plan.decisions.stock[group].clone()
     }
 
     /// A group's headcount at the end of each period: stock ÷ participation.
     pub fn heads(&self, group: usize) -> Vec<f64> {
-        (0..self.model.periods.len())
-            .map(|period| {
-                clean(self.evaluate(&crate::lp::age::heads(
-                    &self.model,
-                    &self.lp.vars,
-                    group,
-                    period,
-                )))
-            })
-            .collect()
+        self.plan.heads[group].clone()
     }
 
     /// The value of a linear expression over the columns.
@@ -317,7 +291,7 @@ impl Solution {
     /// Cost in one category and period, in real terms (the prices the
     /// model's money is written in; see `finance`).
     pub fn cost(&self, category: CostCategory, period: usize) -> f64 {
-        clean(self.evaluate(&cost_at(&self.model, &self.lp.vars, category, period)))
+        self.plan.cost(category, period)
     }
 
     /// Cash (outturn prices) in one category and period: `cost` times the
@@ -328,17 +302,17 @@ impl Solution {
 
     /// Penalty of unmet demand in a period, undiscounted.
     pub fn unmet_penalty(&self, period: usize) -> f64 {
-        clean(self.evaluate(&unmet_penalty_at(&self.model, &self.lp.vars, period)))
+        self.plan.unmet_penalty[period]
     }
 
     /// Penalty of soft targets and limits in a period, undiscounted.
     pub fn soft_penalty(&self, period: usize) -> f64 {
-        clean(self.evaluate(&slack_penalty_at(&self.model, &self.lp.vars, period)))
+        self.plan.soft_penalty[period]
     }
 
     /// Penalty of soft conditions on totals.
     pub fn total_soft_penalty(&self) -> f64 {
-        clean(self.evaluate(&total_slack_penalty(&self.model, &self.lp.vars)))
+        self.plan.total_soft_penalty
     }
 
     /// Every target and limit instance with activity, bounds and shadow price.
@@ -350,23 +324,12 @@ impl Solution {
                 .iter()
                 .enumerate()
             {
-                let value = crate::lp::constraints::condition_value(
-                    &self.model,
-                    &self.lp.vars,
-                    condition,
-                    instance,
-                );
-                let activity = clean(self.evaluate(&value));
+                let activity = self.plan.condition_activity[condition_index][instance_index];
                 let bound_period = instance.period.unwrap_or(0);
-                let min = condition.min.as_ref().map(|m| m[bound_period]);
-                let max = condition.max.as_ref().map(|m| m[bound_period]);
-                let slack_vars = &self.lp.vars.slack[condition_index][instance_index];
-                let violation: f64 = slack_vars
-                    .below
-                    .into_iter()
-                    .chain(slack_vars.above)
-                    .map(|v| self.value_of(v))
-                    .sum();
+                let min = condition.min_at(instance.region, bound_period);
+                let max = condition.max_at(instance.region, bound_period);
+                let slacks = &self.plan.decisions.slack[condition_index][instance_index];
+                let violation: f64 = slacks.below.into_iter().chain(slacks.above).sum();
                 let mut shadow_price = 0.0;
                 let sides = [(Side::Min, min.is_some()), (Side::Max, max.is_some())];
                 for side in sides

@@ -397,10 +397,10 @@ pub fn solve_frozen(
     }
     let mut held: Vec<(usize, f64)> = Vec::new();
     {
-        let (vars, base) = (&lp.vars, &frozen.lp.vars);
-        let mut hold = |mine: &[good_lp::Variable], theirs: &[good_lp::Variable]| {
+        let (vars, base) = (&lp.vars, &frozen.plan.decisions);
+        let mut hold = |mine: &[good_lp::Variable], theirs: &[f64]| {
             for t in 0..until.min(mine.len()) {
-                held.push((lp.index_of(mine[t]), frozen.value_of(theirs[t])));
+                held.push((lp.index_of(mine[t]), theirs[t]));
             }
         };
         for (g, sources) in vars.hire.iter().enumerate() {

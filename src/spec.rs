@@ -168,6 +168,9 @@ pub struct ReducedHoursSpec {
 pub struct GroupSpec {
     pub id: String,
     pub name: Option<String>,
+    /// The staff family the group belongs to (`"nursing"`): charts and the
+    /// terminal summary of a model with many groups sum them by family.
+    pub family: Option<String>,
     /// The regions the group exists in (default: every region).
     pub regions: Option<Vec<String>>,
     pub opening: Number,

@@ -705,9 +705,9 @@ pub fn optimal_point(solution: &Solution) -> PointResult {
         measures.push((format!("shadow_price[{key}]"), condition.shadow_price));
     }
     for (index, service) in model.services.iter().enumerate() {
-        let unmet: f64 = solution.lp.vars.unmet[index]
+        let unmet: f64 = solution.plan.decisions.unmet[index]
             .as_ref()
-            .map_or(0.0, |vars| vars.iter().map(|v| solution.value_of(*v)).sum());
+            .map_or(0.0, |values| values.iter().sum());
         measures.push((format!("unmet[{}]", service.key), clean(unmet)));
     }
     let period = stock_period(model);

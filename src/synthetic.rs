@@ -5,10 +5,11 @@
 //! no RNG crate is needed).
 //!
 //! Shape of a generated model (G groups, S services, R regions, T periods):
-//! - Groups form professions ("ladders") of 1–4 grades. Each grade above the
-//!   first is trained from the grade below by a regional pipeline of 1–4
-//!   periods, supervised by the grade it trains into; a move runs down each
-//!   ladder (within a region, as every move is).
+//! - Groups form professions ("ladders") of 1–4 grades, each a staff
+//!   `family` (`profession_NN`, NN the index of its entry grade). Each
+//!   grade above the first is trained from the grade below by a regional
+//!   pipeline of 1–4 periods, supervised by the grade it trains into; a
+//!   move runs down each ladder (within a region, as every move is).
 //! - Pools: `grads`, national, fed by a national `degree` pipeline (1–4
 //!   periods) and a supply series; `local`, regional, with supply by region;
 //!   `agency`, regional and temporary, serving every service of its region.
@@ -246,6 +247,8 @@ impl SplitMix64 {
 /// One generated group: its ladder and grade, and base figures.
 struct Group {
     id: String,
+    /// The profession (ladder) it belongs to: its staff family.
+    family: String,
     /// Grade within its ladder (0 = entry).
     grade: usize,
     /// The group trained into this one's grade above, if any.
@@ -291,6 +294,7 @@ pub fn generate(shape: Shape) -> Generated {
             let index = first + grade;
             group_list.push(Group {
                 id: format!("g{index:02}"),
+                family: format!("profession_{first:02}"),
                 grade,
                 above: (grade + 1 < length).then_some(index + 1),
                 opening: (random.between(80.0, 600.0) / (1.0 + grade as f64 * 0.6)).round(),
@@ -381,8 +385,9 @@ pub fn generate(shape: Shape) -> Generated {
         };
         let _ = write!(
             out,
-            "[[group]]\nid = \"{}\"\nopening = {opening}\n{attrition_line}new_starter_attrition = {:.3}\nsalary = \"data/salary.csv\"\nhire_cost = {:.0}\nhire_max = {:.0}\nfrom_pools = {pools}\nexit_cost = {:.0}\nsurplus_cost = {:.0}\nreduced_hours = {{ max = {:.0}, output = 0.5, cost = 500 }}\n",
+            "[[group]]\nid = \"{}\"\nfamily = \"{}\"\nopening = {opening}\n{attrition_line}new_starter_attrition = {:.3}\nsalary = \"data/salary.csv\"\nhire_cost = {:.0}\nhire_max = {:.0}\nfrom_pools = {pools}\nexit_cost = {:.0}\nsurplus_cost = {:.0}\nreduced_hours = {{ max = {:.0}, output = 0.5, cost = 500 }}\n",
             group.id,
+            group.family,
             random.between(0.10, 0.20),
             random.between(2000.0, 6000.0),
             base * 0.5,

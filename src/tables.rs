@@ -9,8 +9,6 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use crate::lp::constraints::delivered_care;
-use crate::lp::flows;
 use crate::model::CostCategory;
 use crate::solution::{clean, Solution};
 
@@ -29,28 +27,20 @@ pub struct Flow {
 }
 
 /// Every flow of every group and period: the values of the terms the stock
-/// balance is built from (`lp::flows`), with attrition.
+/// balance is built from (`lp::flows`), with attrition, as the plan holds
+/// them.
 pub fn flows(solution: &Solution) -> Vec<Flow> {
     let model = &solution.model;
-    let vars = &solution.lp.vars;
-    let links = flows::Links::new(model);
     let mut rows = Vec::new();
-    for group in 0..model.groups.len() {
-        for period in 0..model.periods.len() {
-            rows.push(Flow {
-                period,
-                group,
-                flow: "attrition",
-                channel: String::new(),
-                fte: clean(solution.evaluate(&flows::attrition(model, vars, group, period))),
-            });
-            for term in flows::flow_terms(model, vars, &links, group, period) {
+    for (group, by_period) in solution.plan.flows.iter().enumerate() {
+        for (period, terms) in by_period.iter().enumerate() {
+            for term in terms {
                 rows.push(Flow {
                     period,
                     group,
                     flow: term.flow,
                     channel: term.channel.id(model),
-                    fte: clean(solution.evaluate(&term.expression)),
+                    fte: term.fte,
                 });
             }
         }
@@ -158,15 +148,14 @@ pub struct Deployment {
 /// Work, temporary staff and unmet demand by service; surplus and reduced hours by group.
 pub fn deployment(solution: &Solution) -> Vec<Deployment> {
     let model = &solution.model;
-    let vars = &solution.lp.vars;
-    let value = |variable| solution.value_of(variable);
+    let plan = &solution.plan.decisions;
     let mut rows = Vec::new();
     for period in 0..model.periods.len() {
         for (service_index, service) in model.services.iter().enumerate() {
             for ((group, efficiency), (_, work)) in
-                service.staffed_by.iter().zip(&vars.work[service_index])
+                service.staffed_by.iter().zip(&plan.work[service_index])
             {
-                let fte = value(work[period]);
+                let fte = work[period];
                 rows.push(Deployment {
                     period,
                     region: service.region,
@@ -178,8 +167,8 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
                     delivered_fte: clean(efficiency * fte),
                 });
             }
-            for (pool, temp) in &vars.temp[service_index] {
-                let fte = value(temp[period]);
+            for (pool, temp) in &plan.temp[service_index] {
+                let fte = temp[period];
                 rows.push(Deployment {
                     period,
                     region: service.region,
@@ -191,8 +180,8 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
                     delivered_fte: clean(model.pools[*pool].efficiency_on(service_index) * fte),
                 });
             }
-            if let Some(unmet) = &vars.unmet[service_index] {
-                let fte = value(unmet[period]);
+            if let Some(unmet) = &plan.unmet[service_index] {
+                let fte = unmet[period];
                 rows.push(Deployment {
                     period,
                     region: service.region,
@@ -213,10 +202,10 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
                 service: String::new(),
                 staff: group.id.clone(),
                 kind: "surplus",
-                fte: value(vars.surplus[group_index][period]),
+                fte: plan.surplus[group_index][period],
                 delivered_fte: 0.0,
             });
-            if let Some(reduced) = &vars.reduced[group_index] {
+            if let Some(reduced) = &plan.reduced[group_index] {
                 rows.push(Deployment {
                     period,
                     region: group.region,
@@ -224,7 +213,7 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
                     service: String::new(),
                     staff: group.id.clone(),
                     kind: "reduced",
-                    fte: value(reduced[period]),
+                    fte: reduced[period],
                     delivered_fte: 0.0,
                 });
             }
@@ -235,12 +224,7 @@ pub fn deployment(solution: &Solution) -> Vec<Deployment> {
 
 /// Care delivered to a service in a period (FTE).
 pub fn delivered(solution: &Solution, service: usize, period: usize) -> f64 {
-    clean(solution.evaluate(&delivered_care(
-        &solution.model,
-        &solution.lp.vars,
-        service,
-        period,
-    )))
+    solution.plan.delivered[service][period]
 }
 
 /// deployment.csv.
@@ -453,17 +437,22 @@ pub fn demand_frame(model: &crate::model::Model) -> Result<DataFrame> {
 /// (a_{g,b}·stock[g,b,t−1]) and the staff who aged out of it into the next.
 pub fn ages_frame(solution: &Solution) -> Result<DataFrame> {
     let model = &solution.model;
-    let vars = &solution.lp.vars;
+    let plan = &solution.plan;
     let (mut group, mut region, mut period, mut band) = (vec![], vec![], vec![], vec![]);
     let (mut stock, mut share, mut attrition, mut aged) = (vec![], vec![], vec![], vec![]);
     for (g, spec) in model.groups.iter().enumerate() {
-        let (Some(age), Some(columns)) = (&spec.age, &vars.band_stock[g]) else {
+        let (Some(age), Some(bands), Some(leaving), Some(ageing)) = (
+            &spec.age,
+            &plan.decisions.band_stock[g],
+            &plan.band_attrition[g],
+            &plan.aged_out[g],
+        ) else {
             continue;
         };
         for (t, label) in model.periods.iter().enumerate() {
-            let total = solution.value_of(vars.stock[g][t]);
+            let total = plan.decisions.stock[g][t];
             for (b, band_id) in age.bands.iter().enumerate() {
-                let value = solution.value_of(columns[b][t]);
+                let value = bands[b][t];
                 group.push(spec.id.clone());
                 region.push(spec.region);
                 period.push(label.clone());
@@ -474,12 +463,8 @@ pub fn ages_frame(solution: &Solution) -> Result<DataFrame> {
                 } else {
                     0.0
                 });
-                attrition.push(clean(
-                    solution.evaluate(&crate::lp::age::attrition_of_band(model, vars, g, b, t)),
-                ));
-                aged.push(clean(
-                    solution.evaluate(&crate::lp::age::ageing_out(model, vars, g, b, t)),
-                ));
+                attrition.push(leaving[b][t]);
+                aged.push(ageing[b][t]);
             }
         }
     }

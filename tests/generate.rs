@@ -651,3 +651,75 @@ fn bench_reports_a_mips_status_and_gap() {
         "{lp}"
     );
 }
+
+/// A generated model with 30 groups per region (in professions of 1–4
+/// grades, each a `family`) over three regions: the staff-in-post chart is
+/// drawn by family, with at most 12 panels, at most 12 lines in a panel and
+/// at most 12 legend entries; and nothing is lost on the way: the panels'
+/// lines add up, period by period, to the national staff in post summed
+/// from stocks.csv's rows. The terminal summary leads with the families.
+#[test]
+fn many_groups_are_charted_by_family_in_at_most_twelve_series() {
+    let (_folder, model) = load_generated(shape(3, 30, 8, 3, 11));
+    assert!(model.groups.iter().all(|g| g.family.is_some()));
+    let plan = solve_model(&model, "30 groups in 3 regions");
+    let (panels, by_family) = wfplan::report::plan::stock_panels(&plan);
+    assert!(by_family);
+    assert!(panels.len() <= 12, "{} panels", panels.len());
+    assert!(
+        panels.iter().any(|p| p.title.starts_with("profession_")),
+        "{:?}",
+        panels.iter().map(|p| &p.title).collect::<Vec<_>>()
+    );
+    let mut legend: Vec<&str> = Vec::new();
+    for panel in &panels {
+        assert!(
+            panel.series.len() <= 12,
+            "{}: {}",
+            panel.title,
+            panel.series.len()
+        );
+        for series in &panel.series {
+            if !legend.contains(&series.label.as_str()) {
+                legend.push(&series.label);
+            }
+        }
+    }
+    assert!(legend.len() <= 12, "{legend:?}");
+
+    // stocks.csv: group,region,period,opening_fte,stock_fte,change_fte
+    let text = String::from_utf8(
+        wfplan::tables::to_csv(&mut wfplan::tables::stocks_frame(&plan).unwrap()).unwrap(),
+    )
+    .unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let period_column = header.iter().position(|h| *h == "period").unwrap();
+    let stock_column = header.iter().position(|h| *h == "stock_fte").unwrap();
+    let mut from_csv = vec![0.0; model.periods.len()];
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let period = model
+            .periods
+            .iter()
+            .position(|p| p == cells[period_column])
+            .unwrap();
+        from_csv[period] += cells[stock_column].parse::<f64>().unwrap();
+    }
+    for (t, expected) in from_csv.iter().enumerate() {
+        let charted: f64 = panels
+            .iter()
+            .flat_map(|p| &p.series)
+            .map(|s| s.values[t])
+            .sum();
+        assert_close_what(
+            &format!("staff in post, period {t}"),
+            charted,
+            *expected,
+            1e-9,
+        );
+    }
+
+    let summary = wfplan::report::summary::terminal_summary(&plan);
+    assert!(summary.contains("Staff by family (FTE)"), "{summary}");
+}

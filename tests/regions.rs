@@ -349,6 +349,165 @@ fn a_per_region_target_is_one_row_per_region_and_binds_where_short() {
     assert_close_what("national objective", national.objective, 10900.0, REL_TOL);
 }
 
+/// Derivation: target `stock(nurse) ≥ min` with `per_region = true` and
+/// min = { london = 55, north = 29 }. The North's row binds as in the test
+/// above (28 < 29): North 29 (hires 11, unmet 1), London 59 (hires 19,
+/// unmet 1), and London's 59 ≥ 55 is slack. Objective 11080, North shadow
+/// price 180 (as above), London 0.
+/// Finite differences: north = 30 ⇒ 11260 = 11080 + 180; london = 56 ⇒
+/// 11080 (59 ≥ 56 still slack). The same bounds from a CSV with a region
+/// column give the same plan.
+#[test]
+fn a_per_region_target_takes_a_bound_by_region_from_a_table_or_a_csv() {
+    let target = |min: &str| {
+        format!(
+            "\n[[target]]\nid = \"floor\"\nexpr = \"stock(nurse)\"\nmin = {min}\nper_region = true\n"
+        )
+    };
+    let solve_with = |extra: String| {
+        let text = fixture_text(FIXTURE) + &extra;
+        solve_model(&load_text(FIXTURE, &text), &extra)
+    };
+    let base = solve_with(target("{ london = 55, north = 29 }"));
+    assert_series(&base, "stock(nurse @ north)", &[29.0]);
+    assert_series(&base, "stock(nurse @ london)", &[59.0]);
+    assert_close_what("objective", base.objective, 11080.0, REL_TOL);
+    assert_shadow(&base, "target[floor,north,2026]", 180.0);
+    assert_shadow(&base, "target[floor,london,2026]", 0.0);
+    let bounds: Vec<(Option<usize>, Option<f64>)> = base
+        .conditions()
+        .iter()
+        .map(|r| (r.region, r.min))
+        .collect();
+    assert_eq!(bounds, vec![(Some(0), Some(55.0)), (Some(1), Some(29.0))]);
+
+    let north = solve_with(target("{ london = 55, north = 30 }"));
+    assert_finite_difference(
+        "North's floor 29 -> 30",
+        base.objective,
+        north.objective,
+        180.0,
+    );
+    let london = solve_with(target("{ london = 56, north = 29 }"));
+    assert_finite_difference(
+        "London's floor 55 -> 56",
+        base.objective,
+        london.objective,
+        0.0,
+    );
+
+    let from_csv = solve_with(target("\"two_regions_floor.csv\""));
+    assert_close_what("objective from CSV", from_csv.objective, 11080.0, REL_TOL);
+    assert_shadow(&from_csv, "target[floor,north,2026]", 180.0);
+}
+
+/// Derivation: limit `stock(nurse) ≤ max` per region with max = { london =
+/// 57, north = 40 }. London keeps 40 and may hire 17 (57; unmet 3 at 500);
+/// the North hires its 12 (30 ≤ 40, unmet 0): 29 of the 30 graduates.
+/// Costs: salary 57·120 + 30·100 = 6840 + 3000 = 9840; hire 29·10 = 290;
+/// unmet 3·500 = 1500. Objective 11630.
+/// Shadow price of limit[cap,london,2026]: one unit tighter is one London
+/// hire fewer (−130) and one more unmet (+500): 370; the North's row: 0.
+/// Finite difference: london = 56 ⇒ salary 6720 + 3000, hire 280, unmet
+/// 2000: 12000 = 11630 + 370.
+#[test]
+fn a_per_region_limit_takes_a_bound_by_region() {
+    let limit = |max: &str| {
+        format!(
+            "\n[[limit]]\nid = \"cap\"\nexpr = \"stock(nurse)\"\nmax = {max}\nper_region = true\n"
+        )
+    };
+    let solve_with = |extra: String| {
+        let text = fixture_text(FIXTURE) + &extra;
+        solve_model(&load_text(FIXTURE, &text), &extra)
+    };
+    let base = solve_with(limit("{ london = 57, north = 40 }"));
+    assert_series(&base, "stock(nurse @ london)", &[57.0]);
+    assert_series(&base, "stock(nurse @ north)", &[30.0]);
+    assert_series(&base, "unmet(care @ london)", &[3.0]);
+    assert_close_what("objective", base.objective, 11630.0, REL_TOL);
+    assert_shadow(&base, "limit[cap,london,2026]", 370.0);
+    assert_shadow(&base, "limit[cap,north,2026]", 0.0);
+    let tight = solve_with(limit("{ london = 56, north = 40 }"));
+    assert_close_what("objective, London 56", tight.objective, 12000.0, REL_TOL);
+    assert_finite_difference(
+        "London's cap 57 -> 56",
+        base.objective,
+        tight.objective,
+        370.0,
+    );
+}
+
+/// What a policy changes (`policy_change`, which the impact report's
+/// headline follows): raising one region's bound of a `per_region` target
+/// given by region is one change, of that region's bound (29 → 30 in the
+/// North), not a change of the regions' sum; London's unchanged bound is
+/// not a change.
+#[test]
+fn a_change_of_one_regions_bound_is_named_with_its_region() {
+    let model = |north: u32| {
+        let text = fixture_text(FIXTURE)
+            + &format!(
+                "\n[[target]]\nid = \"floor\"\nexpr = \"stock(nurse)\"\nmin = {{ london = 55, north = {north} }}\nper_region = true\n"
+            );
+        load_text(FIXTURE, &text)
+    };
+    let changes = wfplan::policy_change::changes(&model(29), &model(30));
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].path, "target.floor.min");
+    assert_eq!(changes[0].region.as_deref(), Some("North"));
+    assert_eq!(changes[0].base, vec![Some(29.0)]);
+    assert_eq!(changes[0].policy, vec![Some(30.0)]);
+}
+
+/// A bound by region names the file, the condition and the field when a
+/// region is unknown or missing, and is refused on a condition that is not
+/// `per_region`.
+#[test]
+fn bounds_by_region_name_unknown_and_missing_regions() {
+    let load = |min: &str, per_region: bool| {
+        let text = fixture_text(FIXTURE)
+            + &format!(
+                "\n[[target]]\nid = \"floor\"\nexpr = \"stock(nurse)\"\nmin = {min}\nper_region = {per_region}\n"
+            );
+        match wfplan::spec::load_str(&text, &fixture_path(FIXTURE), None, &[]) {
+            Ok(_) => panic!("expected an error for min = {min}"),
+            Err(error) => format!("{error:#}"),
+        }
+    };
+    let unknown = load("{ london = 55, nroth = 29 }", true);
+    assert_mentions(
+        &unknown,
+        &[
+            FIXTURE,
+            "target 'floor'",
+            "field 'min'",
+            "no region 'nroth'",
+            "did you mean 'north'",
+        ],
+    );
+    let missing = load("{ london = 55 }", true);
+    assert_mentions(
+        &missing,
+        &[
+            FIXTURE,
+            "target 'floor'",
+            "field 'min'",
+            "no value for region 'north'",
+        ],
+    );
+    let national = load("{ london = 55, north = 29 }", false);
+    assert_mentions(
+        &national,
+        &[
+            FIXTURE,
+            "target 'floor'",
+            "field 'min'",
+            "per_region = true",
+        ],
+    );
+}
+
 // ---------------------------------------------------------------------------
 // names and tables
 // ---------------------------------------------------------------------------

@@ -171,7 +171,7 @@ pub fn add_band_balances(lp: &mut Lp, model: &Model) {
                         _ => &age.leaver_mix,
                     };
                     if mix[band] != 0.0 {
-                        inflow += mix[band] * term.expression.clone();
+                        inflow += mix[band] * term.fte.clone();
                     }
                 }
                 let name = format!("stock_balance[{},{band_id},{period_label}]", group.key);

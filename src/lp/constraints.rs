@@ -4,7 +4,7 @@
 
 use good_lp::Expression;
 
-use super::{objective, sum, Family, Lp, Side, Vars};
+use super::{objective, sum, Family, Lp, Side, Term, Vars};
 use crate::model::{Condition, Destination, Model, When};
 
 /// in_training[p,t] = Σ_{τ=t−d_p+1..t} intake[p,τ] + opening cohorts completing after t.
@@ -16,15 +16,21 @@ pub fn in_training(model: &Model, vars: &Vars, pipeline: usize, period: usize) -
     expression
 }
 
-/// completions[p,t] = c_p[t]·intake[p,t−d_p] (opening cohort t completes in t).
-pub fn completions(model: &Model, vars: &Vars, pipeline: usize, period: usize) -> Expression {
+/// completions[p,t] = c_p[t]·intake[p,t−d_p] (opening cohort t completes
+/// in t), over columns or values.
+pub fn completions<T: Term>(
+    model: &Model,
+    vars: &Vars<T>,
+    pipeline: usize,
+    period: usize,
+) -> T::Sum {
     let spec = &model.pipelines[pipeline];
-    let mut expression = Expression::from(spec.opening_completions(period));
+    let mut completed = T::Sum::from(spec.opening_completions(period));
     if period >= spec.duration_periods {
-        expression +=
-            spec.completion_rate[period] * vars.intake[pipeline][period - spec.duration_periods];
+        completed += vars.intake[pipeline][period - spec.duration_periods]
+            .times(spec.completion_rate[period]);
     }
-    expression
+    completed
 }
 
 /// Stock balance, for each group g and period t (stock[g,−1] = opening):
@@ -50,7 +56,7 @@ pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
             // flows.csv reports).
             let mut inflow = (1.0 - group.attrition_rate[period]) * previous;
             for term in super::flows::flow_terms(model, vars, &links, group_index, period) {
-                inflow += term.expression;
+                inflow += term.fte;
             }
             let name = format!("stock_balance[{},{period_label}]", group.key);
             lp.add_equality(Family::StockBalance, name, stock - inflow, 0.0);
@@ -394,7 +400,7 @@ pub fn add_conditions(lp: &mut Lp, model: &Model) {
             let value = condition_value(model, &lp.vars, condition, instance);
             let bound_period = instance.period.unwrap_or(0);
             let slack = lp.vars.slack[condition_index][instance_index].clone();
-            if let Some(min) = &condition.min {
+            if let Some(min) = condition.min_at(instance.region, bound_period) {
                 let mut expression = value.clone();
                 if let Some(below) = slack.below {
                     expression += below;
@@ -404,12 +410,12 @@ pub fn add_conditions(lp: &mut Lp, model: &Model) {
                     family,
                     name,
                     expression,
-                    min[bound_period],
+                    min,
                     f64::INFINITY,
                     Some(condition_index),
                 );
             }
-            if let Some(max) = &condition.max {
+            if let Some(max) = condition.max_at(instance.region, bound_period) {
                 let mut expression = value;
                 if let Some(above) = slack.above {
                     expression -= above;
@@ -420,7 +426,7 @@ pub fn add_conditions(lp: &mut Lp, model: &Model) {
                     name,
                     expression,
                     f64::NEG_INFINITY,
-                    max[bound_period],
+                    max,
                     Some(condition_index),
                 );
             }

@@ -17,7 +17,7 @@
 use good_lp::Expression;
 
 use super::constraints::completions;
-use super::Vars;
+use super::{Term, Vars};
 use crate::model::{Destination, HireSource, Model};
 
 /// Which pipelines and moves touch each group, in index order, found once
@@ -90,13 +90,16 @@ impl Channel {
     }
 }
 
-/// One signed flow into (+) or out of (−) a group's stock in one period.
+/// One signed flow into (+) or out of (−) a group's stock in one period:
+/// its linear expression over the columns (`FlowTerm<Expression>`), or its
+/// value in a plan (`FlowTerm<f64>`).
 #[derive(Debug, Clone)]
-pub struct FlowTerm {
-    /// hire, new_starter_attrition, completion, intake, move_in, move_out, exit
+pub struct FlowTerm<S = Expression> {
+    /// attrition, hire, new_starter_attrition, completion, intake,
+    /// move_in, move_out, exit
     pub flow: &'static str,
     pub channel: Channel,
-    pub expression: Expression,
+    pub fte: S,
 }
 
 /// The attrition of group g in period t: −a_g·stock[g,t−1] (stock[g,−1] is
@@ -106,27 +109,43 @@ pub fn attrition(model: &Model, vars: &Vars, group: usize, period: usize) -> Exp
         // With age bands: −Σ_b a_{g,b}·stock[g,b,t−1].
         return -super::age::band_attrition(model, vars, group, period);
     }
-    -model.groups[group].attrition_rate[period] * previous_stock(model, vars, group, period)
+    unbanded_attrition(model, vars, group, period)
+}
+
+/// The attrition of a group without age bands, −a_g·stock[g,t−1], over
+/// columns or values.
+pub fn unbanded_attrition<T: Term>(
+    model: &Model,
+    vars: &Vars<T>,
+    group: usize,
+    period: usize,
+) -> T::Sum {
+    previous_stock(model, vars, group, period) * -model.groups[group].attrition_rate[period]
 }
 
 /// stock[g,t−1], or the opening FTE in the first period.
-pub fn previous_stock(model: &Model, vars: &Vars, group: usize, period: usize) -> Expression {
+pub fn previous_stock<T: Term>(
+    model: &Model,
+    vars: &Vars<T>,
+    group: usize,
+    period: usize,
+) -> T::Sum {
     if period == 0 {
-        Expression::from(model.groups[group].opening_fte)
+        T::Sum::from(model.groups[group].opening_fte)
     } else {
-        Expression::from(vars.stock[group][period - 1])
+        T::Sum::from(vars.stock[group][period - 1])
     }
 }
 
 /// Every flow of group g in period t other than attrition, in the order
-/// flows.csv lists them.
-pub fn flow_terms(
+/// flows.csv lists them, over columns or values.
+pub fn flow_terms<T: Term>(
     model: &Model,
-    vars: &Vars,
+    vars: &Vars<T>,
     links: &Links,
     group: usize,
     period: usize,
-) -> Vec<FlowTerm> {
+) -> Vec<FlowTerm<T::Sum>> {
     let mut terms = Vec::new();
     let new_starter_rate = model.groups[group].new_starter_attrition_rate[period];
     for (source, hires) in &vars.hire[group] {
@@ -134,12 +153,12 @@ pub fn flow_terms(
         terms.push(FlowTerm {
             flow: "hire",
             channel,
-            expression: Expression::from(hires[period]),
+            fte: T::Sum::from(hires[period]),
         });
         terms.push(FlowTerm {
             flow: "new_starter_attrition",
             channel,
-            expression: -new_starter_rate * hires[period],
+            fte: hires[period].times(-new_starter_rate),
         });
     }
     for &index in &links.pipelines[group] {
@@ -148,14 +167,14 @@ pub fn flow_terms(
             terms.push(FlowTerm {
                 flow: "completion",
                 channel: Channel::Pipeline(index),
-                expression: completions(model, vars, index, period),
+                fte: completions(model, vars, index, period),
             });
         }
         if pipeline.from == Some(group) {
             terms.push(FlowTerm {
                 flow: "intake",
                 channel: Channel::Pipeline(index),
-                expression: -Expression::from(vars.intake[index][period]),
+                fte: -T::Sum::from(vars.intake[index][period]),
             });
         }
     }
@@ -166,14 +185,14 @@ pub fn flow_terms(
             terms.push(FlowTerm {
                 flow: "move_in",
                 channel: Channel::Move(index),
-                expression: movement.retention_rate[period] * moved,
+                fte: moved.times(movement.retention_rate[period]),
             });
         }
         if movement.from == group {
             terms.push(FlowTerm {
                 flow: "move_out",
                 channel: Channel::Move(index),
-                expression: -Expression::from(moved),
+                fte: -T::Sum::from(moved),
             });
         }
     }
@@ -181,7 +200,7 @@ pub fn flow_terms(
         terms.push(FlowTerm {
             flow: "exit",
             channel: Channel::None,
-            expression: -Expression::from(exits[period]),
+            fte: -T::Sum::from(exits[period]),
         });
     }
     terms

@@ -129,47 +129,171 @@ pub enum Side {
     Max,
 }
 
-/// The soft slack of one condition instance (a period, or the total).
-#[derive(Debug, Clone, Default)]
-pub struct ConditionSlack {
+/// The soft slack of one condition instance (a period, or the total): its
+/// columns, or (`ConditionSlack<f64>`) their values in a plan.
+#[derive(Debug, Clone)]
+pub struct ConditionSlack<T = Variable> {
     /// Shortfall below `min`.
-    pub below: Option<Variable>,
+    pub below: Option<T>,
     /// Excess above `max`.
-    pub above: Option<Variable>,
+    pub above: Option<T>,
 }
 
-/// Decision variables, keyed by entity and period (0-based).
+/// Decision variables, keyed by entity and period (0-based): the
+/// programme's columns (`Vars`), or their values in a solved plan
+/// (`Vars<f64>`, see `plan::Plan`), with the same shape.
 /// With regions, each regional entity is one entity per region (see
 /// `model::build`), so no extra level is needed here.
-#[derive(Debug, Clone, Default)]
-pub struct Vars {
+#[derive(Debug, Clone)]
+pub struct Vars<T = Variable> {
     /// [group][period]
-    pub stock: Vec<Vec<Variable>>,
+    pub stock: Vec<Vec<T>>,
     /// [group] → (source, [period])
-    pub hire: Vec<Vec<(HireSource, Vec<Variable>)>>,
+    pub hire: Vec<Vec<(HireSource, Vec<T>)>>,
     /// [pipeline][period]
-    pub intake: Vec<Vec<Variable>>,
+    pub intake: Vec<Vec<T>>,
     /// [move][period]
-    pub moves: Vec<Vec<Variable>>,
+    pub moves: Vec<Vec<T>>,
     /// [group] → [period], where managed exits are allowed
-    pub exit: Vec<Option<Vec<Variable>>>,
+    pub exit: Vec<Option<Vec<T>>>,
     /// [service] → (group, [period])
-    pub work: Vec<Vec<(usize, Vec<Variable>)>>,
+    pub work: Vec<Vec<(usize, Vec<T>)>>,
     /// [group][period]
-    pub surplus: Vec<Vec<Variable>>,
+    pub surplus: Vec<Vec<T>>,
     /// [group] → [period], where reduced hours are offered
-    pub reduced: Vec<Option<Vec<Variable>>>,
+    pub reduced: Vec<Option<Vec<T>>>,
     /// [service] → (temporary pool, [period])
-    pub temp: Vec<Vec<(usize, Vec<Variable>)>>,
+    pub temp: Vec<Vec<(usize, Vec<T>)>>,
     /// [service] → [period], where an unmet penalty is set
-    pub unmet: Vec<Option<Vec<Variable>>>,
+    pub unmet: Vec<Option<Vec<T>>>,
     /// [condition] → [instance]: one instance per listed period, or one for a total
-    pub slack: Vec<Vec<ConditionSlack>>,
+    pub slack: Vec<Vec<ConditionSlack<T>>>,
     /// [pipeline] → [period], where the course runs or not (a minimum
     /// cohort or a fixed cost per run): 1 if it runs, binary.
-    pub run: Vec<Option<Vec<Variable>>>,
+    pub run: Vec<Option<Vec<T>>>,
     /// [group] → [band][period], for a group with age bands.
-    pub band_stock: Vec<Option<Vec<Vec<Variable>>>>,
+    pub band_stock: Vec<Option<Vec<Vec<T>>>>,
+}
+
+impl<T> Default for ConditionSlack<T> {
+    fn default() -> Self {
+        ConditionSlack {
+            below: None,
+            above: None,
+        }
+    }
+}
+
+impl<T> Default for Vars<T> {
+    fn default() -> Self {
+        Vars {
+            stock: Vec::new(),
+            hire: Vec::new(),
+            intake: Vec::new(),
+            moves: Vec::new(),
+            exit: Vec::new(),
+            work: Vec::new(),
+            surplus: Vec::new(),
+            reduced: Vec::new(),
+            temp: Vec::new(),
+            unmet: Vec::new(),
+            slack: Vec::new(),
+            run: Vec::new(),
+            band_stock: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy> Vars<T> {
+    /// The same shape with every entry mapped (a column to its value).
+    pub fn map<U>(&self, mut f: impl FnMut(T) -> U) -> Vars<U> {
+        let f = &mut f as &mut dyn FnMut(T) -> U;
+        fn series<T: Copy, U>(entries: &[T], f: &mut dyn FnMut(T) -> U) -> Vec<U> {
+            entries.iter().map(|&x| f(x)).collect()
+        }
+        fn keyed<K: Copy, T: Copy, U>(
+            entries: &[(K, Vec<T>)],
+            f: &mut dyn FnMut(T) -> U,
+        ) -> Vec<(K, Vec<U>)> {
+            entries.iter().map(|(k, s)| (*k, series(s, f))).collect()
+        }
+        Vars {
+            stock: self.stock.iter().map(|s| series(s, f)).collect(),
+            hire: self.hire.iter().map(|s| keyed(s, f)).collect(),
+            intake: self.intake.iter().map(|s| series(s, f)).collect(),
+            moves: self.moves.iter().map(|s| series(s, f)).collect(),
+            exit: self
+                .exit
+                .iter()
+                .map(|s| s.as_deref().map(|s| series(s, f)))
+                .collect(),
+            work: self.work.iter().map(|s| keyed(s, f)).collect(),
+            surplus: self.surplus.iter().map(|s| series(s, f)).collect(),
+            reduced: (self.reduced.iter())
+                .map(|s| s.as_deref().map(|s| series(s, f)))
+                .collect(),
+            temp: self.temp.iter().map(|s| keyed(s, f)).collect(),
+            unmet: self
+                .unmet
+                .iter()
+                .map(|s| s.as_deref().map(|s| series(s, f)))
+                .collect(),
+            slack: (self.slack.iter())
+                .map(|instances| {
+                    (instances.iter())
+                        .map(|slack| ConditionSlack {
+                            below: slack.below.map(&mut *f),
+                            above: slack.above.map(&mut *f),
+                        })
+                        .collect()
+                })
+                .collect(),
+            run: self
+                .run
+                .iter()
+                .map(|s| s.as_deref().map(|s| series(s, f)))
+                .collect(),
+            band_stock: (self.band_stock.iter())
+                .map(|bands| {
+                    bands
+                        .as_ref()
+                        .map(|b| b.iter().map(|s| series(s, f)).collect())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A column of the programme, or its value in a solved plan. Flows
+/// (`flows`) are written once over either: over columns they are the
+/// linear expressions of the stock-balance rows, over values the numbers
+/// flows.csv reports.
+pub trait Term: Copy {
+    /// A sum of terms: a good_lp `Expression`, or a number.
+    type Sum: From<f64>
+        + From<Self>
+        + std::ops::Neg<Output = Self::Sum>
+        + std::ops::AddAssign
+        + std::ops::Mul<f64, Output = Self::Sum>;
+
+    /// coefficient · self
+    fn times(self, coefficient: f64) -> Self::Sum;
+}
+
+impl Term for Variable {
+    type Sum = Expression;
+
+    fn times(self, coefficient: f64) -> Expression {
+        coefficient * self
+    }
+}
+
+impl Term for f64 {
+    type Sum = f64;
+
+    fn times(self, coefficient: f64) -> f64 {
+        coefficient * self
+    }
 }
 
 /// The whole programme.

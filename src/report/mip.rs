@@ -63,8 +63,8 @@ pub fn mip_json(solution: &Solution) -> Option<Value> {
         .iter()
         .enumerate()
         .filter_map(|(index, pipeline)| {
-            let run = solution.lp.vars.run[index].as_ref()?;
-            let runs: Vec<f64> = run.iter().map(|v| solution.value_of(*v).round()).collect();
+            let run = solution.plan.decisions.run[index].as_ref()?;
+            let runs: Vec<f64> = run.iter().map(|v| v.round()).collect();
             let mut value = json!({ "pipeline": pipeline.id, "runs": runs });
             if model.has_regions() {
                 value["region"] = json!(model.region_id(pipeline.region));

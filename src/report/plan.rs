@@ -132,29 +132,23 @@ pub fn service_panels(solution: &Solution) -> Vec<Panel> {
     )
 }
 
-/// The charts of a plan, by file stem.
-pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
+/// The panels of the staff-in-post chart: one per group id (a regional
+/// model's copies summed) — or, with more ids than MAX_PANELS and staff
+/// families declared, one per family — with a line per region when the
+/// model has regions; at most MAX_PANELS panels (the smallest summed into
+/// "All other N groups" or "… families"). True when the panels are
+/// families.
+pub fn stock_panels(solution: &Solution) -> (Vec<Panel>, bool) {
     let model = &solution.model;
     let periods = &model.periods;
-    let mut charts = Vec::new();
-
-    // One panel per group id (a regional model's copies summed), with a
-    // line per region when the model has regions; at most MAX_PANELS panels.
-    let mut ids: Vec<&str> = Vec::new();
-    for group in &model.groups {
-        if !ids.contains(&group.id.as_str()) {
-            ids.push(&group.id);
-        }
-    }
+    let (sets, by_family) = scale::group_sets(model, scale::MAX_PANELS);
     let stocks: Vec<Vec<f64>> = (0..model.groups.len()).map(|g| solution.stock(g)).collect();
     let regions = region_lines(solution, &stocks);
-    let panels: Vec<Panel> = ids
+    let panels: Vec<Panel> = sets
         .iter()
-        .map(|id| {
-            let members: Vec<usize> = (0..model.groups.len())
-                .filter(|g| model.groups[*g].id == *id)
-                .collect();
-            let title = crate::charts::short_title(&model.groups[members[0]].name);
+        .map(|set| {
+            let members = &set.members;
+            let title = crate::charts::short_title(&set.name);
             let series = if model.has_regions() {
                 regions
                     .iter()
@@ -185,12 +179,31 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
         panels,
         |p| p.series.iter().map(|s| scale::magnitude(&s.values)).sum(),
         scale::MAX_PANELS,
-        "groups",
+        if by_family { "families" } else { "groups" },
     );
+    (panels, by_family)
+}
+
+/// The title of the staff-in-post chart: by group, or by family.
+pub fn stock_chart_title(by_family: bool) -> &'static str {
+    if by_family {
+        "Staff in post by family"
+    } else {
+        "Staff in post by group"
+    }
+}
+
+/// The charts of a plan, by file stem.
+pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
+    let model = &solution.model;
+    let periods = &model.periods;
+    let mut charts = Vec::new();
+
+    let (panels, by_family) = stock_panels(solution);
     if !panels.is_empty() {
         charts.push((
             "stocks".to_string(),
-            charts::small_multiples("Staff in post by group", periods, "FTE", &panels)?,
+            charts::small_multiples(stock_chart_title(by_family), periods, "FTE", &panels)?,
         ));
     }
 

@@ -114,9 +114,13 @@ pub fn plan_document(solution: &Solution) -> Document {
             })
             .collect(),
     );
+    let (_, by_family) = super::scale::group_sets(model, super::scale::MAX_PANELS);
     document.chart(
         "stocks",
-        "Staff in post by group (FTE), each panel on its own scale from zero.",
+        format!(
+            "{} (FTE), each panel on its own scale from zero.",
+            super::plan::stock_chart_title(by_family)
+        ),
     );
     super::ages::plan_section(&mut document, solution, &header);
 

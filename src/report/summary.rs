@@ -286,6 +286,19 @@ pub fn terminal_summary(solution: &Solution) -> String {
         }
         out.push('\n');
     };
+    // More groups than a reader can scan, in staff families: the families
+    // first (a group without a family as itself).
+    let (families, by_family) = super::scale::group_sets(model, super::scale::MAX_SERIES);
+    if by_family {
+        let rows: Vec<(String, f64, Vec<f64>)> = families
+            .iter()
+            .map(|set| {
+                let (opening, values) = sum_stocks(&mut set.members.iter().copied());
+                (set.id.clone(), opening, values)
+            })
+            .collect();
+        staff_table(&mut out, "Staff by family (FTE)", rows);
+    }
     let rows: Vec<(String, f64, Vec<f64>)> = ids
         .iter()
         .map(|id| {
@@ -349,9 +362,9 @@ pub fn terminal_summary(solution: &Solution) -> String {
                 for &g in &members {
                     let bands = model.groups[g].age.as_ref().expect("banded");
                     opening += bands.opening.get(band).copied().unwrap_or(0.0);
-                    if let Some(columns) = &solution.lp.vars.band_stock[g] {
+                    if let Some(bands) = &solution.plan.decisions.band_stock[g] {
                         for (t, value) in values.iter_mut().enumerate() {
-                            *value += solution.value_of(columns[band][t]);
+                            *value += bands[band][t];
                         }
                     }
                 }

@@ -706,9 +706,9 @@ pub fn optimal_result(solution: &Solution, layout: &Layout, status: &str) -> Sam
         let Some(slot) = layout.services.iter().position(|(id, _)| *id == service.id) else {
             continue;
         };
-        if let Some(variables) = &solution.lp.vars.unmet[index] {
-            for (total, variable) in unmet[slot].iter_mut().zip(variables) {
-                *total += solution.value_of(*variable);
+        if let Some(values) = &solution.plan.decisions.unmet[index] {
+            for (total, value) in unmet[slot].iter_mut().zip(values) {
+                *total += value;
             }
         }
     }
