@@ -745,6 +745,33 @@ fn validate_lists_and_checks_the_uncertain_entries() {
     );
 }
 
+/// The objective of every sample of `simulate FIXTURE --samples N
+/// --uncertain PATH`, read from samples.csv.
+fn sample_objectives(fixture: &str, samples: usize, uncertain: &str) -> Vec<f64> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let model = fixture_path(fixture);
+    let samples = samples.to_string();
+    wfplan_in_ok(
+        dir.path(),
+        &[
+            "simulate",
+            model.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--samples",
+            &samples,
+            "--uncertain",
+            uncertain,
+        ],
+    );
+    read_table(&out.join("samples.csv"))
+        .iter()
+        .map(|row| number(row, "objective"))
+        .collect()
+}
+
 /// Need rates and drivers can be uncertain like any number (need.toml,
 /// derived in tests/need.rs): contacts per birth 5 × 1.2 = 6, or births ×
 /// 1.2 = [1,200, 1,440], both give demand [12, 14.4] with 10 staff: unmet
@@ -757,25 +784,8 @@ fn need_rates_and_drivers_scale_like_any_number() {
         "service.visiting.need.births.contacts_per_unit*=values:1.2",
         "driver.births.values*=values:1.2",
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let model = fixture_path("need.toml");
-        wfplan_in_ok(
-            dir.path(),
-            &[
-                "simulate",
-                model.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--quiet",
-                "--samples",
-                "3",
-                "--uncertain",
-                path,
-            ],
-        );
-        for row in read_table(&out.join("samples.csv")) {
-            assert_close_what(path, number(&row, "objective"), 660.0, REL_TOL);
+        for objective in sample_objectives("need.toml", 3, path) {
+            assert_close_what(path, objective, 660.0, REL_TOL);
         }
     }
 }
@@ -789,26 +799,9 @@ fn need_rates_and_drivers_scale_like_any_number() {
 #[test]
 fn attrition_by_age_band_scales_band_by_band() {
     for (factor, cost) in [("0", 2000.0), ("2", 768.0)] {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let model = fixture_path("ages.toml");
         let uncertain = format!("group.hv.age.attrition*=values:{factor}");
-        wfplan_in_ok(
-            dir.path(),
-            &[
-                "simulate",
-                model.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--quiet",
-                "--samples",
-                "2",
-                "--uncertain",
-                &uncertain,
-            ],
-        );
-        for row in read_table(&out.join("samples.csv")) {
-            assert_close_what(&uncertain, number(&row, "objective"), cost, REL_TOL);
+        for objective in sample_objectives("ages.toml", 2, &uncertain) {
+            assert_close_what(&uncertain, objective, cost, REL_TOL);
         }
     }
 }

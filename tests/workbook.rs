@@ -342,6 +342,40 @@ fn strings(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| s.to_string()).collect()
 }
 
+/// Runs shards 1/2 and 2/2 of a run (`run(out, extra)` gives its
+/// arguments), merges them with `--xlsx`, and checks the merged workbook is
+/// the unsharded run's `book` byte for byte.
+fn merges_to_the_same_workbook(
+    dir: &Path,
+    book: &Path,
+    run: &dyn Fn(&str, &[&str]) -> Vec<String>,
+) {
+    for index in 1..=2 {
+        run_ok(
+            dir,
+            &run(&format!("part{index}"), &["--shard", &format!("{index}/2")]),
+        );
+    }
+    let merged = dir.join("merged.xlsx");
+    run_ok(
+        dir,
+        &strings(&[
+            "merge",
+            dir.join("part1").to_str().unwrap(),
+            dir.join("part2").to_str().unwrap(),
+            "--out",
+            dir.join("merged").to_str().unwrap(),
+            "--quiet",
+            "--xlsx",
+            merged.to_str().unwrap(),
+        ]),
+    );
+    assert!(
+        std::fs::read(&merged).unwrap() == std::fs::read(&book).unwrap(),
+        "merge --xlsx differs from the unsharded run's workbook"
+    );
+}
+
 /// `sweep --xlsx`: the sweep sheet holds every number of sweep.csv (the
 /// points with their shadow prices); on a shard it is refused, and
 /// `merge --xlsx` of the shards writes the unsharded run's workbook byte
@@ -407,30 +441,7 @@ fn sweep_workbooks_hold_the_numbers_of_sweep_csv_and_merge_to_the_whole_runs() {
     );
     assert!(!dir.join("part1").exists() && !dir.join("x.xlsx").exists());
 
-    for index in 1..=2 {
-        run_ok(
-            dir,
-            &sweep(&format!("part{index}"), &["--shard", &format!("{index}/2")]),
-        );
-    }
-    let merged = dir.join("merged.xlsx");
-    run_ok(
-        dir,
-        &strings(&[
-            "merge",
-            dir.join("part1").to_str().unwrap(),
-            dir.join("part2").to_str().unwrap(),
-            "--out",
-            dir.join("merged").to_str().unwrap(),
-            "--quiet",
-            "--xlsx",
-            merged.to_str().unwrap(),
-        ]),
-    );
-    assert!(
-        std::fs::read(&merged).unwrap() == std::fs::read(&book).unwrap(),
-        "merge --xlsx differs from the unsharded run's workbook"
-    );
+    merges_to_the_same_workbook(dir, &book, &sweep);
 }
 
 /// `simulate --xlsx`: samples, quantiles and conditions, each sheet
@@ -493,28 +504,5 @@ fn simulate_workbooks_hold_the_numbers_of_their_csvs_and_merge_to_the_whole_runs
     let error = crate::util::wfplan_in_fails(dir, &args);
     assert_mentions(&error, &["--xlsx", "--shard 1/2", "wfplan merge"]);
 
-    for index in 1..=2 {
-        run_ok(
-            dir,
-            &simulate(&format!("part{index}"), &["--shard", &format!("{index}/2")]),
-        );
-    }
-    let merged = dir.join("merged.xlsx");
-    run_ok(
-        dir,
-        &strings(&[
-            "merge",
-            dir.join("part1").to_str().unwrap(),
-            dir.join("part2").to_str().unwrap(),
-            "--out",
-            dir.join("merged").to_str().unwrap(),
-            "--quiet",
-            "--xlsx",
-            merged.to_str().unwrap(),
-        ]),
-    );
-    assert!(
-        std::fs::read(&merged).unwrap() == std::fs::read(&book).unwrap(),
-        "merge --xlsx differs from the unsharded run's workbook"
-    );
+    merges_to_the_same_workbook(dir, &book, &simulate);
 }
