@@ -20,42 +20,7 @@ use crate::tables::to_csv;
 pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
     let periods = &impact.periods;
     let mut charts = Vec::new();
-    // At most MAX_PANELS panels: the groups (or families) whose stock
-    // changed most.
-    let panels: Vec<Panel> = group_rows(impact)
-        .iter()
-        .map(|row| Panel {
-            unit: None,
-            title: crate::charts::short_title(&row.name),
-            series: vec![
-                Series {
-                    label: impact.base.clone(),
-                    values: row.stock(impact, false),
-                },
-                Series {
-                    label: impact.policy.clone(),
-                    values: row.stock(impact, true),
-                },
-            ],
-        })
-        .collect();
-    let panels = scale::top_panels(
-        panels,
-        |p| match p.series.as_slice() {
-            [base, policy, ..] => {
-                let change: Vec<f64> = policy
-                    .values
-                    .iter()
-                    .zip(&base.values)
-                    .map(|(p, b)| p - b)
-                    .collect();
-                scale::magnitude(&change)
-            }
-            _ => 0.0,
-        },
-        scale::MAX_PANELS,
-        sets_word(impact),
-    );
+    let panels = stock_panels(impact);
     charts.push((
         "stocks".to_string(),
         charts::small_multiples(
@@ -159,6 +124,48 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
     }
     charts.extend(super::ages::change_chart(impact)?);
     Ok(charts)
+}
+
+/// The panels of the staff-in-post chart (`stocks`): base and policy of
+/// each group id — or, with more ids than MAX_PANELS and staff families
+/// declared, of each family (`Impact::group_sets`) — at most MAX_PANELS:
+/// those whose stock changed most (Σ|policy − base| over periods) and "All
+/// other N groups" (or "… families") summing the rest.
+pub fn stock_panels(impact: &Impact) -> Vec<Panel> {
+    let panels: Vec<Panel> = group_rows(impact)
+        .iter()
+        .map(|row| Panel {
+            unit: None,
+            title: crate::charts::short_title(&row.name),
+            series: vec![
+                Series {
+                    label: impact.base.clone(),
+                    values: row.stock(impact, false),
+                },
+                Series {
+                    label: impact.policy.clone(),
+                    values: row.stock(impact, true),
+                },
+            ],
+        })
+        .collect();
+    scale::top_panels(
+        panels,
+        |p| match p.series.as_slice() {
+            [base, policy, ..] => {
+                let change: Vec<f64> = policy
+                    .values
+                    .iter()
+                    .zip(&base.values)
+                    .map(|(p, b)| p - b)
+                    .collect();
+                scale::magnitude(&change)
+            }
+            _ => 0.0,
+        },
+        scale::MAX_PANELS,
+        sets_word(impact),
+    )
 }
 
 /// One row of the report's group charts and tables: a group id, a staff
