@@ -737,14 +737,16 @@ fn table_number(cell: &str) -> f64 {
         .unwrap_or_else(|e| panic!("{cell:?}: {e}"))
 }
 
-/// The body rows of the Markdown table under `heading` in `markdown`.
+/// The body rows of the Markdown table under `heading` in `markdown` (or
+/// whose header holds `heading`).
 fn markdown_table(markdown: &str, heading: &str) -> Vec<Vec<String>> {
-    let start = markdown
+    let found = markdown
         .find(heading)
         .unwrap_or_else(|| panic!("no {heading:?} in the report"));
+    // From the start of the heading's line (a heading, or the table's header).
+    let start = markdown[..found].rfind('\n').map_or(0, |i| i + 1);
     markdown[start..]
         .lines()
-        .skip(1)
         .skip_while(|line| !line.starts_with('|'))
         .take_while(|line| line.starts_with('|'))
         .skip(2)
@@ -762,8 +764,9 @@ fn markdown_table(markdown: &str, heading: &str) -> Vec<Vec<String>> {
 /// regions, under a policy that raises three growth targets: the staff
 /// chart and the staff-change tables are by family, at most 12 panels (two
 /// legend entries) and 12 rows, the rest in "All other N families"; and
-/// each family's charted change is the sum of its groups' changes read from
-/// the groups.csv the same report wrote (national rows), period by period.
+/// each family's charted and tabled change is the sum of its groups'
+/// changes read from the groups.csv the same report wrote (national rows),
+/// period by period; the side-by-side table is by family too.
 #[test]
 fn a_compare_report_of_many_groups_is_drawn_by_family() {
     let folder = tempfile::tempdir().unwrap();
@@ -799,7 +802,11 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
             sets.push(set);
         }
     }
-    assert!(sets.len() > 12, "{} sets: the cap is not exercised", sets.len());
+    assert!(
+        sets.len() > 12,
+        "{} sets: the cap is not exercised",
+        sets.len()
+    );
 
     let files = wfplan::report::impact::impact_files(Path::new(""), &impact).unwrap();
     let file = |name: &str| -> String {
@@ -848,6 +855,19 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
         "the policy changes no group's staff"
     );
 
+    // The change of a listed set (or "All other N families", the sets not
+    // `listed`) at period t, from groups.csv.
+    let expected = |name: &str, listed: &[&str], t: usize| -> f64 {
+        change_by_set
+            .iter()
+            .filter(|(set, _)| match name.starts_with("All other ") {
+                true => !listed.contains(&set.as_str()),
+                false => *set == name,
+            })
+            .map(|(_, change)| change[t])
+            .sum()
+    };
+
     // The chart: at most 12 panels, each a set or the last "All other".
     let panels = wfplan::report::impact::stock_panels(&impact);
     assert_eq!(panels.len(), 12);
@@ -861,29 +881,24 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
     legend.dedup();
     assert_eq!(legend, ["base", "raised"]);
     let charted: Vec<&str> = panels[..11].iter().map(|p| p.title.as_str()).collect();
-    for t in 0..periods.len() {
+    for (t, period) in periods.iter().enumerate() {
         for panel in &panels {
             let change = panel.series[1].values[t] - panel.series[0].values[t];
-            let expected: f64 = change_by_set
-                .iter()
-                .filter(|(set, _)| match panel.title == others {
-                    true => !charted.contains(&set.as_str()),
-                    false => **set == panel.title,
-                })
-                .map(|(_, change)| change[t])
-                .sum();
+            let expected = expected(&panel.title, &charted, t);
             assert!(
                 (change - expected).abs() <= 1e-6 * (1.0 + expected.abs()),
-                "{}, {}: charted {change}, groups.csv {expected}",
-                panel.title,
-                periods[t]
+                "{}, {period}: charted {change}, groups.csv {expected}",
+                panel.title
             );
         }
     }
 
     // The table: the same 11 families and "All other", to 0.1 FTE.
     let report = file("report.md");
-    assert!(!report.contains("Staff in post by group (change"), "{report}");
+    assert!(
+        !report.contains("Staff in post by group (change"),
+        "{report}"
+    );
     assert!(report.contains("Staff in post by family and region"));
     assert!(report.contains("![Staff in post by family"));
     let rows = markdown_table(&report, "### Staff in post by family (change, FTE)");
@@ -891,22 +906,36 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
     assert_eq!(names[..11], charted[..], "{names:?}");
     assert_eq!(names[11..], [others.as_str()]);
     for row in &rows {
-        for t in 0..periods.len() {
-            let expected: f64 = change_by_set
-                .iter()
-                .filter(|(set, _)| match row[0] == others {
-                    true => !charted.contains(&set.as_str()),
-                    false => **set == row[0],
-                })
-                .map(|(_, change)| change[t])
-                .sum();
+        for (t, period) in periods.iter().enumerate() {
+            let expected = expected(&row[0], &charted, t);
             let shown = table_number(&row[1 + t]);
             assert!(
                 (shown - expected).abs() <= 0.05 + 1e-9,
-                "{}, {}: table {shown}, groups.csv {expected}",
-                row[0],
-                periods[t]
+                "{}, {period}: table {shown}, groups.csv {expected}",
+                row[0]
             );
         }
+    }
+
+    // Side by side (one policy here): 11 families that change most at the
+    // headline period and "All other", each as groups.csv sums it there.
+    let side = wfplan::report::side_by_side::side_by_side_document(
+        std::slice::from_ref(&impact),
+        &["raised".to_string()],
+    )
+    .to_markdown();
+    let side_rows = markdown_table(&side, "Family (FTE, change at each headline year)");
+    assert_eq!(side_rows.len(), 12, "{side_rows:?}");
+    assert_eq!(side_rows[11][0], others);
+    let listed: Vec<&str> = side_rows[..11].iter().map(|row| row[0].as_str()).collect();
+    let headline = impact.headline_period;
+    for row in &side_rows {
+        let expected = expected(&row[0], &listed, headline);
+        let shown = table_number(&row[1]);
+        assert!(
+            (shown - expected).abs() <= 0.05 + 1e-9,
+            "side by side, {}: {shown}, groups.csv {expected}",
+            row[0]
+        );
     }
 }

@@ -171,8 +171,8 @@ pub fn stock_panels(impact: &Impact) -> Vec<Panel> {
 /// One row of the report's group charts and tables: a group id, a staff
 /// family (`Impact::group_sets`) or "All other N families", with its
 /// members (indices into `Impact::groups`).
-struct GroupRow {
-    name: String,
+pub(super) struct GroupRow {
+    pub(super) name: String,
     members: Vec<usize>,
 }
 
@@ -198,7 +198,7 @@ impl GroupRow {
     }
 
     /// Policy minus base, by period.
-    fn change(&self, impact: &Impact) -> Vec<f64> {
+    pub(super) fn change(&self, impact: &Impact) -> Vec<f64> {
         let (base, policy) = (self.stock(impact, false), self.stock(impact, true));
         policy
             .iter()
@@ -248,15 +248,17 @@ fn group_rows(impact: &Impact) -> Vec<GroupRow> {
 /// (Σ|change| over periods, as the stocks chart ranks them) summed into
 /// "All other N families", last.
 fn table_rows(impact: &Impact) -> Vec<GroupRow> {
+    top_rows(impact, |row| scale::magnitude(&row.change(impact)))
+}
+
+/// `impact`'s group rows — by family, at most MAX_PANELS: the heaviest by
+/// `weight` and "All other N families" holding the rest's groups.
+pub(super) fn top_rows(impact: &Impact, weight: impl Fn(&GroupRow) -> f64) -> Vec<GroupRow> {
     let rows = group_rows(impact);
     if !impact.by_family {
         return rows;
     }
-    let (mut top, rest) = scale::split_top(
-        rows,
-        |row| scale::magnitude(&row.change(impact)),
-        scale::MAX_PANELS,
-    );
+    let (mut top, rest) = scale::split_top(rows, weight, scale::MAX_PANELS);
     if !rest.is_empty() {
         top.push(GroupRow {
             name: format!("All other {} families", rest.len()),
