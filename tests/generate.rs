@@ -830,14 +830,13 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
         column("period"),
         column("stock_change_fte"),
     );
-    let mut change_by_set: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    // By region id ("" for the national rows), then set.
+    let mut change_by_set: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
     let mut groups_in_csv: Vec<String> = Vec::new();
     for line in lines {
         let cells: Vec<&str> = line.split(',').collect();
-        if !matches!(cells[region_column], "" | "\"\"") {
-            continue;
-        }
-        if !groups_in_csv.iter().any(|g| g == cells[group_column]) {
+        let region = cells[region_column].trim_matches('"');
+        if region.is_empty() && !groups_in_csv.iter().any(|g| g == cells[group_column]) {
             groups_in_csv.push(cells[group_column].to_string());
         }
         let t = periods
@@ -845,20 +844,22 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
             .position(|p| p == cells[period_column])
             .unwrap();
         change_by_set
+            .entry(region.to_string())
+            .or_default()
             .entry(set_of(cells[group_column]))
             .or_insert_with(|| vec![0.0; periods.len()])[t] +=
             cells[change_column].parse::<f64>().unwrap();
     }
     assert_eq!(groups_in_csv.len(), 60, "groups.csv keeps every group");
     assert!(
-        change_by_set.values().flatten().any(|v| v.abs() > 1.0),
+        change_by_set[""].values().flatten().any(|v| v.abs() > 1.0),
         "the policy changes no group's staff"
     );
 
     // The change of a listed set (or "All other N families", the sets not
-    // `listed`) at period t, from groups.csv.
-    let expected = |name: &str, listed: &[&str], t: usize| -> f64 {
-        change_by_set
+    // `listed`) in a region ("" nationally) at period t, from groups.csv.
+    let expected_in = |region: &str, name: &str, listed: &[&str], t: usize| -> f64 {
+        change_by_set[region]
             .iter()
             .filter(|(set, _)| match name.starts_with("All other ") {
                 true => !listed.contains(&set.as_str()),
@@ -867,6 +868,7 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
             .map(|(_, change)| change[t])
             .sum()
     };
+    let expected = |name: &str, listed: &[&str], t: usize| expected_in("", name, listed, t);
 
     // The chart: at most 12 panels, each a set or the last "All other".
     let panels = wfplan::report::impact::stock_panels(&impact);
@@ -917,6 +919,26 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
         }
     }
 
+    // By region at the headline period: the same rows, each region's cell
+    // (and the national one) as groups.csv's rows of that region sum it.
+    let headline = impact.headline_period;
+    let regional_rows = markdown_table(&report, "### Staff in post by family and region");
+    assert_eq!(regional_rows.len(), rows.len());
+    for (regional, row) in regional_rows.iter().zip(&rows) {
+        assert_eq!(regional[0], row[0]);
+        assert_eq!(regional.len(), base_model.regions.len() + 2, "{regional:?}");
+        let columns = base_model.regions.iter().map(|r| r.id.as_str()).chain([""]);
+        for (cell, region) in regional[1..].iter().zip(columns) {
+            let expected = expected_in(region, &row[0], &charted, headline);
+            let shown = table_number(cell);
+            assert!(
+                (shown - expected).abs() <= 0.05 + 1e-9,
+                "{}, region {region:?}: table {shown}, groups.csv {expected}",
+                row[0]
+            );
+        }
+    }
+
     // Side by side (one policy here): 11 families that change most at the
     // headline period and "All other", each as groups.csv sums it there.
     let side = wfplan::report::side_by_side::side_by_side_document(
@@ -928,7 +950,6 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
     assert_eq!(side_rows.len(), 12, "{side_rows:?}");
     assert_eq!(side_rows[11][0], others);
     let listed: Vec<&str> = side_rows[..11].iter().map(|row| row[0].as_str()).collect();
-    let headline = impact.headline_period;
     for row in &side_rows {
         let expected = expected(&row[0], &listed, headline);
         let shown = table_number(&row[1]);
