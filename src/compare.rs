@@ -244,6 +244,13 @@ pub struct Impact {
     pub services: Vec<ServiceImpact>,
     /// One per group id, summed over regions.
     pub groups: Vec<GroupImpact>,
+    /// What the report's group charts and tables draw: one set per group
+    /// id — or, with more ids than `report::scale::MAX_PANELS` and staff
+    /// families declared, one per family (`report::scale::group_sets`).
+    /// Members are indices into `groups`.
+    pub group_sets: Vec<crate::report::scale::GroupSet>,
+    /// True when `group_sets` are families.
+    pub by_family: bool,
     /// One per service and region (empty without regions).
     pub regional_services: Vec<ServiceImpact>,
     /// One per group and region (empty without regions).
@@ -942,6 +949,23 @@ pub fn compare(
         }
     };
     let groups: Vec<GroupImpact> = members.iter().map(|m| group_impact(m, None)).collect();
+    // The same sets as the plan report's, their members turned from model
+    // groups into indices of `groups` (a regional model's copies are one).
+    let (model_sets, by_family) =
+        crate::report::scale::group_sets(model, crate::report::scale::MAX_PANELS);
+    let group_sets = model_sets
+        .into_iter()
+        .map(|mut set| {
+            let mut indices: Vec<usize> = Vec::new();
+            for g in &set.members {
+                if !indices.contains(&id_of[*g]) {
+                    indices.push(id_of[*g]);
+                }
+            }
+            set.members = indices;
+            set
+        })
+        .collect();
     let regional_groups: Vec<GroupImpact> = if regional {
         (0..model.groups.len())
             .map(|g| group_impact(&[g], model.groups[g].region))
@@ -1155,6 +1179,8 @@ pub fn compare(
         group_channels,
         services,
         groups,
+        group_sets,
+        by_family,
         regional_services,
         regional_groups,
         regional_group_channels,

@@ -723,3 +723,240 @@ fn many_groups_are_charted_by_family_in_at_most_twelve_series() {
     let summary = wfplan::report::summary::terminal_summary(&plan);
     assert!(summary.contains("Staff by family (FTE)"), "{summary}");
 }
+
+/// A number of the report's tables ("+1,234.5", "−7", "0") as a float.
+fn table_number(cell: &str) -> f64 {
+    let plain: String = cell
+        .replace('−', "-")
+        .chars()
+        .filter(|c| *c != ',' && *c != '+')
+        .collect();
+    plain
+        .trim()
+        .parse()
+        .unwrap_or_else(|e| panic!("{cell:?}: {e}"))
+}
+
+/// The body rows of the Markdown table under `heading` in `markdown` (or
+/// whose header holds `heading`).
+fn markdown_table(markdown: &str, heading: &str) -> Vec<Vec<String>> {
+    let found = markdown
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in the report"));
+    // From the start of the heading's line (a heading, or the table's header).
+    let start = markdown[..found].rfind('\n').map_or(0, |i| i + 1);
+    markdown[start..]
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .skip(2)
+        .map(|line| {
+            line.trim_matches('|')
+                .split(" | ")
+                .map(|cell| cell.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The compare report of a generated model with 60 groups per region (24
+/// professions, each a `family`, one group's family taken away) over three
+/// regions, under a policy that raises three growth targets: the staff
+/// chart and the staff-change tables are by family, at most 12 panels (two
+/// legend entries) and 12 rows, the rest in "All other N families"; and
+/// each family's charted and tabled change is the sum of its groups'
+/// changes read from the groups.csv the same report wrote (national rows),
+/// period by period; the side-by-side table is by family too.
+#[test]
+fn a_compare_report_of_many_groups_is_drawn_by_family() {
+    let folder = tempfile::tempdir().unwrap();
+    generate(shape(3, 60, 8, 3, 11))
+        .write_into(folder.path())
+        .unwrap();
+    let path = folder.path().join(MODEL_FILE);
+    // g00 loses its family: it is charted as itself.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replacen("family = \"profession_00\"\n", "", 1);
+    std::fs::write(&path, text).unwrap();
+    let base_model = wfplan::spec::load(&path, None, &[]).unwrap();
+    assert!(base_model.groups.iter().any(|g| g.family.is_none()));
+    let raised: Vec<String> = ["grow_g03", "grow_g06", "grow_g09"]
+        .iter()
+        .map(|id| format!("target.{id}.min=400"))
+        .collect();
+    let policy_model = wfplan::spec::load(&path, None, &raised).unwrap();
+    let base = solve_model(&base_model, "60 groups, base");
+    let policy = solve_model(&policy_model, "60 groups, raised targets");
+    let impact =
+        wfplan::compare::compare(&base, &policy, "base", "raised", Some("g03")).expect("compare");
+
+    // Each group's set, found independently: its family, or itself.
+    let set_of = |id: &str| -> String {
+        let group = base_model.groups.iter().find(|g| g.id == id).unwrap();
+        group.family.clone().unwrap_or_else(|| group.name.clone())
+    };
+    let mut sets: Vec<String> = Vec::new();
+    for group in &base_model.groups {
+        let set = set_of(&group.id);
+        if !sets.contains(&set) {
+            sets.push(set);
+        }
+    }
+    assert!(
+        sets.len() > 12,
+        "{} sets: the cap is not exercised",
+        sets.len()
+    );
+
+    let files = wfplan::report::impact::impact_files(Path::new(""), &impact).unwrap();
+    let file = |name: &str| -> String {
+        let (_, bytes) = files
+            .iter()
+            .find(|(path, _)| path == Path::new(name))
+            .unwrap_or_else(|| panic!("no {name}"));
+        String::from_utf8(bytes.clone()).unwrap()
+    };
+    // groups.csv: group,region,period,stock_base_fte,stock_policy_fte,stock_change_fte
+    // (region "", written `""`, is the national total); summed by set and
+    // period.
+    let periods = &base_model.periods;
+    let csv = file("groups.csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (group_column, region_column, period_column, change_column) = (
+        column("group"),
+        column("region"),
+        column("period"),
+        column("stock_change_fte"),
+    );
+    // By region id ("" for the national rows), then set.
+    let mut change_by_set: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+    let mut groups_in_csv: Vec<String> = Vec::new();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let region = cells[region_column].trim_matches('"');
+        if region.is_empty() && !groups_in_csv.iter().any(|g| g == cells[group_column]) {
+            groups_in_csv.push(cells[group_column].to_string());
+        }
+        let t = periods
+            .iter()
+            .position(|p| p == cells[period_column])
+            .unwrap();
+        change_by_set
+            .entry(region.to_string())
+            .or_default()
+            .entry(set_of(cells[group_column]))
+            .or_insert_with(|| vec![0.0; periods.len()])[t] +=
+            cells[change_column].parse::<f64>().unwrap();
+    }
+    assert_eq!(groups_in_csv.len(), 60, "groups.csv keeps every group");
+    assert!(
+        change_by_set[""].values().flatten().any(|v| v.abs() > 1.0),
+        "the policy changes no group's staff"
+    );
+
+    // The change of a listed set (or "All other N families", the sets not
+    // `listed`) in a region ("" nationally) at period t, from groups.csv.
+    let expected_in = |region: &str, name: &str, listed: &[&str], t: usize| -> f64 {
+        change_by_set[region]
+            .iter()
+            .filter(|(set, _)| match name.starts_with("All other ") {
+                true => !listed.contains(&set.as_str()),
+                false => *set == name,
+            })
+            .map(|(_, change)| change[t])
+            .sum()
+    };
+    let expected = |name: &str, listed: &[&str], t: usize| expected_in("", name, listed, t);
+
+    // The chart: at most 12 panels, each a set or the last "All other".
+    let panels = wfplan::report::impact::stock_panels(&impact);
+    assert_eq!(panels.len(), 12);
+    let others = format!("All other {} families", sets.len() - 11);
+    assert_eq!(panels[11].title, others);
+    let mut legend: Vec<&str> = panels
+        .iter()
+        .flat_map(|p| p.series.iter().map(|s| s.label.as_str()))
+        .collect();
+    legend.sort();
+    legend.dedup();
+    assert_eq!(legend, ["base", "raised"]);
+    let charted: Vec<&str> = panels[..11].iter().map(|p| p.title.as_str()).collect();
+    for (t, period) in periods.iter().enumerate() {
+        for panel in &panels {
+            let change = panel.series[1].values[t] - panel.series[0].values[t];
+            let expected = expected(&panel.title, &charted, t);
+            assert!(
+                (change - expected).abs() <= 1e-6 * (1.0 + expected.abs()),
+                "{}, {period}: charted {change}, groups.csv {expected}",
+                panel.title
+            );
+        }
+    }
+
+    // The table: the same 11 families and "All other", to 0.1 FTE.
+    let report = file("report.md");
+    assert!(
+        !report.contains("Staff in post by group (change"),
+        "{report}"
+    );
+    assert!(report.contains("Staff in post by family and region"));
+    assert!(report.contains("![Staff in post by family"));
+    let rows = markdown_table(&report, "### Staff in post by family (change, FTE)");
+    let names: Vec<&str> = rows.iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(names[..11], charted[..], "{names:?}");
+    assert_eq!(names[11..], [others.as_str()]);
+    for row in &rows {
+        for (t, period) in periods.iter().enumerate() {
+            let expected = expected(&row[0], &charted, t);
+            let shown = table_number(&row[1 + t]);
+            assert!(
+                (shown - expected).abs() <= 0.05 + 1e-9,
+                "{}, {period}: table {shown}, groups.csv {expected}",
+                row[0]
+            );
+        }
+    }
+
+    // By region at the headline period: the same rows, each region's cell
+    // (and the national one) as groups.csv's rows of that region sum it.
+    let headline = impact.headline_period;
+    let regional_rows = markdown_table(&report, "### Staff in post by family and region");
+    assert_eq!(regional_rows.len(), rows.len());
+    for (regional, row) in regional_rows.iter().zip(&rows) {
+        assert_eq!(regional[0], row[0]);
+        assert_eq!(regional.len(), base_model.regions.len() + 2, "{regional:?}");
+        let columns = base_model.regions.iter().map(|r| r.id.as_str()).chain([""]);
+        for (cell, region) in regional[1..].iter().zip(columns) {
+            let expected = expected_in(region, &row[0], &charted, headline);
+            let shown = table_number(cell);
+            assert!(
+                (shown - expected).abs() <= 0.05 + 1e-9,
+                "{}, region {region:?}: table {shown}, groups.csv {expected}",
+                row[0]
+            );
+        }
+    }
+
+    // Side by side (one policy here): 11 families that change most at the
+    // headline period and "All other", each as groups.csv sums it there.
+    let side = wfplan::report::side_by_side::side_by_side_document(
+        std::slice::from_ref(&impact),
+        &["raised".to_string()],
+    )
+    .to_markdown();
+    let side_rows = markdown_table(&side, "Family (FTE, change at each headline year)");
+    assert_eq!(side_rows.len(), 12, "{side_rows:?}");
+    assert_eq!(side_rows[11][0], others);
+    let listed: Vec<&str> = side_rows[..11].iter().map(|row| row[0].as_str()).collect();
+    for row in &side_rows {
+        let expected = expected(&row[0], &listed, headline);
+        let shown = table_number(&row[1]);
+        assert!(
+            (shown - expected).abs() <= 0.05 + 1e-9,
+            "side by side, {}: {shown}, groups.csv {expected}",
+            row[0]
+        );
+    }
+}

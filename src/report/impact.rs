@@ -20,45 +20,15 @@ use crate::tables::to_csv;
 pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
     let periods = &impact.periods;
     let mut charts = Vec::new();
-    let panels: Vec<Panel> = impact
-        .groups
-        .iter()
-        .map(|group| Panel {
-            unit: None,
-            title: crate::charts::short_title(&group.name),
-            series: vec![
-                Series {
-                    label: impact.base.clone(),
-                    values: group.stock_base.clone(),
-                },
-                Series {
-                    label: impact.policy.clone(),
-                    values: group.stock_policy.clone(),
-                },
-            ],
-        })
-        .collect();
-    // At most MAX_PANELS panels: the groups whose stock changed most.
-    let panels = scale::top_panels(
-        panels,
-        |p| match p.series.as_slice() {
-            [base, policy, ..] => {
-                let change: Vec<f64> = policy
-                    .values
-                    .iter()
-                    .zip(&base.values)
-                    .map(|(p, b)| p - b)
-                    .collect();
-                scale::magnitude(&change)
-            }
-            _ => 0.0,
-        },
-        scale::MAX_PANELS,
-        "groups",
-    );
+    let panels = stock_panels(impact);
     charts.push((
         "stocks".to_string(),
-        charts::small_multiples("Staff in post by group", periods, "FTE", &panels)?,
+        charts::small_multiples(
+            super::plan::stock_chart_title(impact.by_family),
+            periods,
+            "FTE",
+            &panels,
+        )?,
     ));
     let headline = &periods[impact.headline_period];
     let displacement = scale::top_bars(
@@ -154,6 +124,148 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
     }
     charts.extend(super::ages::change_chart(impact)?);
     Ok(charts)
+}
+
+/// The panels of the staff-in-post chart (`stocks`): base and policy of
+/// each group id — or, with more ids than MAX_PANELS and staff families
+/// declared, of each family (`Impact::group_sets`) — at most MAX_PANELS:
+/// those whose stock changed most (Σ|policy − base| over periods) and "All
+/// other N groups" (or "… families") summing the rest.
+pub fn stock_panels(impact: &Impact) -> Vec<Panel> {
+    let panels: Vec<Panel> = group_rows(impact)
+        .iter()
+        .map(|row| Panel {
+            unit: None,
+            title: crate::charts::short_title(&row.name),
+            series: vec![
+                Series {
+                    label: impact.base.clone(),
+                    values: row.stock(impact, false),
+                },
+                Series {
+                    label: impact.policy.clone(),
+                    values: row.stock(impact, true),
+                },
+            ],
+        })
+        .collect();
+    scale::top_panels(
+        panels,
+        |p| match p.series.as_slice() {
+            [base, policy, ..] => {
+                let change: Vec<f64> = policy
+                    .values
+                    .iter()
+                    .zip(&base.values)
+                    .map(|(p, b)| p - b)
+                    .collect();
+                scale::magnitude(&change)
+            }
+            _ => 0.0,
+        },
+        scale::MAX_PANELS,
+        sets_word(impact),
+    )
+}
+
+/// One row of the report's group charts and tables: a group id, a staff
+/// family (`Impact::group_sets`) or "All other N families", with its
+/// members (indices into `Impact::groups`).
+pub(super) struct GroupRow {
+    pub(super) name: String,
+    members: Vec<usize>,
+}
+
+impl GroupRow {
+    /// Σ of the members' staff in post under the policy (or the base), by
+    /// period.
+    fn stock(&self, impact: &Impact, policy: bool) -> Vec<f64> {
+        let of = |g: usize| {
+            let group = &impact.groups[g];
+            if policy {
+                &group.stock_policy
+            } else {
+                &group.stock_base
+            }
+        };
+        let mut total = of(self.members[0]).clone();
+        for g in &self.members[1..] {
+            for (t, value) in of(*g).iter().enumerate() {
+                total[t] += value;
+            }
+        }
+        total
+    }
+
+    /// Policy minus base, by period.
+    pub(super) fn change(&self, impact: &Impact) -> Vec<f64> {
+        let (base, policy) = (self.stock(impact, false), self.stock(impact, true));
+        policy
+            .iter()
+            .zip(&base)
+            .map(|(p, b)| crate::solution::clean(p - b))
+            .collect()
+    }
+
+    /// The members' change in `region` at period `t`; None when no member
+    /// is in that region.
+    fn regional_change(&self, impact: &Impact, region: usize, t: usize) -> Option<f64> {
+        impact
+            .regional_groups
+            .iter()
+            .filter(|x| {
+                x.region == Some(region)
+                    && self.members.iter().any(|g| impact.groups[*g].id == x.id)
+            })
+            .map(|x| x.change()[t])
+            .reduce(|a, b| a + b)
+    }
+}
+
+/// "families" when the report draws staff by family, else "groups".
+fn sets_word(impact: &Impact) -> &'static str {
+    if impact.by_family {
+        "families"
+    } else {
+        "groups"
+    }
+}
+
+/// One row per set of `Impact::group_sets`, in their order.
+fn group_rows(impact: &Impact) -> Vec<GroupRow> {
+    impact
+        .group_sets
+        .iter()
+        .map(|set| GroupRow {
+            name: set.name.clone(),
+            members: set.members.clone(),
+        })
+        .collect()
+}
+
+/// The rows of the "which groups change" tables: every group — or, by
+/// family, at most MAX_PANELS families, the ones whose stock changed least
+/// (Σ|change| over periods, as the stocks chart ranks them) summed into
+/// "All other N families", last.
+fn table_rows(impact: &Impact) -> Vec<GroupRow> {
+    top_rows(impact, |row| scale::magnitude(&row.change(impact)))
+}
+
+/// `impact`'s group rows — by family, at most MAX_PANELS: the heaviest by
+/// `weight` and "All other N families" holding the rest's groups.
+pub(super) fn top_rows(impact: &Impact, weight: impl Fn(&GroupRow) -> f64) -> Vec<GroupRow> {
+    let rows = group_rows(impact);
+    if !impact.by_family {
+        return rows;
+    }
+    let (mut top, rest) = scale::split_top(rows, weight, scale::MAX_PANELS);
+    if !rest.is_empty() {
+        top.push(GroupRow {
+            name: format!("All other {} families", rest.len()),
+            members: rest.iter().flat_map(|row| row.members.clone()).collect(),
+        });
+    }
+    top
 }
 
 fn bars(title: &str, bars: &[(String, f64)], axis: &str) -> Result<Chart> {
@@ -884,41 +996,45 @@ pub fn impact_document(impact: &Impact) -> Document {
             })
             .collect(),
     );
-    document.heading(3, "Staff in post by group (change, FTE)");
+    let rows = table_rows(impact);
+    let (by, first_column) = if impact.by_family {
+        ("family", "Family")
+    } else {
+        ("group", "Group")
+    };
+    document.heading(3, format!("Staff in post by {by} (change, FTE)"));
     document.table(
         header.clone(),
-        impact
-            .groups
-            .iter()
-            .map(|g| number_row(g.name.clone(), &g.change(), signed))
+        rows.iter()
+            .map(|row| number_row(row.name.clone(), &row.change(impact), signed))
             .collect(),
     );
     if impact.has_regions() {
         document.heading(
             3,
-            format!("Staff in post by group and region (change, {headline_label}, FTE)"),
+            format!("Staff in post by {by} and region (change, {headline_label}, FTE)"),
         );
         document.table(
-            region_header(impact, "Group"),
-            impact
-                .groups
-                .iter()
-                .map(|g| {
-                    let regional = |r: usize| {
-                        impact
-                            .regional_groups
-                            .iter()
-                            .find(|x| x.id == g.id && x.region == Some(r))
-                            .map(|x| x.change()[headline])
-                    };
-                    region_row(impact, g.name.clone(), regional, g.change()[headline])
+            region_header(impact, first_column),
+            rows.iter()
+                .map(|row| {
+                    region_row(
+                        impact,
+                        row.name.clone(),
+                        |r| row.regional_change(impact, r, headline),
+                        row.change(impact)[headline],
+                    )
                 })
                 .collect(),
         );
     }
     document.chart(
         "stocks",
-        "Staff in post by group, base and policy (FTE), each panel on its own scale from zero.",
+        if impact.by_family {
+            "Staff in post by family (a group without a family is its own panel), base and policy (FTE), each panel on its own scale from zero; groups.csv has every group."
+        } else {
+            "Staff in post by group, base and policy (FTE), each panel on its own scale from zero."
+        },
     );
     document.heading(
         3,

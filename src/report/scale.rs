@@ -21,7 +21,8 @@ pub struct GroupSet {
     pub id: String,
     /// The group's name, or the family.
     pub name: String,
-    /// The model's groups in the set (indices).
+    /// The model's groups in the set (indices; in `compare::Impact`,
+    /// indices of its `groups`).
     pub members: Vec<usize>,
 }
 

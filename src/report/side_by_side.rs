@@ -118,22 +118,28 @@ pub fn side_by_side_document(impacts: &[Impact], folders: &[String]) -> Document
             })
             .collect(),
     );
-    let mut group_header = vec!["Group (FTE, change at each headline year)".to_string()];
+    // By family with more than 12 group ids and families declared: the
+    // families that change most summed over the policies, then "All other".
+    let rows = super::impact::top_rows(first, |row| {
+        impacts
+            .iter()
+            .map(|i| row.change(i)[i.headline_period].abs())
+            .sum()
+    });
+    let by = if first.by_family { "Family" } else { "Group" };
+    let mut group_header = vec![format!("{by} (FTE, change at each headline year)")];
     group_header.extend(names.iter().cloned());
     document.table(
         group_header,
-        first
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(g, group)| {
-                let mut row = vec![group.name.clone()];
-                row.extend(
+        rows.iter()
+            .map(|row| {
+                let mut row_cells = vec![row.name.clone()];
+                row_cells.extend(
                     impacts
                         .iter()
-                        .map(|i| signed(i.groups[g].change()[i.headline_period])),
+                        .map(|i| signed(row.change(i)[i.headline_period])),
                 );
-                row
+                row_cells
             })
             .collect(),
     );
