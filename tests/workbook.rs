@@ -371,7 +371,7 @@ fn merges_to_the_same_workbook(
         ]),
     );
     assert!(
-        std::fs::read(&merged).unwrap() == std::fs::read(&book).unwrap(),
+        std::fs::read(&merged).unwrap() == std::fs::read(book).unwrap(),
         "merge --xlsx differs from the unsharded run's workbook"
     );
 }
