@@ -164,12 +164,15 @@ pub enum TargetReason {
 
 /// The years the horizon's end distorts, and the policy's target years.
 ///
-/// Rule: the last L periods are marked, L being the longest pipeline
-/// duration in the model (none when it has no pipelines). A course started
-/// in one of those periods finishes after the horizon, so a plan has no
-/// reason to start it (only a terminal value, if any, pays for it): in
-/// those years training stops, stocks run down and unmet demand rises in
-/// every scenario alike.
+/// Rule: the last L periods are marked, L being the longest duration of a
+/// course the end of the horizon cuts short (none when no course is). A
+/// course started in one of its last d periods finishes after the horizon,
+/// so a plan has no reason to start it (only a terminal value, if any, pays
+/// for it): in those years training stops, stocks run down and unmet demand
+/// rises in every scenario alike. A course whose intake stays at its
+/// capacity through its last d periods in every plan (places commissioned
+/// by data and held full, e.g. a nursing degree) is not cut short, and does
+/// not mark years (`end_lead`).
 #[derive(Debug, Clone)]
 pub struct Horizon {
     /// The first distorted period (== the number of periods when none is).
@@ -815,13 +818,7 @@ pub fn last_target(model: &crate::model::Model) -> Option<usize> {
 fn horizon(base: &Solution, policy: &Solution, changes: &[Change]) -> Horizon {
     let model = &policy.model;
     let periods = model.periods.len();
-    let lead = model
-        .pipelines
-        .iter()
-        .chain(&base.model.pipelines)
-        .map(|p| p.duration_periods)
-        .max()
-        .unwrap_or(0);
+    let lead = end_lead(&[base, policy]);
     let last_target = last_target(model);
     let changed_targets: Vec<usize> = changes
         .iter()
@@ -836,6 +833,34 @@ fn horizon(base: &Solution, policy: &Solution, changes: &[Change]) -> Horizon {
         last_target,
         first_target,
     }
+}
+
+/// L of `Horizon`: the longest duration d of a pipeline that the end of
+/// the horizon cuts short in some plan: one without a capacity, or one
+/// whose intake is below its capacity in one of its last d periods
+/// (tolerance 1e-6 relative). 0 when no pipeline is cut short.
+pub fn end_lead(plans: &[&Solution]) -> usize {
+    let cut_short = |plan: &Solution, p: usize| {
+        let pipeline = &plan.model.pipelines[p];
+        let periods = plan.model.periods.len();
+        let first = periods.saturating_sub(pipeline.duration_periods);
+        match &pipeline.capacity {
+            None => true,
+            Some(capacity) => (first..periods).any(|t| {
+                let intake = plan.plan.decisions.intake[p][t];
+                intake < capacity[t] - 1e-6 * capacity[t].abs().max(1.0)
+            }),
+        }
+    };
+    plans
+        .iter()
+        .flat_map(|plan| {
+            (0..plan.model.pipelines.len())
+                .filter(|p| cut_short(plan, *p))
+                .map(|p| plan.model.pipelines[p].duration_periods)
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// Compares two solved scenarios of the same model. `target_group` is
@@ -2095,7 +2120,7 @@ pub fn findings(impact: &Impact) -> Vec<Finding> {
         let end = span(periods, impact.horizon.end_from, last_index);
         out.push(Finding {
             text: format!(
-                "{end} {} the end of the horizon distorts: the longest course takes {} period{}, so no course started there finishes inside the horizon; read {end} with care{}.",
+                "{end} {} the end of the horizon distorts: the longest course it cuts short (one not kept full to the end) takes {} period{}, so no such course started there finishes inside the horizon; read {end} with care{}.",
                 if impact.horizon.end_from == last_index { "is the year" } else { "are the years" },
                 impact.horizon.lead,
                 plural(impact.horizon.lead),

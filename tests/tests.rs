@@ -4,6 +4,7 @@ mod ages;
 mod chart_scales;
 mod cli;
 mod compare_many;
+mod end_years;
 mod export;
 mod finance;
 mod flagship_calibration;

@@ -524,8 +524,10 @@ pub fn impact_document(impact: &Impact) -> Document {
         literal(last_label),
         if impact.horizon.end_from <= last {
             format!(
-                "the years {} are marked \"end\": the longest course takes {} period(s), so no course started there finishes inside the horizon, and training, stocks and unmet demand there are partly an artefact of where the horizon stops",
+                "{} {} {} marked \"end\": the longest course the end of the horizon cuts short (one not kept full to the end) takes {} period(s), so no such course started there finishes inside the horizon, and training, stocks and unmet demand there are partly an artefact of where the horizon stops",
+                if impact.horizon.end_from == last { "the year" } else { "the years" },
                 literal(&span(periods, impact.horizon.end_from, last)),
+                if impact.horizon.end_from == last { "is" } else { "are" },
                 impact.horizon.lead
             )
         } else {
@@ -1223,7 +1225,7 @@ pub fn impact_document(impact: &Impact) -> Document {
         }
     ));
     document.paragraph(format!(
-        "The end of the horizon: the last L periods are marked \"end\", L being the longest course in the model ({} period(s) here). A plan gains nothing from a course whose graduates arrive after the horizon, apart from any terminal value, so training stops there and stocks run down in every scenario; compare totals to {} before reading whole-horizon totals.",
+        "The end of the horizon: the last L periods are marked \"end\", L being the longest course that the end cuts short in either plan ({} period(s) here): a course without a capacity, or one whose intake falls below its capacity in its last L periods. A plan gains nothing from a course whose graduates arrive after the horizon, apart from any terminal value, so training stops there and stocks run down in every scenario; a course kept full to the end (places commissioned by data) is not cut short and marks no year. Compare totals to {} before reading whole-horizon totals.",
         impact.horizon.lead,
         literal(&periods[focus])
     ));

@@ -13,16 +13,10 @@ use crate::solution::Solution;
 use crate::solve::format_number;
 use crate::tables;
 
-/// The last L periods, L the longest pipeline duration (see
-/// `compare::Horizon`): their first index.
+/// The last L periods, L the longest course the end of the horizon cuts
+/// short (`compare::end_lead`): their first index.
 fn end_from(solution: &Solution) -> usize {
-    let lead = solution
-        .model
-        .pipelines
-        .iter()
-        .map(|p| p.duration_periods)
-        .max()
-        .unwrap_or(0);
+    let lead = crate::compare::end_lead(&[solution]);
     solution.model.periods.len().saturating_sub(lead)
 }
 
@@ -80,8 +74,13 @@ pub fn plan_document(solution: &Solution) -> Document {
     }
     if end < periods.len() {
         bullets.push(format!(
-            "{} are the years the end of the horizon distorts (marked \"end\"): the longest course takes {} period(s), so no course started there finishes inside the horizon.",
+            "{} {} the end of the horizon distorts (marked \"end\"): the longest course it cuts short (one not kept full to the end) takes {} period(s), so no such course started there finishes inside the horizon.",
             literal(&crate::compare::span(periods, end, periods.len() - 1)),
+            if end + 1 == periods.len() {
+                "is the year"
+            } else {
+                "are the years"
+            },
             periods.len() - end
         ));
     }
