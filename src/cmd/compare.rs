@@ -183,14 +183,7 @@ pub fn run(args: &Args) -> Result<()> {
             files.extend(report::impact::impact_files(Path::new(folder), impact)?);
         }
         let document = report::side_by_side::side_by_side_document(&impacts, &folders);
-        files.push((
-            PathBuf::from("report.md"),
-            document.to_markdown().into_bytes(),
-        ));
-        files.push((
-            PathBuf::from("report.html"),
-            document.to_html(|_| None).into_bytes(),
-        ));
+        files.extend(report::document_files(Path::new(""), &document, &[]));
         let mut table = report::side_by_side::side_by_side_table(&impacts)?;
         files.push((
             PathBuf::from("comparison.csv"),

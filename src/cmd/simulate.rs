@@ -466,27 +466,12 @@ fn report_files(
             crate::tables::to_csv(&mut conditions)?,
         ),
     ];
-    for (stem, chart) in &charts {
-        files.push((
-            Path::new("charts").join(format!("{stem}.png")),
-            chart.png.clone(),
-        ));
-        files.push((
-            Path::new("charts").join(format!("{stem}.svg")),
-            chart.svg.clone().into_bytes(),
-        ));
-    }
-    files.push((
-        PathBuf::from("report.md"),
-        document.to_markdown().into_bytes(),
+    files.extend(crate::report::chart_files(Path::new(""), &charts));
+    files.extend(crate::report::document_files(
+        Path::new(""),
+        &document,
+        &charts,
     ));
-    let html = document.to_html(|stem| {
-        charts
-            .iter()
-            .find(|(s, _)| s == stem)
-            .map(|(_, c)| c.clone())
-    });
-    files.push((PathBuf::from("report.html"), html.into_bytes()));
     let tables = vec![
         ("quantiles".to_string(), quantiles),
         ("conditions".to_string(), conditions),

@@ -65,11 +65,7 @@ pub fn run(args: &Args) -> Result<()> {
         Some(folder) => {
             let label = args.model.scenario.as_deref().unwrap_or("base");
             let write_start = std::time::Instant::now();
-            let mut files = report::solve_outputs(Path::new(""), &solution)?;
-            let charts = report::plan::plan_charts(&solution)?;
-            let (markdown, html) = report::plan_report::plan_report_files(&solution, &charts)?;
-            files.push((PathBuf::from("report.md"), markdown));
-            files.push((PathBuf::from("report.html"), html));
+            let mut files = report::solve_outputs_with_report(Path::new(""), &solution)?;
             solution.timings.write = write_start.elapsed().as_secs_f64();
             files.push((
                 PathBuf::from(unit::TIMINGS),

@@ -1871,34 +1871,18 @@ pub fn write_impact_report(
 pub fn impact_files(out_dir: &Path, impact: &Impact) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let charts = impact_charts(impact)?;
-    for (stem, chart) in &charts {
-        files.push((
-            out_dir.join("charts").join(format!("{stem}.png")),
-            chart.png.clone(),
-        ));
-        files.push((
-            out_dir.join("charts").join(format!("{stem}.svg")),
-            chart.svg.clone().into_bytes(),
-        ));
-    }
+    files.extend(super::chart_files(out_dir, &charts));
     if let Some(near) = &impact.near_optimal {
         files.push((out_dir.join("near_optimal.csv"), near_optimal_csv(near)?));
     }
     for (name, mut frame) in impact_tables(impact)? {
         files.push((out_dir.join(name), to_csv(&mut frame)?));
     }
-    let document = impact_document(impact);
-    files.push((
-        out_dir.join("report.md"),
-        document.to_markdown().into_bytes(),
+    files.extend(super::document_files(
+        out_dir,
+        &impact_document(impact),
+        &charts,
     ));
-    let html = document.to_html(|stem| {
-        charts
-            .iter()
-            .find(|(s, _)| s == stem)
-            .map(|(_, c)| c.clone())
-    });
-    files.push((out_dir.join("report.html"), html.into_bytes()));
     Ok(files)
 }
 

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::charts::Chart;
 use crate::solution::Solution;
 use crate::tables;
 
@@ -151,11 +152,71 @@ pub fn folder_name<'a>(what: &str, name: &'a str) -> Result<&'a str> {
     }
 }
 
-/// The files of `solve --out DIR`, in memory, under `out_dir` (a path
+/// charts/STEM.png and charts/STEM.svg of each chart, under `out_dir`.
+pub fn chart_files(out_dir: &Path, charts: &[(String, Chart)]) -> Vec<UnitFile> {
+    let mut files = Vec::with_capacity(2 * charts.len());
+    for (stem, chart) in charts {
+        files.push((
+            out_dir.join("charts").join(format!("{stem}.png")),
+            chart.png.clone(),
+        ));
+        files.push((
+            out_dir.join("charts").join(format!("{stem}.svg")),
+            chart.svg.clone().into_bytes(),
+        ));
+    }
+    files
+}
+
+/// report.md and report.html of a document under `out_dir`, the HTML with
+/// each chart the document names (by stem) inlined.
+pub fn document_files(
+    out_dir: &Path,
+    document: &document::Document,
+    charts: &[(String, Chart)],
+) -> [UnitFile; 2] {
+    let html = document.to_html(|stem| {
+        charts
+            .iter()
+            .find(|(s, _)| s == stem)
+            .map(|(_, c)| c.clone())
+    });
+    [
+        (
+            out_dir.join("report.md"),
+            document.to_markdown().into_bytes(),
+        ),
+        (out_dir.join("report.html"), html.into_bytes()),
+    ]
+}
+
+/// The files of `solve --out DIR` with its report (report.md and
+/// report.html), the charts drawn once for both.
+pub fn solve_outputs_with_report(out_dir: &Path, solution: &Solution) -> Result<Vec<UnitFile>> {
+    let charts = plan::plan_charts(solution)?;
+    let mut files = plan_files(out_dir, solution, &charts)?;
+    files.extend(document_files(
+        out_dir,
+        &plan_report::plan_document(solution),
+        &charts,
+    ));
+    Ok(files)
+}
+
+/// The files of one solved plan, in memory, under `out_dir` (a path
 /// relative to the output folder; empty for its top): summary.json,
 /// stocks.csv, flows.csv, deployment.csv, costs.csv, costs_by_group.csv,
 /// constraints.csv, duals.csv and charts/. Timings go to timings.json (`timings_json`).
-pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<UnitFile>> {
+    plan_files(out_dir, solution, &plan::plan_charts(solution)?)
+}
+
+/// `solve_outputs` with the plan's charts already drawn.
+fn plan_files(
+    out_dir: &Path,
+    solution: &Solution,
+    charts: &[(String, Chart)],
+) -> Result<Vec<UnitFile>> {
     let csv = |frame: Result<polars::prelude::DataFrame>| -> Result<Vec<u8>> {
         tables::to_csv(&mut frame?)
     };
@@ -206,16 +267,7 @@ pub fn solve_outputs(out_dir: &Path, solution: &Solution) -> Result<Vec<(PathBuf
     if solution.model.groups.iter().any(|g| g.age.is_some()) {
         files.push((out_dir.join("ages.csv"), csv(tables::ages_frame(solution))?));
     }
-    for (stem, chart) in plan::plan_charts(solution)? {
-        files.push((
-            out_dir.join("charts").join(format!("{stem}.png")),
-            chart.png,
-        ));
-        files.push((
-            out_dir.join("charts").join(format!("{stem}.svg")),
-            chart.svg.into_bytes(),
-        ));
-    }
+    files.extend(chart_files(out_dir, charts));
     Ok(files)
 }
 

@@ -4,8 +4,6 @@
 //! and limits with their shadow prices in their own units, with the plan's
 //! charts. The years the end of the horizon distorts are marked.
 
-use anyhow::Result;
-
 use super::document::{literal, Document};
 use crate::compare::{money, per_unit, price};
 use crate::model::CostCategory;
@@ -273,19 +271,4 @@ pub fn plan_document(solution: &Solution) -> Document {
         if model.groups.iter().any(|g| g.age.is_some()) { ", ages.csv (every age band and year)" } else { "" }
     ));
     document
-}
-
-/// report.md and report.html of a plan, given its rendered charts.
-pub fn plan_report_files(
-    solution: &Solution,
-    charts: &[(String, crate::charts::Chart)],
-) -> Result<(Vec<u8>, Vec<u8>)> {
-    let document = plan_document(solution);
-    let html = document.to_html(|stem| {
-        charts
-            .iter()
-            .find(|(s, _)| s == stem)
-            .map(|(_, c)| c.clone())
-    });
-    Ok((document.to_markdown().into_bytes(), html.into_bytes()))
 }

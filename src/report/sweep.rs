@@ -19,7 +19,7 @@
 //!   two neighbours' tangents meet.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use polars::prelude::*;
@@ -408,28 +408,8 @@ pub fn sweep_report_files(frame: &DataFrame, facts: &SweepFacts) -> Result<Vec<U
     } else {
         write_curves(frame, facts, &mut document, &mut charts)?;
     }
-    let mut files: Vec<UnitFile> = Vec::new();
-    for (stem, chart) in &charts {
-        files.push((
-            PathBuf::from("charts").join(format!("{stem}.png")),
-            chart.png.clone(),
-        ));
-        files.push((
-            PathBuf::from("charts").join(format!("{stem}.svg")),
-            chart.svg.clone().into_bytes(),
-        ));
-    }
-    files.push((
-        PathBuf::from("report.md"),
-        document.to_markdown().into_bytes(),
-    ));
-    let html = document.to_html(|stem| {
-        charts
-            .iter()
-            .find(|(s, _)| s == stem)
-            .map(|(_, c)| c.clone())
-    });
-    files.push((PathBuf::from("report.html"), html.into_bytes()));
+    let mut files = super::chart_files(Path::new(""), &charts);
+    files.extend(super::document_files(Path::new(""), &document, &charts));
     Ok(files)
 }
 
