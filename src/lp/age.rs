@@ -90,7 +90,7 @@ pub fn band_attrition(model: &Model, vars: &Vars, group: usize, period: usize) -
         .expect("a group with age bands");
     let mut leaving = Expression::default();
     for band in 0..age.bands.len() {
-        leaving += age.attrition[band][period] * previous_band(model, vars, group, band, period);
+        leaving += attrition_of_band(model, vars, group, band, period);
     }
     leaving
 }

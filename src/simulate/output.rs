@@ -226,6 +226,20 @@ fn find<'a>(
         .find(|q| q.measure == measure && q.id == id && q.period == period)
 }
 
+/// A report table row of a quantity with samples: id, P5, P50, P95 (FTE)
+/// and the central plan's value; None when no sample had a plan.
+fn quantile_row(quantity: &Quantity, id: &str) -> Option<Vec<String>> {
+    (quantity.samples > 0).then(|| {
+        vec![
+            id.to_string(),
+            fte(quantity.quantiles[0]),
+            fte(quantity.quantiles[2]),
+            fte(quantity.quantiles[4]),
+            quantity.central.map(fte).unwrap_or_default(),
+        ]
+    })
+}
+
 /// samples.csv: a row per sample in sample order — `sample` (1-based), the
 /// draws (a column per uncertain parameter), status, explanation,
 /// objective, cash and penalty (discounted), cash_outturn, unmet demand by
@@ -986,16 +1000,7 @@ pub fn document(
     let rows: Vec<Vec<String>> = layout
         .groups
         .iter()
-        .filter_map(|(id, _)| {
-            let q = find(quantities, "stock", id, period).filter(|q| q.samples > 0)?;
-            Some(vec![
-                id.clone(),
-                fte(q.quantiles[0]),
-                fte(q.quantiles[2]),
-                fte(q.quantiles[4]),
-                q.central.map(fte).unwrap_or_default(),
-            ])
-        })
+        .filter_map(|(id, _)| quantile_row(find(quantities, "stock", id, period)?, id))
         .collect();
     document.table(header("group"), rows);
 
@@ -1003,16 +1008,7 @@ pub fn document(
     let rows: Vec<Vec<String>> = layout
         .services
         .iter()
-        .filter_map(|(id, _)| {
-            let q = find(quantities, "unmet", id, "total").filter(|q| q.samples > 0)?;
-            Some(vec![
-                id.clone(),
-                fte(q.quantiles[0]),
-                fte(q.quantiles[2]),
-                fte(q.quantiles[4]),
-                q.central.map(fte).unwrap_or_default(),
-            ])
-        })
+        .filter_map(|(id, _)| quantile_row(find(quantities, "unmet", id, "total")?, id))
         .collect();
     document.table(header("service"), rows);
 
