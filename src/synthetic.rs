@@ -9,7 +9,9 @@
 //!   `family` (`profession_NN`, NN the index of its entry grade). Each
 //!   grade above the first is trained from the grade below by a regional
 //!   pipeline of 1–4 periods, supervised by the grade it trains into; a
-//!   move runs down each ladder (within a region, as every move is).
+//!   move runs down each ladder (within a region).
+//! - Mobility (R ≥ 2): each ladder's top grade moves between neighbouring
+//!   regions (a ring of regions), with retention, a cost and a cap per pair.
 //! - Pools: `grads`, national, fed by a national `degree` pipeline (1–4
 //!   periods) and a supply series; `local`, regional, with supply by region;
 //!   `agency`, regional and temporary, serving every service of its region.
@@ -519,6 +521,39 @@ pub fn generate(shape: Shape) -> Generated {
             bound.ceil(),
             labels[periods - 1]
         );
+    }
+
+    // Mobility: each ladder's top grade moves between neighbouring regions
+    // (a ring: each region to the one before and the one after it), so the
+    // regions' targets compete for the same staff. Fixed numbers, no draws,
+    // so the rest of the model is what it was without mobility.
+    if regions >= 2 {
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for r in 0..regions {
+            for next in [(r + 1) % regions, (r + regions - 1) % regions] {
+                if next != r && !pairs.contains(&(r, next)) {
+                    pairs.push((r, next));
+                }
+            }
+        }
+        let pairs_text: Vec<String> = pairs
+            .iter()
+            .map(|(from, to)| format!("[\"{}\", \"{}\"]", region_ids[*from], region_ids[*to]))
+            .collect();
+        for (g, group) in group_list.iter().enumerate() {
+            if group.grade == 0 || group.above.is_some() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "[[move]]\nid = \"relocate_{}\"\nfrom = \"{}\"\nto = \"{}\"\nbetween_regions = true\npairs = [{}]\nretention = 0.9\ncost = 3000\nmax = {:.0}\n",
+                group.id,
+                group.id,
+                group.id,
+                pairs_text.join(", "),
+                (min_opening(g) * 0.02).max(1.0)
+            );
+        }
     }
 
     // Data files.

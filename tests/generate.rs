@@ -137,6 +137,27 @@ fn generated_models_have_the_shape_asked_for() {
             assert!(!model.moves.is_empty(), "{asked:?}");
             assert!(model.conditions.iter().all(|c| c.per_region), "{asked:?}");
         }
+        // Mobility joins each region to its neighbours on a ring (r and
+        // r ± 1, wrapping round): 2 ordered pairs per region from 3 regions
+        // on, 1 each with 2, none with fewer; each move keeps its group.
+        // Only ladders of two or more grades have a top grade that moves
+        // (the same grades that carry a target).
+        let mut pairs: std::collections::BTreeSet<(usize, usize)> = Default::default();
+        for movement in &model.moves {
+            if let Some((from, to)) = movement.between {
+                assert_eq!(model.groups[movement.from].id, model.groups[movement.to].id);
+                let step = (to + regions - from) % regions;
+                assert!(step == 1 || step == regions - 1, "{asked:?}: {from}->{to}");
+                pairs.insert((from, to));
+            }
+        }
+        let expected_pairs = match regions {
+            _ if model.conditions.is_empty() => 0,
+            0 | 1 => 0,
+            2 => 2,
+            r => 2 * r,
+        };
+        assert_eq!(pairs.len(), expected_pairs, "{asked:?}");
     }
     // Pipelines of 1 to 4 periods all occur in a large enough model.
     let (_folder, model) = load_generated(shape(1, 60, 40, 5, 1));
