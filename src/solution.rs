@@ -191,7 +191,7 @@ impl Solution {
                     -dual
                 };
                 RowResult {
-                    name: row.name.clone(),
+                    name: row.name.to_string(),
                     family: row.family,
                     activity: evaluate(&row.expression),
                     lower: row.lower,
@@ -337,7 +337,9 @@ impl Solution {
                     .filter(|(_, present)| *present)
                     .map(|(side, _)| side)
                 {
-                    if let Some(row) = self.row(&condition_row_name(condition, instance, side)) {
+                    if let Some(row) =
+                        self.row(&condition_row_name(condition, instance, side).to_string())
+                    {
                         shadow_price += row.shadow_price;
                     }
                 }

@@ -677,8 +677,11 @@ pub fn explain_infeasible_with(model: &Model, lp: &Lp, options: &SolverOptions) 
             vec![-1.0]
         };
         for direction in directions {
-            let variable =
-                elastic.add_column(format!("elastic[{name},{direction}]"), 0.0, f64::INFINITY);
+            let variable = elastic.add_column(
+                crate::lp::Name::whole("elastic", format!("{name},{direction}")),
+                0.0,
+                f64::INFINITY,
+            );
             elastic.rows[row_index].expression += direction * variable;
             penalty += weight * variable;
             added.push((variable, direction));
@@ -733,13 +736,13 @@ pub fn explain_infeasible_with(model: &Model, lp: &Lp, options: &SolverOptions) 
     // Caps, and hard targets and limits that held, whose duals are non-zero
     // in the closest plan: they are what stops the relaxed rows from holding.
     let relaxed: Vec<&str> = relaxations.iter().map(|r| r.row.as_str()).collect();
-    let binding: Vec<&str> = lp
+    let binding: Vec<String> = lp
         .rows
         .iter()
         .zip(&raw.row_duals)
         .filter(|(row, dual)| {
             dual.abs() > 1e-7
-                && !relaxed.contains(&row.name.as_str())
+                && !relaxed.contains(&row.name.to_string().as_str())
                 && matches!(
                     row.family,
                     Family::HireCap
@@ -753,8 +756,9 @@ pub fn explain_infeasible_with(model: &Model, lp: &Lp, options: &SolverOptions) 
                         | Family::Limit
                 )
         })
-        .map(|(row, _)| row.name.as_str())
+        .map(|(row, _)| row.name.to_string())
         .collect();
+    let binding: Vec<&str> = binding.iter().map(String::as_str).collect();
     let blocking = group_row_names(&binding);
     Infeasible {
         model_file: model.file.clone(),
@@ -843,7 +847,7 @@ fn describe_relaxation(model: &Model, row: &Row, shift: f64) -> Relaxation {
         _ => format!("[{}] must give way by {}", row.name, format_number(amount)),
     };
     Relaxation {
-        row: row.name.clone(),
+        row: row.name.to_string(),
         description,
         amount,
     }

@@ -405,7 +405,7 @@ fn export_mps_contains_the_row_names() {
         .collect();
     for row in &lp.rows {
         assert!(
-            names.contains(row.name.as_str()),
+            names.contains(row.name.to_string().as_str()),
             "the MPS ROWS section lacks {}",
             row.name
         );

@@ -109,9 +109,9 @@ use highs_reader::{read_and_solve, ReadBack};
 #[track_caller]
 fn round_trip(lp: &Lp, model_name: &str) -> Vec<(&'static str, ReadBack)> {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let mut wfplan_columns: Vec<&str> = lp.columns.iter().map(|c| c.name.as_str()).collect();
+    let mut wfplan_columns: Vec<String> = lp.columns.iter().map(|c| c.name.to_string()).collect();
     wfplan_columns.sort_unstable();
-    let wfplan_rows: Vec<&str> = lp.rows.iter().map(|r| r.name.as_str()).collect();
+    let wfplan_rows: Vec<String> = lp.rows.iter().map(|r| r.name.to_string()).collect();
     [
         ("lp", Format::Lp, export::to_lp_format(lp, model_name)),
         ("mps", Format::Mps, export::to_mps_format(lp, model_name)),
@@ -394,6 +394,7 @@ fn empty_lp() -> Lp {
         rows: Vec::new(),
         vars: Vars::default(),
         objectives: Vec::new(),
+        period_labels: Vec::new(),
     }
 }
 
@@ -417,12 +418,13 @@ fn awkward_lp() -> (Lp, f64) {
     .iter()
     .enumerate()
     {
-        let series = lp.add_series("stock", id, &periods);
+        lp.period_labels = periods.iter().map(|p| p.as_str().into()).collect();
+        let series = lp.add_series("stock", id);
         for (variable, period) in series.iter().zip(&periods) {
             let floor = 1.0 + index as f64;
             lp.add_at_least(
                 Family::StockBalance,
-                format!("stock_balance[{id},{period}]"),
+                format!("stock_balance[{id},{period}]").into(),
                 Expression::from(*variable),
                 floor,
             );
@@ -434,27 +436,22 @@ fn awkward_lp() -> (Lp, f64) {
     let first = lp.column_variables[0];
     lp.add_at_most(
         Family::Limit,
-        "limit[cap,2014/15]".to_string(),
+        "limit[cap,2014/15]".into(),
         Expression::from(first),
         100.0,
     );
     lp.add_at_most(
         Family::Limit,
-        "limit[cap,2014/15]".to_string(),
+        "limit[cap,2014/15]".into(),
         Expression::from(first),
         99.0,
     );
-    let free = lp.add_column("free".to_string(), f64::NEG_INFINITY, f64::INFINITY);
-    lp.add_equality(
-        Family::Target,
-        "end".to_string(),
-        Expression::from(free),
-        -4.0,
-    );
-    let boxed = lp.add_column("1st[E1,obj]".to_string(), -3.0, 7.0);
+    let free = lp.add_column("free".into(), f64::NEG_INFINITY, f64::INFINITY);
+    lp.add_equality(Family::Target, "end".into(), Expression::from(free), -4.0);
+    let boxed = lp.add_column("1st[E1,obj]".into(), -3.0, 7.0);
     objective += boxed;
     optimum -= 3.0;
-    lp.add_column("unused".to_string(), 0.0, f64::INFINITY);
+    lp.add_column("unused".into(), 0.0, f64::INFINITY);
     lp.objectives.push(objective);
     (lp, optimum)
 }
@@ -511,13 +508,13 @@ fn an_empty_programme_exports_and_reads_back() {
     let mut lp = empty_lp();
     lp.add_at_least(
         Family::Limit,
-        "limit[a,1]".to_string(),
+        "limit[a,1]".into(),
         Expression::from(0.0),
         -1.0,
     );
     lp.add_at_most(
         Family::Limit,
-        "limit[b,1]".to_string(),
+        "limit[b,1]".into(),
         Expression::from(0.0),
         1.0,
     );
@@ -527,7 +524,7 @@ fn an_empty_programme_exports_and_reads_back() {
     round_trip(&lp, "no columns");
     // Columns but no rows, and an objective with no terms.
     let mut lp = empty_lp();
-    lp.add_column("stock[a,1]".to_string(), 1.0, 2.0);
+    lp.add_column("stock[a,1]".into(), 1.0, 2.0);
     lp.objectives.push(Expression::from(0.0));
     let reads = round_trip(&lp, "no rows");
     assert_same_optimum("no rows", &reads, 0.0);
@@ -569,10 +566,11 @@ fn programme_of(ids: &[String], periods: &[String]) -> Lp {
     let mut lp = empty_lp();
     let mut objective = Expression::from(0.0);
     for id in ids {
-        for (variable, period) in lp.add_series("stock", id, periods).into_iter().zip(periods) {
+        lp.period_labels = periods.iter().map(|p| p.as_str().into()).collect();
+        for (variable, period) in lp.add_series("stock", id).into_iter().zip(periods) {
             lp.add_at_least(
                 Family::StockBalance,
-                format!("stock_balance[{id},{period}]"),
+                format!("stock_balance[{id},{period}]").into(),
                 Expression::from(variable),
                 1.0,
             );
@@ -667,8 +665,9 @@ proptest! {
     ) {
         let ids: Vec<String> = ids.into_iter().collect();
         let lp = programme_of(&ids, &periods);
-        let wfplan_rows: Vec<&str> = lp.rows.iter().map(|r| r.name.as_str()).collect();
-        let mut wfplan_columns: Vec<&str> = lp.columns.iter().map(|c| c.name.as_str()).collect();
+        let wfplan_rows: Vec<String> = lp.rows.iter().map(|r| r.name.to_string()).collect();
+        let mut wfplan_columns: Vec<String> =
+            lp.columns.iter().map(|c| c.name.to_string()).collect();
         wfplan_columns.sort_unstable();
 
         let (lp_rows, lp_columns) = lp_file_names(&export::to_lp_format(&lp, "property"));

@@ -33,7 +33,7 @@ fn solve_with(extra: &str) -> wfplan::solution::Solution {
 }
 
 fn column_names(plan: &wfplan::solution::Solution) -> Vec<String> {
-    plan.lp.columns.iter().map(|c| c.name.clone()).collect()
+    plan.lp.columns.iter().map(|c| c.name.to_string()).collect()
 }
 
 /// The lines of a frame written as CSV, split into cells (no cell here
@@ -438,7 +438,7 @@ fn moves_within_a_region_are_unchanged_beside_moves_between_regions() {
         .lp
         .columns
         .iter()
-        .any(|c| c.name == "move[promotion,london,2026]"));
+        .any(|c| c.name.to_string() == "move[promotion,london,2026]"));
     assert_close_what("objective", plan.objective, 11200.0, REL_TOL);
 
     let circular = fixture_text(FIXTURE).replace("between_regions = true\n", "");

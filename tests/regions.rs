@@ -37,7 +37,10 @@ fn models_without_regions_are_unchanged() {
     ] {
         assert!(shared.row(row).is_some(), "no row {row}");
     }
-    let columns: Vec<&str> = shared.lp.columns.iter().map(|c| c.name.as_str()).collect();
+    let columns: Vec<String> = (shared.lp.columns.iter())
+        .map(|c| c.name.to_string())
+        .collect();
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     assert!(columns.contains(&"hire[ward,grads,2026]"), "{columns:?}");
 
     let pipeline = solve_fixture("pipeline_supervision.toml", &[]);
@@ -529,7 +532,8 @@ fn rows_carry_the_region_and_national_totals_are_sums_of_regions() {
         assert!(plan.row(row).is_some(), "no row {row}");
     }
     assert!(plan.row("stock_balance[nurse,2026]").is_none());
-    let columns: Vec<&str> = plan.lp.columns.iter().map(|c| c.name.as_str()).collect();
+    let columns: Vec<String> = plan.lp.columns.iter().map(|c| c.name.to_string()).collect();
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     for column in [
         "stock[nurse,london,2026]",
         "hire[nurse,north,grads,2026]",

@@ -85,7 +85,7 @@ fn assert_warm_matches_cold(model: &Model, what: &str) {
         );
         let constant = objective.constant();
         bounds.push(Row {
-            name: format!("objective_bound[{}]", stage + 1),
+            name: format!("objective_bound[{}]", stage + 1).into(),
             family: Family::ObjectiveBound,
             expression: objective.clone() - constant,
             lower: f64::NEG_INFINITY,

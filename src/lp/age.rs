@@ -24,6 +24,8 @@
 //! (stock[g,b,−1] = opening × opening_share_b.) Summed over b these give the
 //! group's own balance with attrition Σ_b a_{g,b}·stock[g,b,t−1].
 
+use std::sync::Arc;
+
 use good_lp::Expression;
 
 use super::{sum, Family, Lp, Vars};
@@ -53,9 +55,7 @@ pub fn add_band_columns(lp: &mut Lp, model: &Model) {
         let columns = group.age.as_ref().map(|age| {
             age.bands
                 .iter()
-                .map(|band| {
-                    lp.add_series("stock", &format!("{},{band}", group.key), &model.periods)
-                })
+                .map(|band| lp.add_series("stock", &format!("{},{band}", group.key)))
                 .collect()
         });
         lp.vars.band_stock.push(columns);
@@ -152,11 +152,15 @@ pub fn add_band_balances(lp: &mut Lp, model: &Model) {
         let columns = lp.vars.band_stock[group_index]
             .clone()
             .expect("band columns");
-        for (period, period_label) in model.periods.iter().enumerate() {
+        let band_entities: Vec<Arc<str>> = (age.bands.iter())
+            .map(|band| Arc::from(format!("{},{band}", group.key)))
+            .collect();
+        let entity: Arc<str> = Arc::from(group.key.as_str());
+        for period in 0..model.periods.len() {
             let vars = &lp.vars;
             let terms = super::flows::flow_terms(model, vars, &links, group_index, period);
             let mut rows = Vec::new();
-            for (band, band_id) in age.bands.iter().enumerate() {
+            for band in 0..age.bands.len() {
                 let stayers = (1.0 - age.attrition[band][period]) * (1.0 - age.ageing[band]);
                 let mut inflow = stayers * previous_band(model, vars, group_index, band, period);
                 if band > 0 {
@@ -174,7 +178,7 @@ pub fn add_band_balances(lp: &mut Lp, model: &Model) {
                         inflow += mix[band] * term.fte.clone();
                     }
                 }
-                let name = format!("stock_balance[{},{band_id},{period_label}]", group.key);
+                let name = lp.row_name(Family::StockBalance, &band_entities[band], period);
                 rows.push((name, columns[band][period] - inflow));
             }
             for (name, expression) in rows {
@@ -182,7 +186,7 @@ pub fn add_band_balances(lp: &mut Lp, model: &Model) {
             }
             let total =
                 lp.vars.stock[group_index][period] - sum(columns.iter().map(|band| band[period]));
-            let name = format!("age_total[{},{period_label}]", group.key);
+            let name = lp.row_name(Family::AgeTotal, &entity, period);
             lp.add_equality(Family::AgeTotal, name, total, 0.0);
         }
     }

@@ -2,9 +2,11 @@
 //! 0-based here (t = 0 is the first planning period; stock before it is the
 //! opening position). Each function returns early when its set is empty.
 
+use std::sync::Arc;
+
 use good_lp::Expression;
 
-use super::{objective, sum, Family, Lp, Side, Term, Vars};
+use super::{objective, sum, Family, Lp, Name, Side, Term, Vars};
 use crate::model::{Condition, Destination, Model, When};
 
 /// in_training[p,t] = Σ_{τ=t−d_p+1..t} intake[p,τ] + opening cohorts completing after t.
@@ -48,7 +50,8 @@ pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
         if group.age.is_some() {
             continue; // balanced band by band (`lp::age`)
         }
-        for (period, period_label) in model.periods.iter().enumerate() {
+        let entity: Arc<str> = Arc::from(group.key.as_str());
+        for period in 0..model.periods.len() {
             let vars = &lp.vars;
             let stock = vars.stock[group_index][period];
             let previous = super::flows::previous_stock(model, vars, group_index, period);
@@ -58,7 +61,7 @@ pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
             for term in super::flows::flow_terms(model, vars, &links, group_index, period) {
                 inflow += term.fte;
             }
-            let name = format!("stock_balance[{},{period_label}]", group.key);
+            let name = lp.row_name(Family::StockBalance, &entity, period);
             lp.add_equality(Family::StockBalance, name, stock - inflow, 0.0);
         }
     }
@@ -86,7 +89,8 @@ pub fn add_capacity(lp: &mut Lp, model: &Model) {
         }
     }
     for (group_index, group) in model.groups.iter().enumerate() {
-        for (period, period_label) in model.periods.iter().enumerate() {
+        let entity: Arc<str> = Arc::from(group.key.as_str());
+        for period in 0..model.periods.len() {
             let vars = &lp.vars;
             let mut used = Expression::from(vars.surplus[group_index][period]);
             for &(service_index, entry) in &work_of[group_index] {
@@ -104,7 +108,7 @@ pub fn add_capacity(lp: &mut Lp, model: &Model) {
                         * in_training(model, vars, pipeline_index, period);
                 }
             }
-            let name = format!("capacity[{},{period_label}]", group.key);
+            let name = lp.row_name(Family::Capacity, &entity, period);
             lp.add_equality(Family::Capacity, name, used - available, 0.0);
         }
     }
@@ -115,13 +119,14 @@ pub fn add_capacity(lp: &mut Lp, model: &Model) {
 /// Σ_g e_{g,s}·work[g,s,t] + Σ_l e_{l,s}·temp[l,s,t] + unmet[s,t] = demand[s,t]
 pub fn add_service_cover(lp: &mut Lp, model: &Model) {
     for (service_index, service) in model.services.iter().enumerate() {
-        for (period, period_label) in model.periods.iter().enumerate() {
+        let entity: Arc<str> = Arc::from(service.key.as_str());
+        for period in 0..model.periods.len() {
             let delivered = delivered_care(model, &lp.vars, service_index, period);
             let mut covered = delivered;
             if let Some(unmet) = &lp.vars.unmet[service_index] {
                 covered += unmet[period];
             }
-            let name = format!("service_cover[{},{period_label}]", service.key);
+            let name = lp.row_name(Family::ServiceCover, &entity, period);
             lp.add_equality(
                 Family::ServiceCover,
                 name,
@@ -158,16 +163,15 @@ pub fn add_skill_mix(lp: &mut Lp, model: &Model) {
                 continue;
             };
             let efficiency = service.staffed_by[position].1;
-            for (period, period_label) in model.periods.iter().enumerate() {
+            let entity: Arc<str> =
+                Arc::from(format!("{},{}", service.key, model.groups[group].key));
+            for period in 0..model.periods.len() {
                 let vars = &lp.vars;
                 let mut expression = efficiency * vars.work[service_index][position].1[period];
                 if let Some(unmet) = &vars.unmet[service_index] {
                     expression += share * unmet[period];
                 }
-                let name = format!(
-                    "skill_mix[{},{},{period_label}]",
-                    service.key, model.groups[group].key
-                );
+                let name = lp.row_name(Family::SkillMix, &entity, period);
                 lp.add_at_least(
                     Family::SkillMix,
                     name,
@@ -183,30 +187,45 @@ pub fn add_skill_mix(lp: &mut Lp, model: &Model) {
 ///
 /// Σ_g hire[g,l,t] + Σ_s temp[l,s,t] ≤ supply[l,t] + Σ_{p→l} completions[p,t]
 pub fn add_pool_supply(lp: &mut Lp, model: &Model) {
+    // Each pool's links, found once: the hire series drawn from it (group,
+    // entry), the temporary series it staffs (service, entry) and the
+    // courses completing into it.
+    let pools = model.pools.len();
+    let mut hired_from = vec![Vec::new(); pools];
+    for (group_index, sources) in lp.vars.hire.iter().enumerate() {
+        for (entry, (source, _)) in sources.iter().enumerate() {
+            if let crate::model::HireSource::Pool(pool_index) = source {
+                hired_from[*pool_index].push((group_index, entry));
+            }
+        }
+    }
+    let mut staffing = vec![Vec::new(); pools];
+    for (service_index, temps) in lp.vars.temp.iter().enumerate() {
+        for (entry, (pool_index, _)) in temps.iter().enumerate() {
+            staffing[*pool_index].push((service_index, entry));
+        }
+    }
+    let mut completing_into = vec![Vec::new(); pools];
+    for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
+        if let Destination::Pool(pool_index) = pipeline.to {
+            completing_into[pool_index].push(pipeline_index);
+        }
+    }
     for (pool_index, pool) in model.pools.iter().enumerate() {
-        for (period, period_label) in model.periods.iter().enumerate() {
+        let entity: Arc<str> = Arc::from(pool.key.as_str());
+        for period in 0..model.periods.len() {
             let vars = &lp.vars;
             let mut drawn = Expression::default();
-            for sources in &vars.hire {
-                for (source, hires) in sources {
-                    if *source == crate::model::HireSource::Pool(pool_index) {
-                        drawn += hires[period];
-                    }
-                }
+            for &(group_index, entry) in &hired_from[pool_index] {
+                drawn += vars.hire[group_index][entry].1[period];
             }
-            for temps in &vars.temp {
-                for (temp_pool, temp) in temps {
-                    if *temp_pool == pool_index {
-                        drawn += temp[period];
-                    }
-                }
+            for &(service_index, entry) in &staffing[pool_index] {
+                drawn += vars.temp[service_index][entry].1[period];
             }
-            for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
-                if pipeline.to == Destination::Pool(pool_index) {
-                    drawn -= completions(model, vars, pipeline_index, period);
-                }
+            for &pipeline_index in &completing_into[pool_index] {
+                drawn -= completions(model, vars, pipeline_index, period);
             }
-            let name = format!("pool_supply[{},{period_label}]", pool.key);
+            let name = lp.row_name(Family::PoolSupply, &entity, period);
             lp.add_at_most(Family::PoolSupply, name, drawn, pool.supply_fte[period]);
         }
     }
@@ -223,9 +242,10 @@ pub fn add_intake_capacity(lp: &mut Lp, model: &Model) {
         let Some(capacity) = &pipeline.capacity else {
             continue;
         };
-        for (period, period_label) in model.periods.iter().enumerate() {
+        let entity: Arc<str> = Arc::from(pipeline.key.as_str());
+        for period in 0..model.periods.len() {
             let mut intake = Expression::from(lp.vars.intake[pipeline_index][period]);
-            let name = format!("intake_capacity[{},{period_label}]", pipeline.key);
+            let name = lp.row_name(Family::IntakeCapacity, &entity, period);
             match &lp.vars.run[pipeline_index] {
                 Some(run) => {
                     intake -= capacity[period] * run[period];
@@ -245,11 +265,12 @@ pub fn add_hire_caps(lp: &mut Lp, model: &Model) {
         let Some(cap) = &group.hire_max_fte else {
             continue;
         };
-        for (period, period_label) in model.periods.iter().enumerate() {
+        let entity: Arc<str> = Arc::from(group.key.as_str());
+        for period in 0..model.periods.len() {
             let hires = sum(lp.vars.hire[group_index]
                 .iter()
                 .map(|(_, hires)| hires[period]));
-            let name = format!("hire_cap[{},{period_label}]", group.key);
+            let name = lp.row_name(Family::HireCap, &entity, period);
             lp.add_at_most(Family::HireCap, name, hires, cap[period]);
         }
     }
@@ -264,8 +285,9 @@ pub fn add_exit_caps(lp: &mut Lp, model: &Model) {
             continue;
         };
         let exits = exits.clone();
-        for (period, period_label) in model.periods.iter().enumerate() {
-            let name = format!("exit_cap[{},{period_label}]", group.key);
+        let entity: Arc<str> = Arc::from(group.key.as_str());
+        for period in 0..model.periods.len() {
+            let name = lp.row_name(Family::ExitCap, &entity, period);
             lp.add_at_most(
                 Family::ExitCap,
                 name,
@@ -284,9 +306,10 @@ pub fn add_move_caps(lp: &mut Lp, model: &Model) {
         let Some(cap) = &movement.max_fte else {
             continue;
         };
-        for (period, period_label) in model.periods.iter().enumerate() {
+        let entity: Arc<str> = Arc::from(movement.key.as_str());
+        for period in 0..model.periods.len() {
             let moves = Expression::from(lp.vars.moves[move_index][period]);
-            let name = format!("move_cap[{},{period_label}]", movement.key);
+            let name = lp.row_name(Family::MoveCap, &entity, period);
             lp.add_at_most(Family::MoveCap, name, moves, cap[period]);
         }
     }
@@ -302,8 +325,9 @@ pub fn add_reduced_hours_caps(lp: &mut Lp, model: &Model) {
             continue;
         };
         let reduced = reduced.clone();
-        for (period, period_label) in model.periods.iter().enumerate() {
-            let name = format!("reduced_hours_cap[{},{period_label}]", group.key);
+        let entity: Arc<str> = Arc::from(group.key.as_str());
+        for period in 0..model.periods.len() {
+            let name = lp.row_name(Family::ReducedHoursCap, &entity, period);
             lp.add_at_most(
                 Family::ReducedHoursCap,
                 name,
@@ -372,14 +396,14 @@ pub fn condition_instances(model: &Model, condition: &Condition) -> Vec<Instance
 
 /// The name of a condition row: `target[id,period]` (`target[id,region,period]`
 /// per region), with `,min`/`,max` appended when the condition has both bounds.
-pub fn condition_row_name(condition: &Condition, instance: &Instance, side: Side) -> String {
+pub fn condition_row_name(condition: &Condition, instance: &Instance, side: Side) -> Name {
     let kind = condition.kind.as_str();
     let suffix = match (condition.min.is_some() && condition.max.is_some(), side) {
         (false, _) => "",
         (true, Side::Min) => ",min",
         (true, Side::Max) => ",max",
     };
-    format!("{kind}[{},{}{suffix}]", condition.id, instance.key)
+    Name::whole(kind, format!("{},{}{suffix}", condition.id, instance.key))
 }
 
 /// Targets and limits, for each condition c and instance i (a listed period,

@@ -228,14 +228,18 @@ pub struct ExportNames {
 impl ExportNames {
     pub fn new(lp: &Lp, format: Format) -> Self {
         let mut side_table = Vec::new();
+        let row_names: Vec<String> = lp.rows.iter().map(|row| row.name.to_string()).collect();
+        let column_names: Vec<String> = (lp.columns.iter())
+            .map(|column| column.name.to_string())
+            .collect();
         let rows = assign_names(
-            lp.rows.iter().map(|row| row.name.as_str()),
+            row_names.iter().map(String::as_str),
             'r',
             format,
             &mut side_table,
         );
         let columns = assign_names(
-            lp.columns.iter().map(|column| column.name.as_str()),
+            column_names.iter().map(String::as_str),
             'v',
             format,
             &mut side_table,

@@ -13,21 +13,22 @@
 //! entry selects, and for every run column. A model without any of these
 //! marks nothing and builds the programme it always did.
 
+use std::sync::Arc;
+
 use good_lp::{Expression, Variable};
 
-use super::{Family, Lp, Vars};
+use super::{Family, Lp, Name, Vars};
 use crate::model::{Model, Quantity};
 
 /// One binary `run[p,t]` per period for each course that runs or not.
 pub fn add_run_columns(lp: &mut Lp, model: &Model) {
     for pipeline in &model.pipelines {
         let run = pipeline.has_runs().then(|| {
-            model
-                .periods
-                .iter()
+            let entity: Arc<str> = Arc::from(pipeline.key.as_str());
+            (0..model.periods.len())
                 .map(|period| {
-                    let variable =
-                        lp.add_column(format!("run[{},{period}]", pipeline.key), 0.0, 1.0);
+                    let name = Name::at("run", &entity, &lp.period_labels[period]);
+                    let variable = lp.add_column(name, 0.0, 1.0);
                     lp.set_integer(variable);
                     variable
                 })
@@ -129,9 +130,10 @@ pub fn add_minimum_cohorts(lp: &mut Lp, model: &Model) {
             continue;
         };
         let run = run.clone();
-        for (period, period_label) in model.periods.iter().enumerate() {
+        let entity: Arc<str> = Arc::from(pipeline.key.as_str());
+        for period in 0..model.periods.len() {
             let expression = lp.vars.intake[pipeline_index][period] - minimum[period] * run[period];
-            let name = format!("minimum_cohort[{},{period_label}]", pipeline.key);
+            let name = lp.row_name(Family::MinimumCohort, &entity, period);
             lp.add_at_least(Family::MinimumCohort, name, expression, 0.0);
         }
     }

@@ -12,14 +12,17 @@ pub mod constraints;
 pub mod export;
 pub mod flows;
 pub mod integer;
+pub mod name;
 pub mod objective;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use good_lp::{variable, Expression, IntoAffineExpression, ProblemVariables, Variable};
 
 use crate::model::{HireSource, Model};
+pub use name::Name;
 
 /// A fast hasher for column lookups (FxHash's step): a good_lp `Variable`
 /// hashes one index, and SipHash was a visible part of handing large
@@ -53,7 +56,7 @@ pub type ColumnIndex = HashMap<Variable, usize, BuildHasherDefault<ColumnHasher>
 /// Bounds of one column.
 #[derive(Debug, Clone)]
 pub struct Column {
-    pub name: String,
+    pub name: Name,
     pub lower: f64,
     pub upper: f64,
     /// A whole-number column (the programme is then a MIP).
@@ -107,7 +110,7 @@ impl Family {
 /// unless the row is an equality.
 #[derive(Debug, Clone)]
 pub struct Row {
-    pub name: String,
+    pub name: Name,
     pub family: Family,
     pub expression: Expression,
     pub lower: f64,
@@ -309,11 +312,18 @@ pub struct Lp {
     pub vars: Vars,
     /// One expression per lexicographic stage (summed over periods, costs discounted).
     pub objectives: Vec<Expression>,
+    /// The model's period labels, shared by every name that uses one.
+    pub period_labels: Vec<Arc<str>>,
 }
 
 impl Lp {
-    fn new() -> Self {
+    fn new(model: &Model) -> Self {
         Lp {
+            period_labels: model
+                .periods
+                .iter()
+                .map(|label| Arc::from(label.as_str()))
+                .collect(),
             variables: ProblemVariables::new(),
             columns: Vec::new(),
             column_variables: Vec::new(),
@@ -325,7 +335,7 @@ impl Lp {
     }
 
     /// Adds a column `lower ≤ x ≤ upper` named `family[entity,period]`.
-    pub fn add_column(&mut self, name: String, lower: f64, upper: f64) -> Variable {
+    pub fn add_column(&mut self, name: Name, lower: f64, upper: f64) -> Variable {
         let variable = self.variables.add(variable().min(lower).max(upper));
         self.columns.push(Column {
             name,
@@ -364,21 +374,27 @@ impl Lp {
                 .sum::<f64>()
     }
 
-    /// One non-negative column per period.
-    pub fn add_series(&mut self, family: &str, entity: &str, periods: &[String]) -> Vec<Variable> {
-        periods
-            .iter()
+    /// One non-negative column per period, `family[entity,period]`.
+    pub fn add_series(&mut self, family: &'static str, entity: &str) -> Vec<Variable> {
+        let entity: Arc<str> = Arc::from(entity);
+        (0..self.period_labels.len())
             .map(|period| {
-                self.add_column(format!("{family}[{entity},{period}]"), 0.0, f64::INFINITY)
+                let name = Name::at(family, &entity, &self.period_labels[period]);
+                self.add_column(name, 0.0, f64::INFINITY)
             })
             .collect()
+    }
+
+    /// The name `family[entity,period]` of a row of one entity in one period.
+    pub fn row_name(&self, family: Family, entity: &Arc<str>, period: usize) -> Name {
+        Name::at(family.as_str(), entity, &self.period_labels[period])
     }
 
     /// Adds `lower ≤ expression ≤ upper`; the expression's constant moves to the bounds.
     pub fn add_row(
         &mut self,
         family: Family,
-        name: String,
+        name: Name,
         expression: Expression,
         lower: f64,
         upper: f64,
@@ -389,7 +405,7 @@ impl Lp {
     pub fn add_condition_row(
         &mut self,
         family: Family,
-        name: String,
+        name: Name,
         expression: Expression,
         lower: f64,
         upper: f64,
@@ -408,42 +424,24 @@ impl Lp {
     }
 
     /// `expression = value`
-    pub fn add_equality(
-        &mut self,
-        family: Family,
-        name: String,
-        expression: Expression,
-        value: f64,
-    ) {
+    pub fn add_equality(&mut self, family: Family, name: Name, expression: Expression, value: f64) {
         self.add_row(family, name, expression, value, value);
     }
 
     /// `expression ≤ value`
-    pub fn add_at_most(
-        &mut self,
-        family: Family,
-        name: String,
-        expression: Expression,
-        value: f64,
-    ) {
+    pub fn add_at_most(&mut self, family: Family, name: Name, expression: Expression, value: f64) {
         self.add_row(family, name, expression, f64::NEG_INFINITY, value);
     }
 
     /// `expression ≥ value`
-    pub fn add_at_least(
-        &mut self,
-        family: Family,
-        name: String,
-        expression: Expression,
-        value: f64,
-    ) {
+    pub fn add_at_least(&mut self, family: Family, name: Name, expression: Expression, value: f64) {
         self.add_row(family, name, expression, value, f64::INFINITY);
     }
 }
 
 /// Builds the programme: variables, then each constraint family, then the objectives.
 pub fn build(model: &Model) -> Lp {
-    let mut lp = Lp::new();
+    let mut lp = Lp::new(model);
     add_variables(&mut lp, model);
     constraints::add_stock_balance(&mut lp, model);
     age::add_band_balances(&mut lp, model);
@@ -469,9 +467,8 @@ pub fn build(model: &Model) -> Lp {
 /// Creates every variable that can be non-zero: hires only from the sources
 /// a group names, work only where a group staffs a service, and so on.
 fn add_variables(lp: &mut Lp, model: &Model) {
-    let periods = &model.periods;
     for group in &model.groups {
-        let stock = lp.add_series("stock", &group.key, periods);
+        let stock = lp.add_series("stock", &group.key);
         lp.vars.stock.push(stock);
         let mut sources = Vec::new();
         for source in &group.hire_sources {
@@ -479,50 +476,50 @@ fn add_variables(lp: &mut Lp, model: &Model) {
                 HireSource::Pool(pool) => model.pools[*pool].key.as_str(),
                 HireSource::OpenMarket => "open_market",
             };
-            let hires = lp.add_series("hire", &format!("{},{source_id}", group.key), periods);
+            let hires = lp.add_series("hire", &format!("{},{source_id}", group.key));
             sources.push((*source, hires));
         }
         lp.vars.hire.push(sources);
         let exits = group
             .exit_cost_per_fte
             .as_ref()
-            .map(|_| lp.add_series("exit", &group.key, periods));
+            .map(|_| lp.add_series("exit", &group.key));
         lp.vars.exit.push(exits);
-        let surplus = lp.add_series("surplus", &group.key, periods);
+        let surplus = lp.add_series("surplus", &group.key);
         lp.vars.surplus.push(surplus);
         let reduced = group
             .reduced_hours
             .as_ref()
-            .map(|_| lp.add_series("reduced", &group.key, periods));
+            .map(|_| lp.add_series("reduced", &group.key));
         lp.vars.reduced.push(reduced);
     }
     for pipeline in &model.pipelines {
-        let intake = lp.add_series("intake", &pipeline.key, periods);
+        let intake = lp.add_series("intake", &pipeline.key);
         lp.vars.intake.push(intake);
     }
     for movement in &model.moves {
-        let moves = lp.add_series("move", &movement.key, periods);
+        let moves = lp.add_series("move", &movement.key);
         lp.vars.moves.push(moves);
     }
     for (service_index, service) in model.services.iter().enumerate() {
         let mut work = Vec::new();
         for (group, _) in &service.staffed_by {
             let key = format!("{},{}", model.groups[*group].key, service.key);
-            work.push((*group, lp.add_series("work", &key, periods)));
+            work.push((*group, lp.add_series("work", &key)));
         }
         lp.vars.work.push(work);
         let mut temp = Vec::new();
         for (pool_index, pool) in model.pools.iter().enumerate() {
             if pool.temporary && pool.serves.iter().any(|(s, _)| *s == service_index) {
                 let key = format!("{},{}", pool.key, service.key);
-                temp.push((pool_index, lp.add_series("temp", &key, periods)));
+                temp.push((pool_index, lp.add_series("temp", &key)));
             }
         }
         lp.vars.temp.push(temp);
         let unmet = service
             .unmet_penalty
             .as_ref()
-            .map(|_| lp.add_series("unmet", &service.key, periods));
+            .map(|_| lp.add_series("unmet", &service.key));
         lp.vars.unmet.push(unmet);
     }
     for condition in &model.conditions {
@@ -533,12 +530,12 @@ fn add_variables(lp: &mut Lp, model: &Model) {
             if condition.penalty.is_some() {
                 let label = format!("{},{}", condition.id, instance.key);
                 if condition.min.is_some() {
-                    slack.below =
-                        Some(lp.add_column(format!("slack_below[{label}]"), 0.0, f64::INFINITY));
+                    let name = Name::whole("slack_below", label.as_str());
+                    slack.below = Some(lp.add_column(name, 0.0, f64::INFINITY));
                 }
                 if condition.max.is_some() {
-                    slack.above =
-                        Some(lp.add_column(format!("slack_above[{label}]"), 0.0, f64::INFINITY));
+                    let name = Name::whole("slack_above", label.as_str());
+                    slack.above = Some(lp.add_column(name, 0.0, f64::INFINITY));
                 }
             }
             slacks.push(slack);

@@ -399,7 +399,7 @@ pub const TARGET_MISSED: &str = "target missed";
 /// name and value, in `decision_columns` order.
 #[derive(Debug, Clone)]
 pub struct FixedPlan {
-    pub columns: Vec<(String, f64)>,
+    pub columns: Vec<(crate::lp::Name, f64)>,
 }
 
 /// The decision columns of a programme: hires, intakes, moves, exits.
@@ -890,8 +890,11 @@ fn relaxed_targets(model: &Model, lp: &Lp, options: &SolverOptions) -> Option<So
             vec![(-1.0, row.upper)]
         };
         for (direction, bound) in directions {
-            let column =
-                elastic.add_column(format!("missed[{name},{direction}]"), 0.0, f64::INFINITY);
+            let column = elastic.add_column(
+                crate::lp::Name::whole("missed", format!("{name},{direction}")),
+                0.0,
+                f64::INFINITY,
+            );
             elastic.rows[index].expression += direction * column;
             violation += column * (1.0 / bound.abs().max(1.0));
             any = true;
