@@ -15,8 +15,7 @@ pub mod integer;
 pub mod name;
 pub mod objective;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use good_lp::{variable, Expression, IntoAffineExpression, ProblemVariables, Variable};
@@ -24,34 +23,45 @@ use good_lp::{variable, Expression, IntoAffineExpression, ProblemVariables, Vari
 use crate::model::{HireSource, Model};
 pub use name::Name;
 
-/// A fast hasher for column lookups (FxHash's step): a good_lp `Variable`
-/// hashes one index, and SipHash was a visible part of handing large
-/// programmes to HiGHS and reading plans back.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ColumnHasher(u64);
+/// The index good_lp gave a variable: the order in which it was added to
+/// its `ProblemVariables`. good_lp keeps the field private but derives
+/// `Hash` on that one `usize`, so hashing a variable writes exactly it.
+/// Looking columns up through this index instead of a hash map took the
+/// map's inserts and lookups out of building and passing a programme.
+pub fn variable_index(variable: Variable) -> usize {
+    /// Keeps the last `usize` written.
+    struct IndexOf(usize);
 
-impl Hasher for ColumnHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
+    impl Hasher for IndexOf {
+        fn write(&mut self, bytes: &[u8]) {
+            // Not reached for a derived `Hash` of one `usize` (it calls
+            // `write_usize`); read the bytes as that `usize` all the same.
+            let mut word = [0u8; std::mem::size_of::<usize>()];
+            let length = bytes.len().min(word.len());
+            word[..length].copy_from_slice(&bytes[..length]);
+            self.0 = usize::from_ne_bytes(word);
+        }
+
+        fn write_usize(&mut self, value: usize) {
+            self.0 = value;
+        }
+
+        fn finish(&self) -> u64 {
+            self.0 as u64
         }
     }
 
-    fn write_u64(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.write_u64(value as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    let mut index = IndexOf(usize::MAX);
+    variable.hash(&mut index);
+    index.0
 }
 
-/// Column index of each good_lp variable.
-pub type ColumnIndex = HashMap<Variable, usize, BuildHasherDefault<ColumnHasher>>;
+/// Column index of each good_lp variable, by `variable_index`
+/// (`NO_COLUMN` for a variable that is not a column).
+pub type ColumnIndex = Vec<usize>;
+
+/// `ColumnIndex`'s entry for a variable made outside `Lp::add_column`.
+pub const NO_COLUMN: usize = usize::MAX;
 
 /// Bounds of one column.
 #[derive(Debug, Clone)]
@@ -343,8 +353,11 @@ impl Lp {
             upper,
             integer: false,
         });
-        self.column_index
-            .insert(variable, self.column_variables.len());
+        let index = variable_index(variable);
+        if self.column_index.len() <= index {
+            self.column_index.resize(index + 1, NO_COLUMN);
+        }
+        self.column_index[index] = self.column_variables.len();
         self.column_variables.push(variable);
         variable
     }
@@ -362,7 +375,9 @@ impl Lp {
 
     /// The column index of a variable.
     pub fn index_of(&self, variable: Variable) -> usize {
-        self.column_index[&variable]
+        let column = self.column_index[variable_index(variable)];
+        assert_ne!(column, NO_COLUMN, "a variable that is not a column");
+        column
     }
 
     /// The value of an affine expression given column values.
@@ -550,4 +565,36 @@ fn add_variables(lp: &mut Lp, model: &Model) {
 /// Σ over the given variables.
 pub fn sum(variables: impl IntoIterator<Item = Variable>) -> Expression {
     variables.into_iter().map(Expression::from).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// good_lp numbers variables in the order they are added; a variable
+    /// made outside `add_column` leaves a gap the column index skips.
+    #[test]
+    fn columns_are_found_by_good_lps_variable_index() {
+        let mut variables = ProblemVariables::new();
+        let first = variables.add(variable());
+        let second = variables.add(variable());
+        assert_eq!((variable_index(first), variable_index(second)), (0, 1));
+
+        let mut lp = Lp {
+            variables: ProblemVariables::new(),
+            columns: Vec::new(),
+            column_variables: Vec::new(),
+            column_index: ColumnIndex::new(),
+            rows: Vec::new(),
+            vars: Vars::default(),
+            objectives: Vec::new(),
+            period_labels: Vec::new(),
+        };
+        let a = lp.add_column("a".into(), 0.0, 1.0);
+        let outside = lp.variables.add(variable());
+        let b = lp.add_column("b".into(), 0.0, 2.0);
+        assert_eq!((lp.index_of(a), lp.index_of(b)), (0, 1));
+        assert_eq!(lp.columns[lp.index_of(b)].upper, 2.0);
+        assert_eq!(lp.column_index[variable_index(outside)], NO_COLUMN);
+    }
 }
