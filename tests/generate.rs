@@ -980,4 +980,61 @@ fn a_compare_report_of_many_groups_is_drawn_by_family() {
             row[0]
         );
     }
+
+    // The per-channel table lists the 12 groups whose national stock
+    // changed most at the headline period (of 60), each with its regions'
+    // rows (3 regions), its total as groups.csv has it.
+    let mut national_change: Vec<(String, f64)> = Vec::new();
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells[region_column].trim_matches('"').is_empty()
+            && cells[period_column] == periods[headline]
+        {
+            let change: f64 = cells[change_column].parse().unwrap();
+            national_change.push((cells[group_column].to_string(), change));
+        }
+    }
+    let moved = national_change
+        .iter()
+        .filter(|(_, c)| c.abs() >= 0.5)
+        .count();
+    assert!(
+        moved > 12,
+        "only {moved} groups change: the cap is not exercised"
+    );
+    let mut largest = national_change.clone();
+    largest.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let twelfth = largest[11].1.abs();
+    let channel_rows = markdown_table(&report, "### How each group's staff changed");
+    let mut listed_groups: Vec<&str> = Vec::new();
+    for row in &channel_rows {
+        let (group, region) = match row[0].split_once(", ") {
+            Some((group, region)) => (group, Some(region)),
+            None => (row[0].as_str(), None),
+        };
+        if region.is_none() && !listed_groups.contains(&group) {
+            listed_groups.push(group);
+        }
+        assert!(
+            listed_groups.contains(&group),
+            "{row:?} before its national rows"
+        );
+        if region.is_none() && row[1] == "Total: change in stock" {
+            let (_, expected) = national_change.iter().find(|(g, _)| g == group).unwrap();
+            let shown = table_number(&row[3]);
+            assert!(
+                (shown - expected).abs() <= 0.05 + 1e-9,
+                "channel table, {group}: {shown}, groups.csv {expected}"
+            );
+            assert!(
+                expected.abs() >= twelfth - 1e-9,
+                "{group} is not among the 12 largest"
+            );
+        }
+    }
+    assert_eq!(listed_groups.len(), 12, "{listed_groups:?}");
+    assert!(channel_rows
+        .iter()
+        .any(|row| row[0].ends_with(", Region 1")));
+    assert!(report.contains("For the 12 groups whose staff in post changed most"));
 }

@@ -222,6 +222,21 @@ impl GroupRow {
     }
 }
 
+/// The national groups the per-channel table lists, by index into
+/// `impact.groups`: every group, in the model's order, up to MAX_PANELS
+/// groups; beyond that the MAX_PANELS whose stock changed most (absolute
+/// change at the headline period, the model's order among equals), largest
+/// first — a table of every channel of hundreds of groups is not read.
+pub fn channel_table_groups(impact: &Impact) -> Vec<usize> {
+    let mut listed: Vec<usize> = (0..impact.groups.len()).collect();
+    if listed.len() > scale::MAX_PANELS {
+        let change = |index: usize| impact.groups[index].change()[impact.headline_period].abs();
+        listed.sort_by(|&a, &b| change(b).total_cmp(&change(a)));
+        listed.truncate(scale::MAX_PANELS);
+    }
+    listed
+}
+
 /// "families" when the report draws staff by family, else "groups".
 fn sets_word(impact: &Impact) -> &'static str {
     if impact.by_family {
@@ -1042,23 +1057,50 @@ pub fn impact_document(impact: &Impact) -> Document {
         3,
         format!("How each group's staff changed, to {headline_label}"),
     );
+    let listed = channel_table_groups(impact);
+    let with_regional_rows = impact.regions.len() <= scale::MAX_PANELS;
+    let which = if listed.len() < impact.groups.len() {
+        format!(
+            "For the {} groups whose staff in post changed most by {} (of {}{})",
+            listed.len(),
+            literal(headline_label),
+            impact.groups.len(),
+            if with_regional_rows {
+                ""
+            } else {
+                ", nationally"
+            }
+        )
+    } else if with_regional_rows {
+        "For every group whose staff in post or whose flows changed".to_string()
+    } else {
+        "For every group whose staff in post or whose flows changed, nationally".to_string()
+    };
+    let every = if listed.len() == impact.groups.len() && with_regional_rows {
+        "them"
+    } else {
+        "every group and region"
+    };
     document.paragraph(format!(
-        "For every group whose staff in post or whose flows changed, the channels of that change summed over {}–{} (policy minus base, FTE), one line each; each group's channels sum to its stock change. channels.csv has them by year.",
+        "{which}, the channels of that change summed over {}–{} (policy minus base, FTE), one line each; each group's channels sum to its stock change. channels.csv has {every} by year.",
         literal(first_label),
-        literal(headline_label)
+        literal(headline_label),
     ));
     let mut rows = Vec::new();
     // With regions, each group's national rows, then its regions'.
     let mut pairs = Vec::new();
-    for national in impact.groups.iter().zip(&impact.group_channels) {
+    for &index in &listed {
+        let national = (&impact.groups[index], &impact.group_channels[index]);
         pairs.push(national);
-        pairs.extend(
-            impact
-                .regional_groups
-                .iter()
-                .zip(&impact.regional_group_channels)
-                .filter(|(g, _)| g.id == national.0.id),
-        );
+        if with_regional_rows {
+            pairs.extend(
+                impact
+                    .regional_groups
+                    .iter()
+                    .zip(&impact.regional_group_channels)
+                    .filter(|(g, _)| g.id == national.0.id),
+            );
+        }
     }
     let mut group_header = vec![
         "Group".to_string(),
