@@ -76,12 +76,7 @@ pub fn add_stock_balance(lp: &mut Lp, model: &Model) {
 pub fn add_capacity(lp: &mut Lp, model: &Model) {
     // The work series and supervised pipelines of each group, found once.
     let groups = model.groups.len();
-    let mut work_of = vec![Vec::new(); groups];
-    for (service_index, work) in lp.vars.work.iter().enumerate() {
-        for (entry, (staff_group, _)) in work.iter().enumerate() {
-            work_of[*staff_group].push((service_index, entry));
-        }
-    }
+    let work_of = entries_by_key(&lp.vars.work, groups);
     let mut supervising = vec![Vec::new(); groups];
     for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
         if let Some(supervision) = &pipeline.supervision {
@@ -112,6 +107,19 @@ pub fn add_capacity(lp: &mut Lp, model: &Model) {
             lp.add_equality(Family::Capacity, name, used - available, 0.0);
         }
     }
+}
+
+/// For series kept by service as (key, series) entries (`Vars::work` keyed
+/// by group, `Vars::temp` by temporary pool): each key's (service, entry)
+/// pairs, in service order, for `keys` keys.
+fn entries_by_key<T>(by_service: &[Vec<(usize, T)>], keys: usize) -> Vec<Vec<(usize, usize)>> {
+    let mut entries = vec![Vec::new(); keys];
+    for (service_index, series) in by_service.iter().enumerate() {
+        for (entry, (key, _)) in series.iter().enumerate() {
+            entries[*key].push((service_index, entry));
+        }
+    }
+    entries
 }
 
 /// Service cover, for each service s and period t:
@@ -199,12 +207,7 @@ pub fn add_pool_supply(lp: &mut Lp, model: &Model) {
             }
         }
     }
-    let mut staffing = vec![Vec::new(); pools];
-    for (service_index, temps) in lp.vars.temp.iter().enumerate() {
-        for (entry, (pool_index, _)) in temps.iter().enumerate() {
-            staffing[*pool_index].push((service_index, entry));
-        }
-    }
+    let staffing = entries_by_key(&lp.vars.temp, pools);
     let mut completing_into = vec![Vec::new(); pools];
     for (pipeline_index, pipeline) in model.pipelines.iter().enumerate() {
         if let Destination::Pool(pool_index) = pipeline.to {
