@@ -310,10 +310,10 @@ pub fn add_move_caps(lp: &mut Lp, model: &Model) {
             continue;
         };
         let entity: Arc<str> = Arc::from(movement.key.as_str());
-        for period in 0..model.periods.len() {
+        for (period, &cap) in cap.iter().enumerate() {
             let moves = Expression::from(lp.vars.moves[move_index][period]);
             let name = lp.row_name(Family::MoveCap, &entity, period);
-            lp.add_at_most(Family::MoveCap, name, moves, cap[period]);
+            lp.add_at_most(Family::MoveCap, name, moves, cap);
         }
     }
 }
@@ -329,12 +329,12 @@ pub fn add_reduced_hours_caps(lp: &mut Lp, model: &Model) {
         };
         let reduced = reduced.clone();
         let entity: Arc<str> = Arc::from(group.key.as_str());
-        for period in 0..model.periods.len() {
+        for (period, &reduced) in reduced.iter().enumerate() {
             let name = lp.row_name(Family::ReducedHoursCap, &entity, period);
             lp.add_at_most(
                 Family::ReducedHoursCap,
                 name,
-                Expression::from(reduced[period]),
+                Expression::from(reduced),
                 options.max_fte[period],
             );
         }
