@@ -159,6 +159,18 @@ pub fn add_band_balances(lp: &mut Lp, model: &Model) {
         for period in 0..model.periods.len() {
             let vars = &lp.vars;
             let terms = super::flows::flow_terms(model, vars, &links, group_index, period);
+            // Each flow's age mix, found once for all the bands.
+            let mixes: Vec<&[f64]> = (terms.iter())
+                .map(|term| {
+                    let source = term.channel.id(model);
+                    match term.flow {
+                        "hire" | "new_starter_attrition" => age.hire_mix.of(&source),
+                        "completion" => age.completion_mix.of(&source),
+                        "move_in" => age.move_in_mix.of(&movement_id(model, term.channel)),
+                        _ => &age.leaver_mix,
+                    }
+                })
+                .collect();
             let mut rows = Vec::new();
             for band in 0..age.bands.len() {
                 let stayers = (1.0 - age.attrition[band][period]) * (1.0 - age.ageing[band]);
@@ -166,16 +178,9 @@ pub fn add_band_balances(lp: &mut Lp, model: &Model) {
                 if band > 0 {
                     inflow += ageing_out(model, vars, group_index, band - 1, period);
                 }
-                for term in &terms {
-                    let source = term.channel.id(model);
-                    let mix: &[f64] = match term.flow {
-                        "hire" | "new_starter_attrition" => age.hire_mix.of(&source),
-                        "completion" => age.completion_mix.of(&source),
-                        "move_in" => age.move_in_mix.of(&movement_id(model, term.channel)),
-                        _ => &age.leaver_mix,
-                    };
+                for (term, mix) in terms.iter().zip(&mixes) {
                     if mix[band] != 0.0 {
-                        inflow += mix[band] * term.fte.clone();
+                        inflow.add_mul(mix[band], &term.fte);
                     }
                 }
                 let name = lp.row_name(Family::StockBalance, &band_entities[band], period);
