@@ -453,21 +453,14 @@ unmet_penalty = 50
 /// The rows of the Markdown table that follows `heading` in a report, as
 /// (first cell, the numbers in the other cells).
 fn table_after(markdown: &str, heading: &str) -> Vec<(String, Vec<f64>)> {
-    let start = markdown
-        .find(heading)
-        .unwrap_or_else(|| panic!("no {heading:?} in\n{markdown}"));
-    markdown[start..]
-        .lines()
-        .skip_while(|line| !line.starts_with('|'))
-        .take_while(|line| line.starts_with('|'))
-        .skip(2)
-        .map(|line| {
-            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+    markdown_table(markdown, heading)
+        .into_iter()
+        .map(|cells| {
             let numbers = cells[1..]
                 .iter()
                 .flat_map(|cell| numbers_in(&cell.replace(',', "")))
                 .collect();
-            (cells[0].to_string(), numbers)
+            (cells[0].clone(), numbers)
         })
         .collect()
 }

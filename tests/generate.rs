@@ -758,28 +758,6 @@ fn table_number(cell: &str) -> f64 {
         .unwrap_or_else(|e| panic!("{cell:?}: {e}"))
 }
 
-/// The body rows of the Markdown table under `heading` in `markdown` (or
-/// whose header holds `heading`).
-fn markdown_table(markdown: &str, heading: &str) -> Vec<Vec<String>> {
-    let found = markdown
-        .find(heading)
-        .unwrap_or_else(|| panic!("no {heading:?} in the report"));
-    // From the start of the heading's line (a heading, or the table's header).
-    let start = markdown[..found].rfind('\n').map_or(0, |i| i + 1);
-    markdown[start..]
-        .lines()
-        .skip_while(|line| !line.starts_with('|'))
-        .take_while(|line| line.starts_with('|'))
-        .skip(2)
-        .map(|line| {
-            line.trim_matches('|')
-                .split(" | ")
-                .map(|cell| cell.trim().to_string())
-                .collect()
-        })
-        .collect()
-}
-
 /// The compare report of a generated model with 60 groups per region (24
 /// professions, each a `family`, one group's family taken away) over three
 /// regions, under a policy that raises three growth targets: the staff

@@ -225,3 +225,25 @@ pub fn wfplan_in_fails(dir: &std::path::Path, args: &[&str]) -> String {
     assert!(!err.contains("panicked"), "{err}");
     err
 }
+
+/// The body rows of the Markdown table under `heading` in `markdown` (or
+/// whose header holds `heading`).
+pub fn markdown_table(markdown: &str, heading: &str) -> Vec<Vec<String>> {
+    let found = markdown
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in the report"));
+    // From the start of the heading's line (a heading, or the table's header).
+    let start = markdown[..found].rfind('\n').map_or(0, |i| i + 1);
+    markdown[start..]
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .skip(2)
+        .map(|line| {
+            line.trim_matches('|')
+                .split(" | ")
+                .map(|cell| cell.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
