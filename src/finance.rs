@@ -537,15 +537,7 @@ pub fn cost_lines(solution: &Solution) -> Vec<CostLine> {
         line.real.iter_mut().for_each(|v| *v = clean(*v));
     }
     lines.retain(|line| line.real.iter().any(|v| *v != 0.0));
-    lines.sort_by_key(|line| {
-        line_order(
-            model,
-            line.holder,
-            &line.id,
-            line.region.as_deref(),
-            line.category,
-        )
-    });
+    sort_in_line_order(model, &mut lines);
     lines
 }
 
@@ -573,6 +565,32 @@ pub fn national(lines: &[CostLine]) -> Vec<CostLine> {
         line.real.iter_mut().for_each(|v| *v = clean(*v));
     }
     national
+}
+
+/// What places a line of cost (`CostLine`, `ChangeLine`): its holder,
+/// holder id, region id and category.
+trait Placed {
+    fn place(&self) -> (Holder, &str, Option<&str>, CostCategory);
+}
+
+impl Placed for CostLine {
+    fn place(&self) -> (Holder, &str, Option<&str>, CostCategory) {
+        (self.holder, &self.id, self.region.as_deref(), self.category)
+    }
+}
+
+impl Placed for ChangeLine {
+    fn place(&self) -> (Holder, &str, Option<&str>, CostCategory) {
+        (self.holder, &self.id, self.region.as_deref(), self.category)
+    }
+}
+
+/// Sorts lines by `line_order`.
+fn sort_in_line_order<L: Placed>(model: &Model, lines: &mut [L]) {
+    lines.sort_by_key(|line| {
+        let (holder, id, region, category) = line.place();
+        line_order(model, holder, id, region, category)
+    });
 }
 
 /// Where a line sorts: holders as in the model (groups, then pools), then
@@ -757,12 +775,7 @@ fn change_lines(model: &Model, base: &[CostLine], policy: &[CostLine]) -> Vec<Ch
     let mut lines: Vec<ChangeLine> = Vec::new();
     for (cost_lines, is_policy) in [(base, false), (policy, true)] {
         for line in cost_lines {
-            let position = match lines.iter().position(|l| {
-                l.holder == line.holder
-                    && l.id == line.id
-                    && l.region == line.region
-                    && l.category == line.category
-            }) {
+            let position = match lines.iter().position(|l| l.place() == line.place()) {
                 Some(position) => position,
                 None => {
                     lines.push(ChangeLine {
@@ -784,15 +797,7 @@ fn change_lines(model: &Model, base: &[CostLine], policy: &[CostLine]) -> Vec<Ch
             }
         }
     }
-    lines.sort_by_key(|line| {
-        line_order(
-            model,
-            line.holder,
-            &line.id,
-            line.region.as_deref(),
-            line.category,
-        )
-    });
+    sort_in_line_order(model, &mut lines);
     lines
 }
 
