@@ -72,6 +72,22 @@ impl FinanceImpact {
     }
 }
 
+/// The headers of a line's three amounts: cash, real and discounted.
+fn money_header(currency: &str) -> Vec<String> {
+    vec![
+        format!("Cash ({currency})"),
+        format!("Real ({currency})"),
+        format!("Discounted ({currency})"),
+    ]
+}
+
+/// A line's change over the report's span in cash, real and discounted
+/// money (`money_header`'s columns).
+fn line_money(finance: &FinanceImpact, line: &finance::ChangeLine, currency: &str) -> [String; 3] {
+    [Basis::Cash, Basis::Real, Basis::Discounted]
+        .map(|basis| money(finance.line_total(line, basis), currency))
+}
+
 /// The finance section of the impact report, leading with gross, offsets
 /// and net.
 pub fn section(document: &mut Document, impact: &Impact) {
@@ -155,23 +171,18 @@ pub fn section(document: &mut Document, impact: &Impact) {
             "Change in cost by staff group (or pool) and category, {span} (costs_by_group.csv has every year):"
         ));
         document.table(
-            vec![
-                "Staff group or pool".to_string(),
-                "Category".to_string(),
-                format!("Cash ({currency})"),
-                format!("Real ({currency})"),
-                format!("Discounted ({currency})"),
-            ],
+            [
+                vec!["Staff group or pool".to_string(), "Category".to_string()],
+                money_header(currency),
+            ]
+            .concat(),
             lines
                 .iter()
                 .map(|(line, _)| {
-                    vec![
-                        line.name.clone(),
-                        line.category.label().to_string(),
-                        money(finance.line_total(line, Basis::Cash), currency),
-                        money(finance.line_total(line, Basis::Real), currency),
-                        money(finance.line_total(line, Basis::Discounted), currency),
-                    ]
+                    vec![line.name.clone(), line.category.label().to_string()]
+                        .into_iter()
+                        .chain(line_money(finance, line, currency))
+                        .collect()
                 })
                 .collect(),
         );
@@ -196,14 +207,15 @@ pub fn section(document: &mut Document, impact: &Impact) {
             }
         ));
         document.table(
-            vec![
-                "Region".to_string(),
-                "Staff group or pool".to_string(),
-                "Category".to_string(),
-                format!("Cash ({currency})"),
-                format!("Real ({currency})"),
-                format!("Discounted ({currency})"),
-            ],
+            [
+                vec![
+                    "Region".to_string(),
+                    "Staff group or pool".to_string(),
+                    "Category".to_string(),
+                ],
+                money_header(currency),
+            ]
+            .concat(),
             regional
                 .iter()
                 .take(SHOWN)
@@ -215,10 +227,10 @@ pub fn section(document: &mut Document, impact: &Impact) {
                             .map_or(NO_REGION.to_string(), |r| r.name.clone()),
                         line.name.clone(),
                         line.category.label().to_string(),
-                        money(finance.line_total(line, Basis::Cash), currency),
-                        money(finance.line_total(line, Basis::Real), currency),
-                        money(finance.line_total(line, Basis::Discounted), currency),
                     ]
+                    .into_iter()
+                    .chain(line_money(finance, line, currency))
+                    .collect()
                 })
                 .collect(),
         );
