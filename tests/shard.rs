@@ -401,7 +401,7 @@ fn merge_refuses_partitions_that_do_not_belong_together() {
 /// plus a triangular attrition): 23 samples are 5 warm runs of 5 (the last
 /// of 3); shards 1/3, 2/3, 3/3 take runs ⌊(I−1)·5/3⌋..⌊I·5/3⌋ = 0..1, 1..3,
 /// 3..5, i.e. samples 1–5, 6–15 and 16–23.
-fn simulate_args(dir: &Path, out: &str, seed: &str, extra: &[&str]) -> Vec<String> {
+pub(crate) fn simulate_args(dir: &Path, out: &str, seed: &str, extra: &[&str]) -> Vec<String> {
     let model = fixture_path("uncertain_demand.toml");
     let mut args: Vec<String> = [
         "simulate",

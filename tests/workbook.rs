@@ -451,26 +451,8 @@ fn sweep_workbooks_hold_the_numbers_of_sweep_csv_and_merge_to_the_whole_runs() {
 fn simulate_workbooks_hold_the_numbers_of_their_csvs_and_merge_to_the_whole_runs() {
     let folder = tempfile::tempdir().unwrap();
     let dir = folder.path();
-    let model = crate::util::fixture_path("uncertain_demand.toml");
-    let simulate = |out: &str, extra: &[&str]| {
-        let mut args = strings(&[
-            "simulate",
-            model.to_str().unwrap(),
-            "--samples",
-            "23",
-            "--seed",
-            "7",
-            "--uncertain",
-            "group.nurse.attrition=triangular:0.05:0.1:0.2",
-            "--jobs",
-            "1",
-            "--quiet",
-            "--out",
-            dir.join(out).to_str().unwrap(),
-        ]);
-        args.extend(strings(extra));
-        args
-    };
+    // The same runs as the shard tests': 23 samples, seed 7.
+    let simulate = |out: &str, extra: &[&str]| crate::shard::simulate_args(dir, out, "7", extra);
     let book = dir.join("simulate.xlsx");
     run_ok(dir, &simulate("whole", &["--xlsx", book.to_str().unwrap()]));
     let mut workbook: Xlsx<_> = calamine::open_workbook(&book).unwrap();
