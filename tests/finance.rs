@@ -519,14 +519,8 @@ fn solve_writes_a_workbook() {
             "constraints"
         ]
     );
+    let header = crate::util::sheet_header(&mut workbook, "costs_by_group");
     let costs = workbook.worksheet_range("costs_by_group").unwrap();
-    let header: Vec<String> = costs
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
     assert_eq!(
         header,
         [

@@ -247,3 +247,22 @@ pub fn markdown_table(markdown: &str, heading: &str) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// The first row (the header) of a workbook sheet, as text.
+#[track_caller]
+pub fn sheet_header<R: std::io::Read + std::io::Seek>(
+    workbook: &mut calamine::Xlsx<R>,
+    sheet: &str,
+) -> Vec<String> {
+    use calamine::Reader;
+    let range = workbook
+        .worksheet_range(sheet)
+        .unwrap_or_else(|e| panic!("sheet {sheet}: {e}"));
+    range
+        .rows()
+        .next()
+        .unwrap_or_else(|| panic!("sheet {sheet} is empty"))
+        .iter()
+        .map(|cell| cell.to_string())
+        .collect()
+}

@@ -408,14 +408,7 @@ fn sweep_workbooks_hold_the_numbers_of_sweep_csv_and_merge_to_the_whole_runs() {
     // 17 points, each with its bound, objective, cash, penalty, iterations
     // and shadow prices.
     assert!(numbers >= 17 * 5, "only {numbers} numbers compared");
-    let header = workbook.worksheet_range("sweep").unwrap();
-    let headers: Vec<String> = header
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|d| d.to_string())
-        .collect();
+    let headers = crate::util::sheet_header(&mut workbook, "sweep");
     // sweep.csv's objective, cash and penalty are discounted (present
     // value), and say so.
     for wanted in [
@@ -469,14 +462,7 @@ fn simulate_workbooks_hold_the_numbers_of_their_csvs_and_merge_to_the_whole_runs
         );
     }
     assert!(numbers >= 23 * 3, "only {numbers} numbers compared");
-    let samples = workbook.worksheet_range("samples").unwrap();
-    let headers: Vec<String> = samples
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|d| d.to_string())
-        .collect();
+    let headers = crate::util::sheet_header(&mut workbook, "samples");
     for wanted in ["cash (GBP, discounted)", "cash_outturn (GBP, cash)"] {
         assert!(headers.iter().any(|h| h == wanted), "{wanted}: {headers:?}");
     }
