@@ -262,6 +262,14 @@ struct Group {
     services: Vec<(usize, f64)>,
 }
 
+impl Group {
+    /// The top grade of a ladder of two or more grades: the grade with a
+    /// growth target, and the one that moves between regions.
+    fn tops_a_ladder(&self) -> bool {
+        self.grade > 0 && self.above.is_none()
+    }
+}
+
 /// Generates the model of `shape` (call [`Shape::check`] first; sizes below
 /// one are raised to one).
 pub fn generate(shape: Shape) -> Generated {
@@ -505,7 +513,7 @@ pub fn generate(shape: Shape) -> Generated {
 
     // Targets: each ladder's top grade (of two or more grades) grows 10%.
     for (g, group) in group_list.iter().enumerate() {
-        if group.grade == 0 || group.above.is_some() {
+        if !group.tops_a_ladder() {
             continue;
         }
         let (bound, per_region) = if regional {
@@ -541,7 +549,7 @@ pub fn generate(shape: Shape) -> Generated {
             .map(|(from, to)| format!("[\"{}\", \"{}\"]", region_ids[*from], region_ids[*to]))
             .collect();
         for (g, group) in group_list.iter().enumerate() {
-            if group.grade == 0 || group.above.is_some() {
+            if !group.tops_a_ladder() {
                 continue;
             }
             let _ = writeln!(
