@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use crate::model::{CostCategory, Quantity, Region};
+use crate::number::{format_number, money, one_unit, per_unit, period_list, price, signed, span};
 use crate::policy_change::{Change, ChangeKind};
 use crate::solution::{ConditionResult, Solution};
-use crate::solve::format_number;
 use crate::tables::{self, Flow};
 
 /// One channel of a group's change: its change, policy minus base, per
@@ -251,7 +251,7 @@ pub struct Impact {
     /// id — or, with more ids than `report::scale::MAX_PANELS` and staff
     /// families declared, one per family (`report::scale::group_sets`).
     /// Members are indices into `groups`.
-    pub group_sets: Vec<crate::report::scale::GroupSet>,
+    pub group_sets: Vec<crate::group_sets::GroupSet>,
     /// True when `group_sets` are families.
     pub by_family: bool,
     /// One per service and region (empty without regions).
@@ -271,7 +271,7 @@ pub struct Impact {
     pub terminal_value_policy: f64,
     /// Gross cost, offsets and net by group, category and year; cost per
     /// outcome; funding envelopes (`finance`, `report::finance`).
-    pub finance: crate::finance::FinanceImpact,
+    pub finance: crate::accounts::FinanceImpact,
     pub horizon: Horizon,
     /// The policy's `freeze_until` period, if its years before were held to
     /// the base plan.
@@ -977,7 +977,7 @@ pub fn compare(
     // The same sets as the plan report's, their members turned from model
     // groups into indices of `groups` (a regional model's copies are one).
     let (model_sets, by_family) =
-        crate::report::scale::group_sets(model, crate::report::scale::MAX_PANELS);
+        crate::group_sets::group_sets(model, crate::group_sets::MAX_PANELS);
     let group_sets = model_sets
         .into_iter()
         .map(|mut set| {
@@ -1216,7 +1216,7 @@ pub fn compare(
         penalty_policy: policy.penalty,
         terminal_value_base: base.terminal_value,
         terminal_value_policy: policy.terminal_value,
-        finance: crate::finance::impact(base, policy),
+        finance: crate::accounts::impact(base, policy),
         horizon,
         frozen_until: model.freeze_until,
         near_optimal: None,
@@ -1252,102 +1252,6 @@ pub fn compare(
                 .collect()
         },
     })
-}
-
-/// £12.3m style.
-pub fn money(value: f64, currency: &str) -> String {
-    let symbol = currency_symbol(currency);
-    let sign = if value < 0.0 { "−" } else { "" };
-    let magnitude = value.abs();
-    let body = if magnitude >= 1e9 {
-        format!("{:.2}bn", magnitude / 1e9)
-    } else if magnitude >= 1e6 {
-        format!("{:.1}m", magnitude / 1e6)
-    } else if magnitude >= 1e3 {
-        format!("{:.1}k", magnitude / 1e3)
-    } else {
-        format!("{magnitude:.0}")
-    };
-    if symbol.is_empty() {
-        format!("{sign}{body} {currency}")
-    } else {
-        format!("{sign}{symbol}{body}")
-    }
-}
-
-/// The currency's symbol ("£" for GBP), or "" where it has none
-/// (`finance::currency_symbol`).
-fn currency_symbol(currency: &str) -> &'static str {
-    crate::finance::currency_symbol(currency).unwrap_or("")
-}
-
-/// A price per unit, as `money` but with pence below 10 (a shadow price of
-/// £0.41 per £ is not "£0").
-pub fn price(value: f64, currency: &str) -> String {
-    if value != 0.0 && value.abs() < 10.0 {
-        let symbol = currency_symbol(currency);
-        let sign = if value < 0.0 { "−" } else { "" };
-        if symbol.is_empty() {
-            format!("{sign}{:.2} {currency}", value.abs())
-        } else {
-            format!("{sign}{symbol}{:.2}", value.abs())
-        }
-    } else {
-        money(value, currency)
-    }
-}
-
-/// "one FTE", "£1", "one place": one unit of a condition, as a reader says it.
-pub fn one_unit(unit: &str, currency: &str) -> String {
-    if unit == currency && !currency_symbol(currency).is_empty() {
-        format!("{}1", currency_symbol(currency))
-    } else {
-        format!("one {unit}")
-    }
-}
-
-/// "per FTE", "per £": a price's unit.
-pub fn per_unit(unit: &str, currency: &str) -> String {
-    if unit == currency && !currency_symbol(currency).is_empty() {
-        format!("per {}", currency_symbol(currency))
-    } else {
-        format!("per {unit}")
-    }
-}
-
-/// Signed FTE, e.g. "+4,200" or "−1,234.5".
-pub fn signed(value: f64) -> String {
-    if value > 0.0 {
-        format!("+{}", format_number(value))
-    } else if value < 0.0 {
-        format!("−{}", format_number(-value))
-    } else {
-        "0".to_string()
-    }
-}
-
-/// "2010/11–2014/15", or one label when `from == to`.
-pub fn span(periods: &[String], from: usize, to: usize) -> String {
-    if from == to {
-        periods[from].clone()
-    } else {
-        format!("{}–{}", periods[from], periods[to])
-    }
-}
-
-/// "2011/12, 2013/14–2015/16": period indices as runs of labels.
-pub fn period_list(periods: &[String], indices: &[usize]) -> String {
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for &t in indices {
-        match runs.last_mut() {
-            Some((_, end)) if *end + 1 == t => *end = t,
-            _ => runs.push((t, t)),
-        }
-    }
-    runs.iter()
-        .map(|(a, b)| span(periods, *a, *b))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The cash change per extra FTE of the report group at the headline
@@ -1499,7 +1403,7 @@ pub fn findings(impact: &Impact) -> Vec<Finding> {
     };
     // Gross and offsets beside the net, so that no one reads the net as
     // the programme's cost.
-    let totals = impact.finance.gross_net(crate::finance::Basis::Cash);
+    let totals = impact.finance.gross_net(crate::accounts::Basis::Cash);
     let gross_text = if totals.gross > 0.5 && totals.offsets < -0.5 {
         format!(
             " That is {} of extra spending (gross) less {} no longer spent (offsets); the finance section has them by group and year.",

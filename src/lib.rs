@@ -6,18 +6,23 @@
 //! (polars) → `report` (files). Only `spec` and `report` touch the
 //! filesystem.
 
+pub mod accounts;
 pub mod age;
 pub mod charts;
 pub mod cmd;
 pub mod compare;
 pub mod csv_safety;
+pub mod digest;
 pub mod expr;
 pub mod finance;
+pub mod group_sets;
 pub mod integer;
 pub mod lp;
 pub mod model;
+pub mod names;
 pub mod near_optimal;
 pub mod need;
+pub mod number;
 pub mod parallel;
 pub mod plan;
 pub mod policy_change;

@@ -258,8 +258,8 @@ fn expression(solution: &Solution, kind: &Kind, headline: usize) -> Expression {
 fn named_quantities(impact: &Impact) -> Vec<(String, Kind, String, String, String)> {
     let periods = &impact.periods;
     let headline = impact.headline_period;
-    let to_headline = crate::compare::span(periods, 0, headline);
-    let whole = crate::compare::span(periods, 0, periods.len() - 1);
+    let to_headline = crate::number::span(periods, 0, headline);
+    let whole = crate::number::span(periods, 0, periods.len() - 1);
     let mut list = Vec::new();
     for group in &impact.groups {
         list.push((

@@ -7,7 +7,7 @@
 //! impact (`compare`) reads its headline from the most important change.
 
 use crate::model::{ConditionKind, Destination, Model, Quantity, When};
-use crate::solve::format_number;
+use crate::number::format_number;
 
 /// What kind of lever a change pulls, most important first: the headline
 /// of an impact report follows the first kind present.
@@ -134,7 +134,7 @@ fn differs(a: Option<f64>, b: Option<f64>) -> bool {
 fn value_text(value: Option<f64>, unit: &str, currency: &str) -> String {
     match value {
         None => "none".to_string(),
-        Some(v) if unit == currency => crate::compare::money(v, unit),
+        Some(v) if unit == currency => crate::number::money(v, unit),
         Some(v) if unit.is_empty() => format_number_precise(v),
         Some(v) => format!("{} {unit}", format_number_precise(v)),
     }

@@ -116,10 +116,7 @@ pub fn inputs_sha256(inputs: &[PathBuf]) -> Result<serde_json::Value> {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        hashes.push(serde_json::json!([
-            name,
-            crate::report::unit::sha256_hex(&bytes)
-        ]));
+        hashes.push(serde_json::json!([name, crate::digest::sha256_hex(&bytes)]));
     }
     Ok(serde_json::Value::Array(hashes))
 }

@@ -10,6 +10,7 @@ use crate::lp::constraints::{condition_instances, condition_row_name};
 use crate::lp::objective::expression_at;
 use crate::lp::{Family, Lp, Side};
 use crate::model::{parse_expression, CostCategory, Model};
+pub use crate::number::clean;
 use crate::plan::Plan;
 use crate::solve::RawSolution;
 
@@ -368,14 +369,5 @@ impl Solution {
             }
         }
         results
-    }
-}
-
-/// Rounds solver noise (|x| < 1e-9, and -0) to 0.
-pub fn clean(value: f64) -> f64 {
-    if value.abs() < 1e-9 {
-        0.0
-    } else {
-        value
     }
 }

@@ -15,6 +15,7 @@ use good_lp::{Expression, IntoAffineExpression};
 
 use crate::lp::{self, Family, Lp, Row};
 use crate::model::Model;
+use crate::number::format_number;
 use crate::solution::{MipInfo, MipStage, Solution, Timings};
 use crate::solver::{Highs, SparseLp};
 pub use crate::solver::{OptionError, SolverOptions, Status};
@@ -850,27 +851,5 @@ fn describe_relaxation(model: &Model, row: &Row, shift: f64) -> Relaxation {
         row: row.name.to_string(),
         description,
         amount,
-    }
-}
-
-/// 12,292.5 style numbers for messages.
-pub fn format_number(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    let negative = rounded < 0.0;
-    let whole = rounded.abs().trunc() as u64;
-    let tenth = ((rounded.abs() - rounded.abs().trunc()) * 10.0).round() as u64;
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (position, c) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if negative { "-" } else { "" };
-    if tenth == 0 {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{tenth}")
     }
 }

@@ -286,7 +286,7 @@ pub fn write_workbook_with_bases(
     use polars::prelude::DataType;
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
-    let money_format = match crate::finance::currency_symbol(currency) {
+    let money_format = match crate::number::currency_symbol(currency) {
         Some(symbol) => format!("\"{symbol}\"#,##0;-\"{symbol}\"#,##0"),
         None => format!(
             "#,##0\" {}\";-#,##0\" {}\"",

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use wfplan::finance::Basis;
+use wfplan::accounts::Basis;
 use wfplan::solution::Solution;
 
 use crate::util::{assert_close_what, assert_mentions, wfplan};
@@ -214,7 +214,7 @@ fn gross_offsets_and_net_match_the_hand_computation() {
 #[test]
 fn costs_by_group_sum_to_costs_by_category() {
     let plan = solve(TWO_GROUPS, Some("policy"));
-    let lines = wfplan::finance::cost_lines(&plan);
+    let lines = wfplan::accounts::cost_lines(&plan);
     for category in wfplan::model::CostCategory::ALL {
         for period in 0..2 {
             let by_group: f64 = lines

@@ -10,11 +10,12 @@
 
 use std::collections::BTreeMap;
 
-use wfplan::compare::{compare, price, signed, Fact, Impact, TargetReason};
+use wfplan::compare::{compare, Fact, Impact, TargetReason};
 use wfplan::model::Model;
+use wfplan::number::format_number;
+use wfplan::number::{price, signed};
 use wfplan::policy_change::ChangeKind;
 use wfplan::solution::Solution;
-use wfplan::solve::format_number;
 
 const FLAGSHIP: &str = "models/england_community_nursing.toml";
 
@@ -376,7 +377,7 @@ fn check(
                         pv(policy) - pv(base),
                     );
                     assert!(
-                        text.contains(&wfplan::compare::money(outturn.abs(), &impact.currency))
+                        text.contains(&wfplan::number::money(outturn.abs(), &impact.currency))
                             || (outturn.abs() < 0.5 && text.contains("the same cash")),
                         "{}",
                         what("cash not stated")
@@ -412,7 +413,7 @@ fn check(
                         outturn_cash(policy, 0, last) - outturn_cash(base, 0, last),
                     );
                     assert!(
-                        text.contains(&wfplan::compare::money(cash / fte, &impact.currency)),
+                        text.contains(&wfplan::number::money(cash / fte, &impact.currency)),
                         "{}",
                         what("cost per FTE not stated")
                     );

@@ -72,7 +72,7 @@ pub fn run(args: &Args) -> Result<()> {
     let file = args.model.display();
     // Folder names come from the scenario ids: checked before anything else.
     let named = |what: &str, id: &str| -> Result<PathBuf> {
-        report::folder_name(what, id)
+        crate::names::folder_name(what, id)
             .map(PathBuf::from)
             .map_err(|error| anyhow!("{file}: {error}"))
     };
@@ -105,14 +105,14 @@ pub fn run(args: &Args) -> Result<()> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let stem = report::folder_name("the model file's name", &stem)
+            let stem = crate::names::folder_name("the model file's name", &stem)
                 .map_err(|error| anyhow!("{file}: {error}; give the report folder with --out"))?;
             let name = if several {
                 format!("{}-vs-{}", args.policy.join("-and-"), args.base)
             } else {
                 pair_folder(&args.policy[0])
             };
-            report::folder_name("the report folder", &name)
+            crate::names::folder_name("the report folder", &name)
                 .map_err(|error| anyhow!("{file}: {error}; give the report folder with --out"))?;
             Path::new("reports").join(stem).join(name)
         }

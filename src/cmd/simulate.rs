@@ -11,10 +11,10 @@ use anyhow::{bail, Context, Result};
 
 use super::progress::Progress;
 use super::{ModelArgs, OutputArgs, SolverArgs};
-use crate::compare::money;
+use crate::number::money;
+use crate::report::simulate::{self as output, ConditionOdds, Quantity};
 use crate::report::{unit, OutputFolder, RunRecord, UnitFile};
 use crate::shard;
-use crate::simulate::output::{self, ConditionOdds, Quantity};
 use crate::simulate::{
     self, stored, uncertain, FixedPlan, Layout, Plan, RunOptions, SampleResult, Simulation,
 };
@@ -495,7 +495,7 @@ fn partition_manifest(
     let mut identity = std::collections::BTreeMap::new();
     identity.insert(
         "model_sha256".to_string(),
-        json!(unit::sha256_hex(simulation.text.as_bytes())),
+        json!(crate::digest::sha256_hex(simulation.text.as_bytes())),
     );
     identity.insert("inputs_sha256".to_string(), shard::inputs_sha256(inputs)?);
     identity.insert("scenario".to_string(), json!(args.model.scenario));
@@ -568,7 +568,7 @@ pub fn merged_files(partitions: &[shard::Partition]) -> Result<(Vec<UnitFile>, M
         );
     };
     let text = simulate::read_model_text(&model)?;
-    let digest = unit::sha256_hex(text.as_bytes());
+    let digest = crate::digest::sha256_hex(text.as_bytes());
     if Some(digest.as_str()) != text_of("model_sha256").as_deref() {
         bail!(
             "{}: the model file has changed since the shards ran (its SHA-256 differs from the partitions'); merge needs the model they solved to rebuild the report",

@@ -97,7 +97,7 @@ pub fn run(args: &Args) -> Result<()> {
             "{}: {}; objective {}; wrote {} files to {}\n",
             model.name,
             solution.status,
-            crate::solve::format_number(solution.objective),
+            crate::number::format_number(solution.objective),
             written.len(),
             out_dir.display()
         )),

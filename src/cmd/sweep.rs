@@ -58,7 +58,7 @@ fn default_out(model: &Path, first_path: &str) -> Result<PathBuf> {
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let stem = report::folder_name("the model file's name", &stem)
+    let stem = crate::names::folder_name("the model file's name", &stem)
         .map_err(|error| anyhow!("{file}: {error}; give the output folder with --out"))?;
     // A path is ids joined by dots; dots are safe after "sweep-" (the name
     // can be neither "." nor ".."), anything else must be a plain name.
@@ -254,7 +254,7 @@ fn partition_manifest(
     let mut identity = std::collections::BTreeMap::new();
     identity.insert(
         "model_sha256".to_string(),
-        json!(unit::sha256_hex(sweep.text.as_bytes())),
+        json!(crate::digest::sha256_hex(sweep.text.as_bytes())),
     );
     identity.insert("inputs_sha256".to_string(), json!(inputs));
     identity.insert("scenario".to_string(), json!(sweep.scenario));
@@ -354,7 +354,7 @@ fn text_summary(
             row.push(
                 result
                     .objective
-                    .map(crate::solve::format_number)
+                    .map(crate::number::format_number)
                     .unwrap_or_default(),
             );
             row

@@ -11,9 +11,10 @@ use polars::prelude::*;
 
 use super::document::{literal, Document};
 use crate::charts::{self, Chart, Series};
-use crate::compare::{signed, AgeImpact, Impact};
+use crate::compare::{AgeImpact, Impact};
+use crate::number::format_number;
+use crate::number::signed;
 use crate::solution::Solution;
-use crate::solve::format_number;
 use crate::tables::{self, Pyramid};
 
 /// Most banded groups drawn and tabled in a report (the largest); every

@@ -8,15 +8,17 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use super::document::{literal, Document};
-use crate::compare::{money, Impact};
-use crate::finance::{self, Basis, FinanceImpact};
+use crate::accounts::{self, Basis, FinanceImpact};
+use crate::compare::Impact;
+use crate::finance;
+use crate::number::format_number;
+use crate::number::money;
 use crate::solution::Solution;
-use crate::solve::format_number;
 
 /// A price per unit with two decimals: "£0.96", "0.96 NZD".
 pub fn per_unit(value: f64, currency: &str) -> String {
     let sign = if value < 0.0 { "−" } else { "" };
-    match finance::currency_symbol(currency) {
+    match crate::number::currency_symbol(currency) {
         Some(symbol) => format!("{sign}{symbol}{:.2}", value.abs()),
         None => format!("{sign}{:.2} {currency}", value.abs()),
     }
@@ -24,7 +26,7 @@ pub fn per_unit(value: f64, currency: &str) -> String {
 
 /// "1 GBP" as a reader says it: "£1", "1 NZD".
 fn one_unit(currency: &str) -> String {
-    match finance::currency_symbol(currency) {
+    match crate::number::currency_symbol(currency) {
         Some(symbol) => format!("{symbol}1"),
         None => format!("1 {currency}"),
     }
@@ -83,7 +85,7 @@ fn money_header(currency: &str) -> Vec<String> {
 
 /// A line's change over the report's span in cash, real and discounted
 /// money (`money_header`'s columns).
-fn line_money(finance: &FinanceImpact, line: &finance::ChangeLine, currency: &str) -> [String; 3] {
+fn line_money(finance: &FinanceImpact, line: &accounts::ChangeLine, currency: &str) -> [String; 3] {
     [Basis::Cash, Basis::Real, Basis::Discounted]
         .map(|basis| money(finance.line_total(line, basis), currency))
 }
@@ -101,7 +103,7 @@ pub fn section(document: &mut Document, impact: &Impact) {
     );
     document.paragraph(bases_paragraph(finance));
     let totals: Vec<_> = Basis::ALL.iter().map(|b| finance.gross_net(*b)).collect();
-    let row = |label: &str, pick: fn(&finance::GrossNet) -> f64| {
+    let row = |label: &str, pick: fn(&accounts::GrossNet) -> f64| {
         let mut row = vec![label.to_string()];
         row.extend(totals.iter().map(|t| money(pick(t), currency)));
         row
@@ -136,7 +138,7 @@ pub fn section(document: &mut Document, impact: &Impact) {
     // By year.
     let mut header = vec!["Per year".to_string()];
     header.extend(periods.iter().cloned());
-    let by_year = |label: String, basis: Basis, pick: fn(&finance::GrossNet) -> f64| {
+    let by_year = |label: String, basis: Basis, pick: fn(&accounts::GrossNet) -> f64| {
         let mut row = vec![label];
         row.extend(
             (0..periods.len()).map(|t| money(pick(&finance.gross_net_in(t, basis)), currency)),
@@ -159,7 +161,7 @@ pub fn section(document: &mut Document, impact: &Impact) {
     );
 
     // By group and category.
-    let mut lines: Vec<(&finance::ChangeLine, f64)> = finance
+    let mut lines: Vec<(&accounts::ChangeLine, f64)> = finance
         .lines
         .iter()
         .map(|line| (line, finance.line_total(line, Basis::Real)))
@@ -189,7 +191,7 @@ pub fn section(document: &mut Document, impact: &Impact) {
     }
 
     // By region, staff group and category: ranked, largest change first.
-    let mut regional: Vec<(&finance::ChangeLine, f64)> = finance
+    let mut regional: Vec<(&accounts::ChangeLine, f64)> = finance
         .regional
         .iter()
         .map(|line| (line, finance.line_total(line, Basis::Real)))
@@ -374,7 +376,7 @@ pub fn outcomes(impact: &Impact) -> Vec<Outcome> {
             why_not: if units_agree {
                 format!(
                     "care delivered changes by {} {care_unit}-years in all",
-                    crate::compare::signed(care)
+                    crate::number::signed(care)
                 )
             } else {
                 MIXED_UNITS.to_string()
@@ -387,7 +389,7 @@ pub fn outcomes(impact: &Impact) -> Vec<Outcome> {
             why_not: if units_agree {
                 format!(
                     "unmet demand changes by {} {care_unit}-years, so none is avoided",
-                    crate::compare::signed(unmet)
+                    crate::number::signed(unmet)
                 )
             } else {
                 MIXED_UNITS.to_string()
@@ -464,7 +466,7 @@ pub fn tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     for (name, pick) in [
         (
             "gross",
-            (|t: &finance::GrossNet| t.gross) as fn(&finance::GrossNet) -> f64,
+            (|t: &accounts::GrossNet| t.gross) as fn(&accounts::GrossNet) -> f64,
         ),
         ("offsets", |t| t.offsets),
         ("net", |t| t.net),
@@ -576,13 +578,13 @@ trait HasRegion {
     fn region(&self) -> Option<&str>;
 }
 
-impl HasRegion for finance::CostLine {
+impl HasRegion for accounts::CostLine {
     fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
 }
 
-impl HasRegion for finance::ChangeLine {
+impl HasRegion for accounts::ChangeLine {
     fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
@@ -591,13 +593,13 @@ impl HasRegion for finance::ChangeLine {
 /// costs_by_group.csv of one plan: holder (group or pool), id, region
 /// (with regions), category, period, cash, real, discounted.
 pub fn plan_costs_frame(solution: &Solution) -> Result<DataFrame> {
-    let converter = finance::Converter::new(&solution.model);
+    let converter = accounts::Converter::new(&solution.model);
     let (mut holder, mut id, mut category, mut period) = (vec![], vec![], vec![], vec![]);
     let (mut cash, mut real, mut discounted) = (vec![], vec![], vec![]);
     let mut region = vec![];
-    let lines = finance::cost_lines(solution);
-    let national = finance::national(&lines);
-    let regional: &[finance::CostLine] = if solution.model.has_regions() {
+    let lines = accounts::cost_lines(solution);
+    let national = accounts::national(&lines);
+    let regional: &[accounts::CostLine] = if solution.model.has_regions() {
         &lines
     } else {
         &[]

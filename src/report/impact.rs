@@ -10,10 +10,10 @@ use super::document::{literal, Document};
 use super::scale;
 use crate::charts::{self, Chart, Panel, Series};
 use crate::compare::{
-    cost_per_extra_fte, money, narrative, per_unit, price, signed, span, Channel, ConditionChange,
-    Impact, TargetReason,
+    cost_per_extra_fte, narrative, Channel, ConditionChange, Impact, TargetReason,
 };
-use crate::solve::format_number;
+use crate::number::format_number;
+use crate::number::{money, per_unit, price, signed, span};
 use crate::tables::to_csv;
 
 /// The charts of an impact report, by file stem.
@@ -88,7 +88,7 @@ pub fn impact_charts(impact: &Impact) -> Result<Vec<(String, Chart)>> {
         })
         .filter(|s| s.values.iter().any(|v| v.abs() > 1e-9))
         .collect();
-    let millions = crate::finance::millions(&impact.currency);
+    let millions = crate::number::millions(&impact.currency);
     charts.push((
         "cost_change".to_string(),
         charts::stacked_bars(
@@ -593,7 +593,7 @@ pub fn impact_document(impact: &Impact) -> Document {
                     format!(
                         "{id} ({}), {}",
                         first.expression,
-                        crate::compare::period_list(periods, &indices)
+                        crate::number::period_list(periods, &indices)
                     ),
                     amount(b, &first.unit, currency),
                     amount(p, &first.unit, currency),
@@ -1223,7 +1223,7 @@ pub fn impact_document(impact: &Impact) -> Document {
         "cost_change",
         format!(
             "Change in cash cost by category and year ({}, outturn prices).",
-            crate::finance::millions(currency)
+            crate::number::millions(currency)
         ),
     );
 

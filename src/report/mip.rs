@@ -5,8 +5,8 @@
 
 use serde_json::{json, Value};
 
+use crate::number::format_number;
 use crate::solution::Solution;
-use crate::solve::format_number;
 
 /// The whole-number decisions as an expression would name them:
 /// `[model] integer` as written, then `intake(p)` of `integer` pipelines,

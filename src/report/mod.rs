@@ -14,6 +14,7 @@ pub mod plan;
 pub mod plan_report;
 pub mod scale;
 pub mod side_by_side;
+pub mod simulate;
 pub mod summary;
 pub mod sweep;
 pub mod unit;
@@ -131,25 +132,6 @@ pub fn refuse_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The folder name for a scenario id or a model's file stem: only
-/// `[A-Za-z0-9_][A-Za-z0-9_-]{0,63}`, so a name can never climb out of the
-/// output folder (`..`), be absolute, or hold a separator or a control
-/// character. Every folder named after model text goes through here.
-pub fn folder_name<'a>(what: &str, name: &'a str) -> Result<&'a str> {
-    let mut chars = name.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if first_ok && rest_ok && name.len() <= 64 {
-        Ok(name)
-    } else {
-        bail!(
-            "{what} {name:?} cannot name an output folder: use 1 to 64 letters, digits, '_' and '-', not starting with '-'"
-        )
-    }
 }
 
 /// charts/STEM.png and charts/STEM.svg of each chart, under `out_dir`.

@@ -141,7 +141,7 @@ pub fn service_panels(solution: &Solution) -> Vec<Panel> {
 pub fn stock_panels(solution: &Solution) -> (Vec<Panel>, bool) {
     let model = &solution.model;
     let periods = &model.periods;
-    let (sets, by_family) = scale::group_sets(model, scale::MAX_PANELS);
+    let (sets, by_family) = crate::group_sets::group_sets(model, scale::MAX_PANELS);
     let stocks: Vec<Vec<f64>> = (0..model.groups.len()).map(|g| solution.stock(g)).collect();
     let regions = region_lines(solution, &stocks);
     let panels: Vec<Panel> = sets
@@ -232,7 +232,7 @@ pub fn plan_charts(solution: &Solution) -> Result<Vec<(String, Chart)>> {
         .collect();
     let unit = format!(
         "{}, cash (outturn prices)",
-        crate::finance::millions(&model.currency)
+        crate::number::millions(&model.currency)
     );
     charts.push((
         "costs".to_string(),

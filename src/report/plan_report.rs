@@ -5,10 +5,10 @@
 //! charts. The years the end of the horizon distorts are marked.
 
 use super::document::{literal, Document};
-use crate::compare::{money, per_unit, price};
 use crate::model::CostCategory;
+use crate::number::format_number;
+use crate::number::{money, per_unit, price};
 use crate::solution::Solution;
-use crate::solve::format_number;
 use crate::tables;
 
 /// The last L periods, L the longest course the end of the horizon cuts
@@ -47,7 +47,7 @@ pub fn plan_document(solution: &Solution) -> Document {
     let mut bullets = vec![
         format!(
             "Cash over {}: {} (outturn prices), {} discounted.",
-            literal(&crate::compare::span(periods, 0, periods.len() - 1)),
+            literal(&crate::number::span(periods, 0, periods.len() - 1)),
             money(
                 (0..periods.len())
                     .map(|t| CostCategory::ALL
@@ -73,7 +73,7 @@ pub fn plan_document(solution: &Solution) -> Document {
     if end < periods.len() {
         bullets.push(format!(
             "{} {} the end of the horizon distorts (marked \"end\"): the longest course it cuts short (one not kept full to the end) takes {} period(s), so no such course started there finishes inside the horizon.",
-            literal(&crate::compare::span(periods, end, periods.len() - 1)),
+            literal(&crate::number::span(periods, end, periods.len() - 1)),
             if end + 1 == periods.len() {
                 "is the year"
             } else {
@@ -111,7 +111,7 @@ pub fn plan_document(solution: &Solution) -> Document {
             })
             .collect(),
     );
-    let (_, by_family) = super::scale::group_sets(model, super::scale::MAX_PANELS);
+    let (_, by_family) = crate::group_sets::group_sets(model, super::scale::MAX_PANELS);
     document.chart(
         "stocks",
         format!(
@@ -180,7 +180,7 @@ pub fn plan_document(solution: &Solution) -> Document {
         "costs",
         format!(
             "Cash by category and year ({}, outturn prices).",
-            crate::finance::millions(currency)
+            crate::number::millions(currency)
         ),
     );
 
@@ -256,7 +256,7 @@ pub fn plan_document(solution: &Solution) -> Document {
                         o.row.published.clone(),
                         format_number(o.row.value),
                         format_number(plan),
-                        crate::compare::signed(plan - o.row.value),
+                        crate::number::signed(plan - o.row.value),
                         o.row.grade.clone(),
                         o.row.source.clone(),
                         o.row.note.clone(),

@@ -7,8 +7,8 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use super::document::{literal, Document};
-use crate::compare::{cost_per_extra_fte, money, narrative, signed, span, Impact};
-use crate::solve::format_number;
+use crate::compare::{cost_per_extra_fte, narrative, Impact};
+use crate::number::{format_number, money, signed, span};
 
 /// The side-by-side document: `impacts` share one base.
 pub fn side_by_side_document(impacts: &[Impact], folders: &[String]) -> Document {
@@ -88,7 +88,7 @@ pub fn side_by_side_document(impacts: &[Impact], folders: &[String]) -> Document
             cost_per_extra_fte(i).map_or(String::new(), |(per, _)| money(per, currency))
         }),
         row("Years of anticipation", &|i| {
-            crate::compare::period_list(&i.periods, &i.anticipation_periods())
+            crate::number::period_list(&i.periods, &i.anticipation_periods())
         }),
     ];
     document.table(header.clone(), rows);

@@ -6,8 +6,8 @@ use anyhow::Result;
 use serde_json::json;
 
 use crate::model::CostCategory;
+use crate::number::format_number;
 use crate::solution::Solution;
-use crate::solve::format_number;
 use crate::tables;
 
 /// summary.json, and the document `wfplan solve --json` prints: status,
@@ -288,7 +288,7 @@ pub fn terminal_summary(solution: &Solution) -> String {
     };
     // More groups than a reader can scan, in staff families: the families
     // first (a group without a family as itself).
-    let (families, by_family) = super::scale::group_sets(model, super::scale::MAX_SERIES);
+    let (families, by_family) = crate::group_sets::group_sets(model, super::scale::MAX_SERIES);
     if by_family {
         let rows: Vec<(String, f64, Vec<f64>)> = families
             .iter()
@@ -526,8 +526,8 @@ pub fn terminal_summary(solution: &Solution) -> String {
                     // In the unit of what binds: "£99.3k per FTE", "£0.41 per £".
                     format!(
                         "{} {}",
-                        crate::compare::price(c.shadow_price, &model.currency),
-                        crate::compare::per_unit(&c.unit, &model.currency)
+                        crate::number::price(c.shadow_price, &model.currency),
+                        crate::number::per_unit(&c.unit, &model.currency)
                     ),
                 ]
             })

@@ -422,7 +422,7 @@ fn write_curves(
     let reading = read(frame, facts)?;
     let curves = curves(frame, facts)?;
     let first = &facts.paths[0];
-    let money = |value: f64| crate::compare::money(value, &facts.currency);
+    let money = |value: f64| crate::number::money(value, &facts.currency);
     // x labels: the first curve's values (every curve has the same ones).
     let x_labels: Vec<String> = curves[0]
         .rows

@@ -22,9 +22,9 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use crate::digest::sha256_hex;
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 /// The file written last into every output folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -486,14 +486,6 @@ fn charts_only(folder: &Path) -> bool {
                     .is_some_and(|e| e == "png" || e == "svg")
         })
     })
-}
-
-/// Lowercase hexadecimal SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 /// A path with `/` between its parts, whatever the platform.

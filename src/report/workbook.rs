@@ -60,7 +60,7 @@ fn money_rows(finance: &Finance, currency: &str, discount_rate: f64) -> Vec<(Str
             "discounted".to_string(),
             format!(
                 "present value at the first period, real, at {}% a year{}",
-                crate::solve::format_number(discount_rate * 100.0),
+                crate::number::format_number(discount_rate * 100.0),
                 finance
                     .discount_rate_source
                     .as_ref()

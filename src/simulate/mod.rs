@@ -1,6 +1,6 @@
 //! Monte Carlo simulation: one model solved for many draws of its uncertain
 //! parameters (see `uncertain`), summarised as quantiles, the probability
-//! that each target is met, fan charts and a report (see `output`).
+//! that each target is met, fan charts and a report (see `report::simulate`).
 //!
 //! * **Samples.** Sample i (0-based) draws one value per uncertain
 //!   parameter from `--seed` and i alone ([`uncertain::Parameters::draw`]);
@@ -29,7 +29,6 @@
 //!   sample from the previous one's (`sweep::start_instance`), so `--jobs`
 //!   changes the speed, never the numbers.
 
-pub mod output;
 pub mod stored;
 pub mod uncertain;
 pub mod values;
@@ -794,9 +793,9 @@ fn fixed_fallback(model: &Model, lp: Lp, layout: &Layout, options: &SolverOption
                             c.kind,
                             c.id,
                             c.period,
-                            solve::format_number(c.activity),
-                            solve::format_number(min),
-                            solve::format_number(min - c.activity),
+                            crate::number::format_number(c.activity),
+                            crate::number::format_number(min),
+                            crate::number::format_number(min - c.activity),
                             c.unit
                         ),
                         (_, Some(max)) => format!(
@@ -804,9 +803,9 @@ fn fixed_fallback(model: &Model, lp: Lp, layout: &Layout, options: &SolverOption
                             c.kind,
                             c.id,
                             c.period,
-                            solve::format_number(c.activity),
-                            solve::format_number(max),
-                            solve::format_number(c.activity - max),
+                            crate::number::format_number(c.activity),
+                            crate::number::format_number(max),
+                            crate::number::format_number(c.activity - max),
                             c.unit
                         ),
                         _ => format!("{} '{}'{region} in {}", c.kind, c.id, c.period),
@@ -850,15 +849,15 @@ fn impossible_rows(lp: &Lp) -> Vec<String> {
             found.push(format!(
                 "{} needs at least {} but may be at most {}",
                 row.name,
-                solve::format_number(low),
-                solve::format_number(row.upper)
+                crate::number::format_number(low),
+                crate::number::format_number(row.upper)
             ));
         } else if row.lower.is_finite() && high < row.lower - tolerance(row.lower) {
             found.push(format!(
                 "{} can reach at most {} but must be at least {}",
                 row.name,
-                solve::format_number(high),
-                solve::format_number(row.lower)
+                crate::number::format_number(high),
+                crate::number::format_number(row.lower)
             ));
         }
     }
@@ -938,7 +937,7 @@ fn relaxed_targets(model: &Model, lp: &Lp, options: &SolverOptions) -> Option<So
 
 /// Writes a number as the report does: `format_number` for FTE.
 pub fn fte(value: f64) -> String {
-    solve::format_number(value)
+    crate::number::format_number(value)
 }
 
 /// `reports/<model stem>/simulate-<plan>` (with the scenario:
@@ -949,7 +948,7 @@ pub fn default_out(model: &Path, scenario: Option<&str>, plan: Plan) -> Result<P
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let stem = crate::report::folder_name("the model file's name", &stem)
+    let stem = crate::names::folder_name("the model file's name", &stem)
         .map_err(|error| anyhow!("{file}: {error}; give the output folder with --out"))?;
     let name = match scenario {
         Some(scenario) => format!("simulate-{scenario}-{}", plan.as_str()),

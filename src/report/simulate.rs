@@ -11,12 +11,12 @@
 use anyhow::Result;
 use polars::prelude::*;
 
+use super::document::{literal, Document};
+use super::scale;
 use crate::charts::{self, Chart, FanLabels, FanPanel};
-use crate::compare::money;
-use crate::report::document::{literal, Document};
-use crate::report::scale;
+use crate::number::money;
 
-use super::{fte, short_number, Layout, Plan, SampleResult, Simulation, TARGET_MISSED};
+use crate::simulate::{fte, short_number, Layout, Plan, SampleResult, Simulation, TARGET_MISSED};
 
 /// The quantiles reported, as fractions, and their column names.
 pub const QUANTILES: [(f64, &str); 5] = [
@@ -888,9 +888,9 @@ pub fn document(
                 p.id.clone(),
                 p.path.clone(),
                 match p.apply {
-                    super::Apply::Set => "value".to_string(),
-                    super::Apply::Scale => "multiplies every value".to_string(),
-                    super::Apply::Add => "added to every value".to_string(),
+                    crate::simulate::Apply::Set => "value".to_string(),
+                    crate::simulate::Apply::Scale => "multiplies every value".to_string(),
+                    crate::simulate::Apply::Add => "added to every value".to_string(),
                 },
                 p.distribution.describe(),
             ]
