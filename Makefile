@@ -28,7 +28,7 @@ sweep-example:
 ## starts: deploy/slurm/ on a one-node Slurm, and the reports in headless
 ## Chromium with axe-core.
 test:
-	bash scripts/with-build-tools.sh cargo test --locked
+	bash scripts/with-build-tools.sh cargo test --locked --workspace
 	bash scripts/slurm-test.sh
 	bash scripts/browser-test.sh
 

@@ -1,0 +1,8 @@
+//! The engine: a model's programme solved by HiGHS (`solve`), the solved
+//! plan read back once into typed results (`plan`, `solution`) and its
+//! tables (`tables`).
+
+pub mod plan;
+pub mod solution;
+pub mod solve;
+pub mod tables;
