@@ -37,6 +37,9 @@ use wfplan_highs::Highs;
 use wfplan_lp::constraints::delivered_care;
 use wfplan_lp::flows;
 
+/// HiGHS's `simplex_strategy` value for primal simplex.
+const PRIMAL_SIMPLEX: &str = "4";
+
 /// The default tolerance: plans within 0.1% of the least cost.
 pub const DEFAULT_TOLERANCE: f64 = 0.001;
 
@@ -353,6 +356,15 @@ fn scenario_ranges(
         );
     }
     let basis = highs.basis();
+    // Each bound below changes only the objective, so the optimum's basis
+    // stays primal feasible: primal simplex from it is the short way to
+    // the new optimum (dual simplex, HiGHS's default, must first repair
+    // dual feasibility, and took ten times as long on the regional
+    // flagship). The user's own choice of algorithm is kept.
+    let chosen = |key: &str| options.highs.iter().any(|(k, _)| k == key);
+    if basis.is_some() && !chosen("solver") && !chosen("simplex_strategy") {
+        highs.set_option("simplex_strategy", PRIMAL_SIMPLEX)?;
+    }
     let mut ranges = Vec::with_capacity(quantities.len());
     for quantity in quantities {
         let q = linear(solution, quantity);
