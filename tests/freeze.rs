@@ -3,7 +3,7 @@
 
 use wfplan::compare::compare;
 
-use crate::util::{assert_close_what, assert_series, fixture_path, wfplan, REL_TOL};
+use crate::util::{assert_close_what, assert_series, fixture_path, wfplan, wfplan_in_ok, REL_TOL};
 
 fn load(scenario: Option<&str>) -> wfplan::model::Model {
     wfplan::spec::load(&fixture_path("freeze.toml"), scenario, &[]).unwrap()
@@ -163,4 +163,100 @@ fn published_figures_are_set_beside_the_plans() {
         message.contains("field 'history', row 2: no period '2072'"),
         "{message}"
     );
+}
+
+/// history_fit.csv, from the same hand-worked plans: 'base' has 100 health
+/// visitors in 2027 against 190 published (difference −90, relative
+/// −90/190), 'target' 200 (+10, +10/190); both have 300 staff in 2026
+/// against 310 published (−10, −10/310). compare writes both plans' rows,
+/// figure by figure; solve --out writes its own plan's.
+#[test]
+fn history_fit_sets_each_published_figure_beside_each_plan() {
+    let path = fixture_path("freeze.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "discount_rate = 0.1",
+        "discount_rate = 0.1\nhistory = \"freeze_history.csv\"",
+    );
+    let load = |scenario| wfplan::spec::load_str(&text, &path, scenario, &[]).unwrap();
+    let base = wfplan::solve::solve(&load(None)).unwrap();
+    let policy = wfplan::solve::solve(&load(Some("target"))).unwrap();
+    let impact = compare(&base, &policy, "base", "target", None).unwrap();
+    let tables = wfplan::report::impact::impact_tables(&impact).unwrap();
+    let (_, frame) = tables
+        .into_iter()
+        .find(|(name, _)| name == "history_fit.csv")
+        .expect("compare writes history_fit.csv");
+    let csv = String::from_utf8(wfplan::tables::to_csv(&mut frame.clone()).unwrap()).unwrap();
+    let rows: Vec<Vec<String>> = csv
+        .lines()
+        .map(|line| line.split(',').map(str::to_string).collect())
+        .collect();
+    assert_eq!(
+        rows[0].join(","),
+        "expr,period,published,published_value,scenario,model_value,difference,relative_difference,grade,source,note"
+    );
+    // (expr, period, scenario, model value, difference, relative difference)
+    let expected = [
+        ("stock(hv)", "2027", "base", 100.0, -90.0, -90.0 / 190.0),
+        ("stock(hv)", "2027", "target", 200.0, 10.0, 10.0 / 190.0),
+        (
+            "stock(hv) + stock(feeder)",
+            "2026",
+            "base",
+            300.0,
+            -10.0,
+            -10.0 / 310.0,
+        ),
+        (
+            "stock(hv) + stock(feeder)",
+            "2026",
+            "target",
+            300.0,
+            -10.0,
+            -10.0 / 310.0,
+        ),
+    ];
+    assert_eq!(rows.len(), 1 + expected.len(), "{csv}");
+    for (row, (expr, period, scenario, value, difference, relative)) in
+        rows[1..].iter().zip(expected)
+    {
+        assert_eq!(
+            (row[0].as_str(), row[1].as_str(), row[4].as_str()),
+            (expr, period, scenario),
+            "{csv}"
+        );
+        let number = |cell: &str| cell.parse::<f64>().unwrap();
+        assert_close_what("model value", number(&row[5]), value, REL_TOL);
+        assert_close_what("difference", number(&row[6]), difference, REL_TOL);
+        assert_close_what("relative difference", number(&row[7]), relative, REL_TOL);
+    }
+    // solve --out: the plan's own rows, under its scenario's name.
+    let dir = tempfile::tempdir().unwrap();
+    let model_path = dir.path().join("freeze.toml");
+    std::fs::write(&model_path, &text).unwrap();
+    std::fs::copy(
+        fixture_path("freeze_history.csv"),
+        dir.path().join("freeze_history.csv"),
+    )
+    .unwrap();
+    wfplan_in_ok(
+        dir.path(),
+        &[
+            "solve",
+            "freeze.toml",
+            "--scenario",
+            "target",
+            "--out",
+            "out",
+            "--quiet",
+        ],
+    );
+    let written = std::fs::read_to_string(dir.path().join("out/history_fit.csv")).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines.len(), 3, "{written}");
+    assert!(
+        lines[1].starts_with("stock(hv),2027,Mar 2028,190.0,target,200.0,10.0,"),
+        "{written}"
+    );
+    assert!(lines[2].contains(",target,300.0,-10.0,"), "{written}");
 }

@@ -342,6 +342,74 @@ fn with_shadow_price_note(mut frame: DataFrame, solution: &Solution) -> Result<D
     Ok(frame)
 }
 
+/// One published figure of a model's `history` beside one plan's value of
+/// the same quantity in the same year.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryPoint<'a> {
+    pub row: &'a wfplan_model::spec::HistoryRow,
+    /// The model year (period label) the figure is set beside.
+    pub period: &'a str,
+    /// The plan's scenario.
+    pub scenario: &'a str,
+    pub model_value: f64,
+}
+
+/// Each published figure of the model's `history` in `plan` (solved for
+/// `scenario`), in the history file's order.
+pub fn history_points<'a>(scenario: &'a str, plan: &'a Solution) -> Result<Vec<HistoryPoint<'a>>> {
+    plan.model
+        .history
+        .iter()
+        .map(|observation| {
+            Ok(HistoryPoint {
+                row: &observation.row,
+                period: &plan.model.periods[observation.period],
+                scenario,
+                model_value: plan.value(&observation.row.expr)?[observation.period],
+            })
+        })
+        .collect()
+}
+
+/// history_fit.csv: each published figure beside the same quantity in the
+/// same year of a plan, one row per figure and plan:
+///
+/// ```text
+/// difference          = model_value − published_value
+/// relative_difference = difference / |published_value|   (empty where published_value = 0)
+/// ```
+///
+/// with the figure's grade (S official statistics, M reported, E estimate),
+/// source and note, so a reader sees which published points a plan
+/// reproduces and by how much it misses the others.
+pub fn history_fit_frame(points: &[HistoryPoint]) -> Result<DataFrame> {
+    fn text<'p>(points: &'p [HistoryPoint], pick: fn(&'p HistoryPoint) -> &'p str) -> Vec<String> {
+        points.iter().map(|p| pick(p).to_string()).collect()
+    }
+    let difference: Vec<f64> = points
+        .iter()
+        .map(|p| clean(p.model_value - p.row.value))
+        .collect();
+    let relative: Vec<Option<f64>> = points
+        .iter()
+        .zip(&difference)
+        .map(|(p, d)| (p.row.value != 0.0).then(|| d / p.row.value.abs()))
+        .collect();
+    Ok(df!(
+        "expr" => text(points, |p| &p.row.expr),
+        "period" => text(points, |p| p.period),
+        "published" => text(points, |p| &p.row.published),
+        "published_value" => points.iter().map(|p| p.row.value).collect::<Vec<_>>(),
+        "scenario" => text(points, |p| p.scenario),
+        "model_value" => points.iter().map(|p| clean(p.model_value)).collect::<Vec<_>>(),
+        "difference" => difference,
+        "relative_difference" => relative,
+        "grade" => text(points, |p| &p.row.grade),
+        "source" => text(points, |p| &p.row.source),
+        "note" => text(points, |p| &p.row.note),
+    )?)
+}
+
 /// duals.csv: every row's activity, bounds and sign-normalised shadow price
 /// (service cover, pool supply, capacities...).
 pub fn rows_frame(solution: &Solution) -> Result<DataFrame> {

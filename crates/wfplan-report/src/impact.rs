@@ -12,7 +12,7 @@ use wfplan_analysis::compare::{
     cost_per_extra_fte, narrative, Channel, ConditionChange, Impact, TargetReason,
 };
 use wfplan_charts::{self as charts, Chart, Panel, Series};
-use wfplan_engine::tables::to_csv;
+use wfplan_engine::tables::{to_csv, HistoryPoint};
 use wfplan_text::number::format_number;
 use wfplan_text::number::{money, per_unit, price, signed, span};
 
@@ -1883,6 +1883,26 @@ pub fn impact_tables(impact: &Impact) -> Result<Vec<(String, DataFrame)>> {
     tables.extend(super::finance::tables(impact)?);
     if let Some(frame) = super::ages::change_frame(impact)? {
         tables.push(("ages_change.csv".to_string(), frame));
+    }
+    if !impact.history.is_empty() {
+        let points: Vec<HistoryPoint> = impact
+            .history
+            .iter()
+            .flat_map(|h| {
+                [(&impact.base, h.base), (&impact.policy, h.policy)].map(|(scenario, value)| {
+                    HistoryPoint {
+                        row: &h.row,
+                        period: &periods[h.period],
+                        scenario,
+                        model_value: value,
+                    }
+                })
+            })
+            .collect();
+        tables.push((
+            "history_fit.csv".to_string(),
+            wfplan_engine::tables::history_fit_frame(&points)?,
+        ));
     }
     Ok(tables)
 }

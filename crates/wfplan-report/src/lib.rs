@@ -244,6 +244,17 @@ fn plan_files(
             csv(tables::demand_frame(&solution.model))?,
         ));
     }
+    // Published figures beside the plan (models without `history` write
+    // the files they always did).
+    if !solution.model.history.is_empty() {
+        let scenario = solution.model.scenario.as_deref().unwrap_or("base");
+        files.push((
+            out_dir.join("history_fit.csv"),
+            csv(tables::history_fit_frame(&tables::history_points(
+                scenario, solution,
+            )?))?,
+        ));
+    }
     // Age bands: the age pyramid by period (models without bands write
     // the files they always did).
     if solution.model.groups.iter().any(|g| g.age.is_some()) {
