@@ -30,10 +30,16 @@ pub struct Args {
     #[arg(long)]
     pub group: Option<String>,
     /// Near-optimal ranges: the least and most each decision the report
-    /// names can be across plans whose cost is within this share of the
-    /// least cost, e.g. 0.001 or 0.1% (default); 0 skips them
-    #[arg(long, value_name = "SHARE", default_value = "0.1%", value_parser = parse_tolerance)]
+    /// names can be across plans whose cost is within this share (of the
+    /// policy's effect on the objective, or see --near-optimal-of) above
+    /// the least, e.g. 0.01 or 1% (default); 0 skips them
+    #[arg(long, value_name = "SHARE", default_value = "1%", value_parser = parse_tolerance)]
     pub near_optimal_tolerance: f64,
+    /// What --near-optimal-tolerance is a share of: `effect`, the policy's
+    /// effect on each objective (|policy − base|, default), or `cost`, each
+    /// scenario's own least cost
+    #[arg(long, value_name = "effect|cost", default_value = "effect", value_parser = parse_reference)]
+    pub near_optimal_of: crate::near_optimal::Reference,
     /// Output folder (default reports/<model>/<policy>-vs-<base>/), replaced
     /// as a whole if it is a wfplan output
     #[arg(long, short = 'o', value_name = "DIR")]
@@ -48,7 +54,7 @@ pub struct Args {
     pub solver: SolverArgs,
 }
 
-/// A tolerance: a share (0.001) or a percentage (0.1%), 0 or more, below 1.
+/// A tolerance: a share (0.01) or a percentage (1%), 0 or more, below 1.
 fn parse_tolerance(text: &str) -> Result<f64, String> {
     let trimmed = text.trim();
     let value = match trimmed.strip_suffix('%') {
@@ -58,7 +64,18 @@ fn parse_tolerance(text: &str) -> Result<f64, String> {
     match value {
         Ok(value) if (0.0..1.0).contains(&value) => Ok(value),
         _ => Err(format!(
-            "expected a share of the least cost from 0 up to (not including) 1, as 0.001 or 0.1%, not '{text}'"
+            "expected a share from 0 up to (not including) 1, as 0.01 or 1%, not '{text}'"
+        )),
+    }
+}
+
+/// `effect` or `cost`.
+fn parse_reference(text: &str) -> Result<crate::near_optimal::Reference, String> {
+    match text.trim() {
+        "effect" => Ok(crate::near_optimal::Reference::Effect),
+        "cost" => Ok(crate::near_optimal::Reference::Cost),
+        _ => Err(format!(
+            "expected 'effect' (the policy's effect on the objective) or 'cost' (each scenario's least cost), not '{text}'"
         )),
     }
 }
@@ -159,7 +176,10 @@ pub fn run(args: &Args) -> Result<()> {
                     &base,
                     &policy,
                     &impact,
-                    args.near_optimal_tolerance,
+                    crate::near_optimal::Tolerance {
+                        share: args.near_optimal_tolerance,
+                        of: args.near_optimal_of,
+                    },
                     &options,
                 )
                 .context("computing near-optimal ranges (--near-optimal-tolerance 0 skips them)")?,
@@ -231,6 +251,16 @@ pub fn run(args: &Args) -> Result<()> {
                 (
                     "near-optimal-tolerance".to_string(),
                     Some(args.near_optimal_tolerance.to_string()),
+                ),
+                (
+                    "near-optimal-of".to_string(),
+                    Some(
+                        match args.near_optimal_of {
+                            crate::near_optimal::Reference::Effect => "effect",
+                            crate::near_optimal::Reference::Cost => "cost",
+                        }
+                        .to_string(),
+                    ),
                 ),
             ],
             args.solver.recorded(),

@@ -1924,12 +1924,9 @@ pub fn findings(impact: &Impact) -> Vec<Finding> {
             .collect();
         out.push(Finding {
             text: format!(
-                "How sure: across plans whose cost is within {} of the least ({} for '{}', {} for '{}'), {} of the {} decisions named here stay within a narrow range (no wider than 10% of their size or 1 unit){}; the others are not decided by the model at that tolerance.",
+                "How sure: across plans whose cost is within {} of the least{}, {} of the {} decisions named here stay within a narrow range (no wider than 10% of their size or 1 unit){}; the others are not decided by the model at that tolerance.",
                 near.tolerance_text(),
-                money(near.allowance.0, currency),
-                impact.base,
-                money(near.allowance.1, currency),
-                impact.policy,
+                near.allowance_text(&impact.base, &impact.policy),
                 robust.len(),
                 near.ranges.len(),
                 if named.is_empty() {

@@ -40,8 +40,82 @@ use wfplan_lp::flows;
 /// HiGHS's `simplex_strategy` value for primal simplex.
 const PRIMAL_SIMPLEX: &str = "4";
 
-/// The default tolerance: plans within 0.1% of the least cost.
-pub const DEFAULT_TOLERANCE: f64 = 0.001;
+/// What a near-optimal tolerance is a share of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// The policy's own effect on each objective, |z_k(policy) − z_k(base)|:
+    /// plans that cost at most that share of what the policy changes more
+    /// than the least (the default, `compare --near-optimal-of effect`).
+    Effect,
+    /// Each scenario's own optimum |z_k|: plans within that share of the
+    /// whole cost (`--near-optimal-of cost`).
+    Cost,
+}
+
+/// A near-optimal tolerance: a share of a reference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerance {
+    /// 0.01 = 1%.
+    pub share: f64,
+    pub of: Reference,
+}
+
+impl Tolerance {
+    pub fn of_effect(share: f64) -> Tolerance {
+        Tolerance {
+            share,
+            of: Reference::Effect,
+        }
+    }
+
+    pub fn of_cost(share: f64) -> Tolerance {
+        Tolerance {
+            share,
+            of: Reference::Cost,
+        }
+    }
+
+    /// The slack on each objective stage of one scenario (`own`: its stage
+    /// optima; `base`, `policy`: both scenarios' stage optima):
+    ///
+    /// ```text
+    /// of cost:   slack_k = share · max(|z_k|, 1)
+    /// of effect: slack_k = max(share · |z_k(policy) − z_k(base)|, 1e-7 · max(|z_k|, 1))
+    /// ```
+    ///
+    /// The floor is the lexicographic stages' own tolerance: a policy that
+    /// leaves a stage's optimum where it was still lets HiGHS hold that
+    /// stage within its feasibility tolerance.
+    pub fn slacks(&self, own: &[f64], base: &[f64], policy: &[f64]) -> Vec<f64> {
+        own.iter()
+            .enumerate()
+            .map(|(k, z)| {
+                let floor = wfplan_engine::solve::LEXICOGRAPHIC_TOLERANCE * z.abs().max(1.0);
+                match self.of {
+                    Reference::Cost => self.share * z.abs().max(1.0),
+                    Reference::Effect => {
+                        let effect = match (base.get(k), policy.get(k)) {
+                            (Some(b), Some(p)) => (p - b).abs(),
+                            _ => 0.0,
+                        };
+                        (self.share * effect).max(floor)
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+/// The default tolerance: plans within 1% of the policy's effect on the
+/// objective. 0.1% of the flagship's whole cost (£115m) was 6–10% of the
+/// policy's own effect, wide enough to make every finding look undecided
+/// on any data; a share of the effect asks the question a reader means:
+/// could a plan that costs almost the same as this one, compared with
+/// what the policy changes, do otherwise?
+pub const DEFAULT_TOLERANCE: Tolerance = Tolerance {
+    share: 0.01,
+    of: Reference::Effect,
+};
 
 /// A range no wider than this is one value (the report shows one decimal).
 pub const POINT_WIDTH: f64 = 0.05;
@@ -137,8 +211,12 @@ impl Range {
 /// The ranges of an impact's named decisions.
 #[derive(Debug, Clone)]
 pub struct NearOptimal {
-    /// The relative tolerance on each objective (0.001 = 0.1%).
+    /// The share of the reference allowed on each objective (0.001 = 0.1%).
     pub tolerance: f64,
+    /// What `tolerance` is a share of.
+    pub of: Reference,
+    /// The model's currency, for saying the allowance.
+    pub currency: String,
     /// What the tolerance allows on the first objective of each scenario:
     /// (base, policy), in the objective's unit (discounted money for the
     /// default objective).
@@ -157,9 +235,31 @@ impl NearOptimal {
         self.ranges.iter().find(|r| r.key == key)
     }
 
-    /// "0.1%".
+    /// " (£112.8m for 'no_pledge', £114.7m for 'pledge')": what the
+    /// tolerance allows each scenario, where it differs between them (a
+    /// share of each one's cost); "" where `tolerance_text` says it.
+    pub fn allowance_text(&self, base: &str, policy: &str) -> String {
+        match self.of {
+            Reference::Cost => format!(
+                " ({} for '{base}', {} for '{policy}')",
+                wfplan_text::number::money(self.allowance.0, &self.currency),
+                wfplan_text::number::money(self.allowance.1, &self.currency),
+            ),
+            Reference::Effect => String::new(),
+        }
+    }
+
+    /// "0.1%" (of each plan's cost), or "£10.6m (1% of the policy's
+    /// effect on the objective)".
     pub fn tolerance_text(&self) -> String {
-        tolerance_text(self.tolerance)
+        match self.of {
+            Reference::Cost => tolerance_text(self.tolerance),
+            Reference::Effect => format!(
+                "{} ({} of the policy's effect on the objective)",
+                wfplan_text::number::money(self.allowance.1, &self.currency),
+                tolerance_text(self.tolerance)
+            ),
+        }
     }
 }
 
@@ -325,7 +425,7 @@ fn named_quantities(impact: &Impact) -> Vec<(String, Kind, String, String, Strin
 fn scenario_ranges(
     solution: &Solution,
     quantities: &[Expression],
-    tolerance: f64,
+    slacks: &[f64],
     options: &SolverOptions,
 ) -> Result<(Vec<(f64, f64)>, usize)> {
     let lp = &solution.lp;
@@ -345,10 +445,14 @@ fn scenario_ranges(
             "{file}: near-optimal ranges: re-solving the plan gave '{status}' instead of the optimum"
         ));
     }
-    // Hold every stage's objective within the tolerance of its optimum.
-    for (objective, optimum) in lp.objectives.iter().zip(&solution.stage_objectives) {
+    // Hold every stage's objective within its slack of its optimum.
+    for ((objective, optimum), slack) in lp
+        .objectives
+        .iter()
+        .zip(&solution.stage_objectives)
+        .zip(slacks)
+    {
         let entries = linear_entries(solution, objective);
-        let slack = tolerance * optimum.abs().max(1.0);
         highs.add_row(
             &entries,
             f64::NEG_INFINITY,
@@ -399,12 +503,12 @@ fn linear_entries(solution: &Solution, expression: &Expression) -> Vec<(usize, f
 }
 
 /// The near-optimal ranges of the decisions an impact report names (see
-/// the module documentation). `tolerance` > 0.
+/// the module documentation). `tolerance.share` > 0.
 pub fn ranges(
     base: &Solution,
     policy: &Solution,
     impact: &Impact,
-    tolerance: f64,
+    tolerance: Tolerance,
     options: &SolverOptions,
 ) -> Result<NearOptimal> {
     let start = Instant::now();
@@ -417,9 +521,18 @@ pub fn ranges(
             .collect()
     };
     let (base_expressions, policy_expressions) = (of(base), of(policy));
-    let (base_ranges, base_solves) = scenario_ranges(base, &base_expressions, tolerance, options)?;
+    let slacks = |own: &Solution| {
+        tolerance.slacks(
+            &own.stage_objectives,
+            &base.stage_objectives,
+            &policy.stage_objectives,
+        )
+    };
+    let (base_slacks, policy_slacks) = (slacks(base), slacks(policy));
+    let (base_ranges, base_solves) =
+        scenario_ranges(base, &base_expressions, &base_slacks, options)?;
     let (policy_ranges, policy_solves) =
-        scenario_ranges(policy, &policy_expressions, tolerance, options)?;
+        scenario_ranges(policy, &policy_expressions, &policy_slacks, options)?;
     let mut ranges = Vec::with_capacity(named.len());
     for (index, (key, kind, label, unit, over)) in named.into_iter().enumerate() {
         let base_value = base.evaluate(&base_expressions[index]);
@@ -447,15 +560,12 @@ pub fn ranges(
             change_high: wfplan_engine::solution::clean(policy_high - base_low),
         });
     }
-    let allowance = |solution: &Solution| {
-        solution
-            .stage_objectives
-            .first()
-            .map_or(0.0, |z| tolerance * z.abs().max(1.0))
-    };
+    let first = |slacks: &[f64]| slacks.first().copied().unwrap_or(0.0);
     Ok(NearOptimal {
-        tolerance,
-        allowance: (allowance(base), allowance(policy)),
+        tolerance: tolerance.share,
+        of: tolerance.of,
+        currency: impact.currency.clone(),
+        allowance: (first(&base_slacks), first(&policy_slacks)),
         ranges,
         solves: base_solves + policy_solves,
         seconds: start.elapsed().as_secs_f64(),

@@ -1388,12 +1388,9 @@ fn near_optimal_section(
     );
     let robust = near.ranges.iter().filter(|r| r.robust()).count();
     document.paragraph(format!(
-        "A linear programme often has many plans of the same, or almost the same, cost; the solver reports one. For each decision this report names, wfplan found the least and the most it can be across every plan of each scenario whose cost (each objective, discounted) is within {} of that scenario's least cost ({} for '{}', {} for '{}'), by adding that cost as a constraint and then minimising and maximising the decision ({} re-solves of the two programmes, each started from the optimal plan's basis). A change (policy minus base) ranges from the policy's least minus the base's most to the policy's most minus the base's least. A finding is called robust when its range is narrow: no wider than {}% of the largest value in it, or {} unit (FTE, or unit of care), whichever is larger. {} of the {} ranges below are robust. A range that is not narrow means the model does not decide that number: read it as one of many equally good plans, not as a finding.",
+        "A linear programme often has many plans of the same, or almost the same, cost; the solver reports one. For each decision this report names, wfplan found the least and the most it can be across every plan of each scenario whose cost (each objective, discounted) is within {} of that scenario's least cost{}, by adding that cost as a constraint and then minimising and maximising the decision ({} re-solves of the two programmes, each started from the optimal plan's basis). A change (policy minus base) ranges from the policy's least minus the base's most to the policy's most minus the base's least. A finding is called robust when its range is narrow: no wider than {}% of the largest value in it, or {} unit (FTE, or unit of care), whichever is larger. {} of the {} ranges below are robust. A range that is not narrow means the model does not decide that number: read it as one of many equally good plans, not as a finding.",
         near.tolerance_text(),
-        money(near.allowance.0, &impact.currency),
-        literal(&impact.base),
-        money(near.allowance.1, &impact.currency),
-        literal(&impact.policy),
+        near.allowance_text(&literal(&impact.base), &literal(&impact.policy)),
         near.solves,
         wfplan_analysis::near_optimal::NARROW_SHARE * 100.0,
         wfplan_analysis::near_optimal::NARROW_UNITS,
