@@ -7,7 +7,6 @@
 //! impact (`compare`) reads its headline from the most important change.
 
 use wfplan_model::model::{ConditionKind, Destination, Model, Quantity, When};
-use wfplan_text::number::format_number;
 
 /// What kind of lever a change pulls, most important first: the headline
 /// of an impact report follows the first kind present.
@@ -135,18 +134,8 @@ fn value_text(value: Option<f64>, unit: &str, currency: &str) -> String {
     match value {
         None => "none".to_string(),
         Some(v) if unit == currency => wfplan_text::number::money(v, unit),
-        Some(v) if unit.is_empty() => format_number_precise(v),
-        Some(v) => format!("{} {unit}", format_number_precise(v)),
-    }
-}
-
-/// Like `format_number`, but a small rate keeps its digits (0.085, not 0.1).
-fn format_number_precise(value: f64) -> String {
-    if value != 0.0 && value.abs() < 10.0 {
-        let text = format!("{value:.4}");
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        format_number(value)
+        Some(v) if unit.is_empty() => wfplan_text::number::precise(v),
+        Some(v) => format!("{} {unit}", wfplan_text::number::precise(v)),
     }
 }
 

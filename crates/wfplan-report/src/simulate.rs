@@ -16,9 +16,7 @@ use super::scale;
 use wfplan_charts::{self as charts, Chart, FanLabels, FanPanel};
 use wfplan_text::number::money;
 
-use wfplan_analysis::simulate::{
-    fte, short_number, Layout, Plan, SampleResult, Simulation, TARGET_MISSED,
-};
+use wfplan_analysis::simulate::{fte, Layout, Plan, SampleResult, Simulation, TARGET_MISSED};
 
 /// The quantiles reported, as fractions, and their column names.
 pub const QUANTILES: [(f64, &str); 5] = [
@@ -704,7 +702,10 @@ fn percent(probability: f64) -> String {
     } else if value < 100.0 && value > 99.9 {
         "over 99.9%".to_string()
     } else {
-        format!("{}%", short_number((value * 10.0).round() / 10.0))
+        format!(
+            "{}%",
+            wfplan_text::number::six_decimals((value * 10.0).round() / 10.0)
+        )
     }
 }
 
@@ -919,7 +920,7 @@ pub fn document(
                     "`{}` and `{}` {}",
                     literal(&list[*a].id),
                     literal(&list[*b].id),
-                    short_number(*rho)
+                    wfplan_text::number::six_decimals(*rho)
                 ))
                 .collect::<Vec<_>>()
                 .join(", ")

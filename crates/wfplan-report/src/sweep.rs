@@ -99,7 +99,7 @@ impl Kink {
         if let Some(at) = self.at {
             text.push_str(&format!(
                 " (at ≈ {}, where the neighbours' tangents meet)",
-                short_number(at)
+                wfplan_text::number::five_digits(at)
             ));
         }
         let mut parts = Vec::new();
@@ -120,20 +120,6 @@ impl Kink {
             parts.push(format!("{} {verb} binding", self.stops.join(", ")));
         }
         format!("{text}: {}", parts.join("; "))
-    }
-}
-
-/// A number to about 5 significant digits (at least one decimal, at most
-/// four), no trailing zeros: 3.2, 8097.1.
-fn short_number(value: f64) -> String {
-    let whole_digits = value.abs().max(1.0).log10().floor() as i32 + 1;
-    let decimals = (5 - whole_digits).clamp(1, 4) as usize;
-    let text = format!("{value:.decimals$}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_string()
-    } else {
-        text.to_string()
     }
 }
 

@@ -148,3 +148,69 @@ pub fn millions(currency: &str) -> String {
         None => format!("{currency} million"),
     }
 }
+
+/// Like `format_number`, but a small rate keeps its digits (0.085, not 0.1).
+pub fn precise(value: f64) -> String {
+    if value != 0.0 && value.abs() < 10.0 {
+        let text = format!("{value:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format_number(value)
+    }
+}
+
+/// A number in a message: up to 6 significant decimals, no trailing zeros.
+pub fn six_decimals(value: f64) -> String {
+    let text = format!("{value:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// A number to about 5 significant digits (at least one decimal, at most
+/// four), no trailing zeros: 3.2, 8097.1.
+pub fn five_digits(value: f64) -> String {
+    let whole_digits = value.abs().max(1.0).log10().floor() as i32 + 1;
+    let decimals = (5 - whole_digits).clamp(1, 4) as usize;
+    let text = format!("{value:.decimals$}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each way of printing a number, on values worked out by hand.
+    #[test]
+    fn numbers_read_as_written_by_hand() {
+        assert_eq!(format_number(12292.46), "12,292.5");
+        assert_eq!(format_number(-1234.0), "-1,234");
+        assert_eq!(signed(4200.0), "+4,200");
+        assert_eq!(signed(-1234.5), "−1,234.5");
+        assert_eq!(signed(0.0), "0");
+        assert_eq!(money(1.06e9, "GBP"), "£1.06bn");
+        assert_eq!(money(-610.0e6, "GBP"), "−£610.0m");
+        assert_eq!(money(2500.0, "NZD"), "2.5k NZD");
+        assert_eq!(price(0.448, "GBP"), "£0.45");
+        assert_eq!(precise(0.085), "0.085");
+        assert_eq!(precise(12292.0), "12,292");
+        assert_eq!(six_decimals(-0.0000001), "0");
+        assert_eq!(six_decimals(0.1234567), "0.123457");
+        assert_eq!(five_digits(8097.14), "8097.1");
+        assert_eq!(five_digits(3.2), "3.2");
+        let periods: Vec<String> = ["2010/11", "2011/12", "2012/13", "2013/14"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(span(&periods, 0, 2), "2010/11–2012/13");
+        assert_eq!(period_list(&periods, &[0, 2, 3]), "2010/11, 2012/13–2013/14");
+        assert_eq!(clean(-1e-12), 0.0);
+    }
+}

@@ -222,7 +222,11 @@ impl Simulation {
             Apply::Scale => "×",
             Apply::Add => "+",
         };
-        format!("{} {how} {}", uncertain.path, short_number(draw))
+        format!(
+            "{} {how} {}",
+            uncertain.path,
+            wfplan_text::number::six_decimals(draw)
+        )
     }
 
     /// Sample `index`'s model; an error names the sample and its draws.
@@ -282,17 +286,6 @@ impl Simulation {
             Some(error) => Err(error),
             None => Ok(()),
         }
-    }
-}
-
-/// A number in a message: up to 6 significant decimals, no trailing zeros.
-pub fn short_number(value: f64) -> String {
-    let text = format!("{value:.6}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_string()
-    } else {
-        text.to_string()
     }
 }
 
