@@ -936,3 +936,96 @@ fn broken_csv_files_give_errors_not_panics() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// per_region conditions with an empty instance
+// ---------------------------------------------------------------------------
+
+/// Two regions; health visitors exist only in London, so a `per_region`
+/// condition on them has an empty instance in the North (hand-built).
+const TWO_REGIONS: &str = r#"
+[model]
+name = "Health visitors in London only"
+periods = ["2026", "2027"]
+
+[[region]]
+id = "london"
+
+[[region]]
+id = "north"
+
+[[group]]
+id = "nurse"
+opening = 50
+salary = 100
+hire_cost = 10
+
+[[group]]
+id = "hv"
+regions = ["london"]
+opening = 10
+salary = 100
+hire_cost = 10
+"#;
+
+fn with_condition(condition: &str) -> String {
+    format!("{TWO_REGIONS}\n{condition}")
+}
+
+/// `stock(hv) ≥ 20` in each region reads `0 ≥ 20` in the North, which no
+/// plan can meet: refused at validation (not left to the solver's
+/// infeasibility), naming the file, the condition, the field and the region.
+#[test]
+fn a_per_region_instance_that_selects_nothing_and_breaks_its_bound_is_refused() {
+    let message = load_error(&with_condition(
+        "[[target]]\nid = \"grow\"\nexpr = \"stock(hv)\"\nmin = 20\nper_region = true\n",
+    ));
+    assert_mentions(
+        &message,
+        &[
+            FILE,
+            "target 'grow'",
+            "field 'min'",
+            "region 'north'",
+            "selects nothing",
+            "0 ≥ 20 in 2026",
+        ],
+    );
+    assert!(!message.contains("'london'"), "{message}");
+    // Soft, it would be a penalty no plan can avoid: refused alike.
+    let message = load_error(&with_condition(
+        "[[target]]\nid = \"grow\"\nexpr = \"stock(hv)\"\nmin = 20\nper_region = true\npenalty = 1000\n",
+    ));
+    assert_mentions(&message, &[FILE, "target 'grow'", "region 'north'"]);
+    // A constant breaking a max, on the total over the horizon (5 a period,
+    // 10 over two periods, above 8).
+    let message = load_error(&with_condition(
+        "[[limit]]\nid = \"cap\"\nexpr = \"stock(hv) + 5\"\nmax = 8\ntotal = true\nper_region = true\n",
+    ));
+    assert_mentions(
+        &message,
+        &[
+            FILE,
+            "limit 'cap'",
+            "field 'max'",
+            "region 'north'",
+            "10 ≤ 8 over the horizon",
+        ],
+    );
+}
+
+/// An empty instance whose bound holds always holds: it is kept, and a
+/// bound by region lets the empty region's bound be one it can meet.
+#[test]
+fn a_per_region_instance_that_selects_nothing_but_holds_is_kept() {
+    for condition in [
+        "[[limit]]\nid = \"cap\"\nexpr = \"stock(hv)\"\nmax = 100\nper_region = true\n",
+        "[[target]]\nid = \"grow\"\nexpr = \"stock(hv)\"\nmin = { london = 20, north = 0 }\nper_region = true\n",
+        "[[target]]\nid = \"grow\"\nexpr = \"stock(hv) + stock(nurse)\"\nmin = 20\nper_region = true\n",
+    ] {
+        let text = with_condition(condition);
+        let model = load_str(&text, Path::new(FILE), None, &[])
+            .unwrap_or_else(|e| panic!("{condition}: {e:#}"));
+        assert_eq!(model.conditions.len(), 1);
+    }
+}
