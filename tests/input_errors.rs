@@ -573,6 +573,22 @@ fn unknown_scenario_suggests_the_nearest() {
     );
 }
 
+/// `base` names the model as written (`compare --base base`), and no model
+/// may define a scenario with that id, so `--scenario base` is the model as
+/// written rather than an unknown scenario.
+#[test]
+fn scenario_base_is_the_model_as_written() {
+    let as_written = load_str(BASE, Path::new(FILE), None, &[]).unwrap_or_else(|e| panic!("{e:#}"));
+    let base =
+        load_str(BASE, Path::new(FILE), Some("base"), &[]).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(base.scenario, None);
+    assert_eq!(base.conditions.len(), as_written.conditions.len());
+    assert_eq!(base.conditions.len(), 1, "hv_growth is in force as written");
+    // A model still may not define it.
+    let message = load_error(&edited(&[(r#"id = "no_target""#, r#"id = "base""#)]));
+    assert_mentions(&message, &[FILE, "field 'id'", "'base' is reserved"]);
+}
+
 #[test]
 fn bad_set_path_names_the_entity_with_a_suggestion() {
     let message = load_error_with(BASE, None, &["group.staff_nurce.attrition=0.2"]);
