@@ -439,6 +439,45 @@ fn unknown_scenario_fails_with_a_suggestion() {
     assert!(err.contains("did you mean 'no_target'"), "{err}");
 }
 
+/// `--scenario base` is the model as written, as `compare --base base` is:
+/// the same summary as without `--scenario`, and the same manifest (no
+/// scenario recorded) in an output folder.
+#[test]
+fn scenario_base_is_the_model_as_written() {
+    assert_eq!(
+        wfplan_ok(&["validate", EXAMPLE, "--scenario", "base"]),
+        wfplan_ok(&["validate", EXAMPLE])
+    );
+    let without_timings = |printed: String| {
+        printed
+            .lines()
+            .filter(|line| !line.contains("solved in"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        without_timings(wfplan_ok(&["solve", EXAMPLE, "--scenario", "base"])),
+        without_timings(wfplan_ok(&["solve", EXAMPLE]))
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    wfplan_ok(&[
+        "solve",
+        EXAMPLE,
+        "--scenario",
+        "base",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["scenarios"],
+        serde_json::json!({ "scenario": null }),
+        "{manifest}"
+    );
+}
+
 #[test]
 fn bad_set_fails_with_a_suggestion() {
     let err = wfplan_fails(&["solve", EXAMPLE, "--set", "group.staff_nurce.attrition=0.2"]);

@@ -573,6 +573,22 @@ fn unknown_scenario_suggests_the_nearest() {
     );
 }
 
+/// `base` names the model as written (`compare --base base`), and no model
+/// may define a scenario with that id, so `--scenario base` is the model as
+/// written rather than an unknown scenario.
+#[test]
+fn scenario_base_is_the_model_as_written() {
+    let as_written = load_str(BASE, Path::new(FILE), None, &[]).unwrap_or_else(|e| panic!("{e:#}"));
+    let base =
+        load_str(BASE, Path::new(FILE), Some("base"), &[]).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(base.scenario, None);
+    assert_eq!(base.conditions.len(), as_written.conditions.len());
+    assert_eq!(base.conditions.len(), 1, "hv_growth is in force as written");
+    // A model still may not define it.
+    let message = load_error(&edited(&[(r#"id = "no_target""#, r#"id = "base""#)]));
+    assert_mentions(&message, &[FILE, "field 'id'", "'base' is reserved"]);
+}
+
 #[test]
 fn bad_set_path_names_the_entity_with_a_suggestion() {
     let message = load_error_with(BASE, None, &["group.staff_nurce.attrition=0.2"]);
@@ -934,5 +950,98 @@ fn broken_csv_files_give_errors_not_panics() {
                 assert_mentions(&message, &["service 'health_visiting'", "'demand'"]);
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// per_region conditions with an empty instance
+// ---------------------------------------------------------------------------
+
+/// Two regions; health visitors exist only in London, so a `per_region`
+/// condition on them has an empty instance in the North (hand-built).
+const TWO_REGIONS: &str = r#"
+[model]
+name = "Health visitors in London only"
+periods = ["2026", "2027"]
+
+[[region]]
+id = "london"
+
+[[region]]
+id = "north"
+
+[[group]]
+id = "nurse"
+opening = 50
+salary = 100
+hire_cost = 10
+
+[[group]]
+id = "hv"
+regions = ["london"]
+opening = 10
+salary = 100
+hire_cost = 10
+"#;
+
+fn with_condition(condition: &str) -> String {
+    format!("{TWO_REGIONS}\n{condition}")
+}
+
+/// `stock(hv) ≥ 20` in each region reads `0 ≥ 20` in the North, which no
+/// plan can meet: refused at validation (not left to the solver's
+/// infeasibility), naming the file, the condition, the field and the region.
+#[test]
+fn a_per_region_instance_that_selects_nothing_and_breaks_its_bound_is_refused() {
+    let message = load_error(&with_condition(
+        "[[target]]\nid = \"grow\"\nexpr = \"stock(hv)\"\nmin = 20\nper_region = true\n",
+    ));
+    assert_mentions(
+        &message,
+        &[
+            FILE,
+            "target 'grow'",
+            "field 'min'",
+            "region 'north'",
+            "selects nothing",
+            "0 ≥ 20 in 2026",
+        ],
+    );
+    assert!(!message.contains("'london'"), "{message}");
+    // Soft, it would be a penalty no plan can avoid: refused alike.
+    let message = load_error(&with_condition(
+        "[[target]]\nid = \"grow\"\nexpr = \"stock(hv)\"\nmin = 20\nper_region = true\npenalty = 1000\n",
+    ));
+    assert_mentions(&message, &[FILE, "target 'grow'", "region 'north'"]);
+    // A constant breaking a max, on the total over the horizon (5 a period,
+    // 10 over two periods, above 8).
+    let message = load_error(&with_condition(
+        "[[limit]]\nid = \"cap\"\nexpr = \"stock(hv) + 5\"\nmax = 8\ntotal = true\nper_region = true\n",
+    ));
+    assert_mentions(
+        &message,
+        &[
+            FILE,
+            "limit 'cap'",
+            "field 'max'",
+            "region 'north'",
+            "10 ≤ 8 over the horizon",
+        ],
+    );
+}
+
+/// An empty instance whose bound holds always holds: it is kept, and a
+/// bound by region lets the empty region's bound be one it can meet.
+#[test]
+fn a_per_region_instance_that_selects_nothing_but_holds_is_kept() {
+    for condition in [
+        "[[limit]]\nid = \"cap\"\nexpr = \"stock(hv)\"\nmax = 100\nper_region = true\n",
+        "[[target]]\nid = \"grow\"\nexpr = \"stock(hv)\"\nmin = { london = 20, north = 0 }\nper_region = true\n",
+        "[[target]]\nid = \"grow\"\nexpr = \"stock(hv) + stock(nurse)\"\nmin = 20\nper_region = true\n",
+    ] {
+        let text = with_condition(condition);
+        let model = load_str(&text, Path::new(FILE), None, &[])
+            .unwrap_or_else(|e| panic!("{condition}: {e:#}"));
+        assert_eq!(model.conditions.len(), 1);
     }
 }

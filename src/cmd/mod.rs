@@ -40,7 +40,8 @@ pub struct Cli {
 pub struct ModelArgs {
     /// The model file (TOML), e.g. models/england_community_nursing.toml
     pub model: PathBuf,
-    /// Apply a scenario defined in the model file ([[scenario]] id)
+    /// Apply a scenario defined in the model file ([[scenario]] id; "base":
+    /// the model as written)
     #[arg(long, short = 's')]
     pub scenario: Option<String>,
     /// Change one parameter, e.g. --set group.staff_nurse.attrition=0.12
@@ -164,7 +165,31 @@ pub enum Command {
     Simulate(simulate::Args),
 }
 
-pub fn run(cli: Cli) -> Result<()> {
+impl Command {
+    /// The model options of a command that loads one model file.
+    fn model_args_mut(&mut self) -> Option<&mut ModelArgs> {
+        match self {
+            Command::Validate(args) => Some(&mut args.model),
+            Command::Solve(args) => Some(&mut args.model),
+            Command::Export(args) => Some(&mut args.model),
+            Command::Sweep(args) => Some(&mut args.model),
+            Command::Simulate(args) => Some(&mut args.model),
+            Command::Compare(_) | Command::Bench(_) | Command::Merge(_) | Command::Generate(_) => {
+                None
+            }
+        }
+    }
+}
+
+pub fn run(mut cli: Cli) -> Result<()> {
+    // `--scenario base` is the model as written, as `compare --base base`
+    // is (no model may define a scenario `base`): the same run, manifest
+    // and folder names as without `--scenario`.
+    if let Some(model) = cli.command.model_args_mut() {
+        if model.scenario.as_deref() == Some(crate::spec::BASE_SCENARIO) {
+            model.scenario = None;
+        }
+    }
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Solve(args) => solve::run(&args),

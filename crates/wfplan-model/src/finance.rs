@@ -20,6 +20,10 @@
 //! discounted[t] = real[t] · (1 + δ)^−t          (present value at the first period)
 //! ```
 //!
+//! (t counted from 0 here, as `lp::objective::discount_factor` counts it:
+//! the first period is undiscounted; with periods numbered 1..T, as the
+//! README and docs/DESIGN.md number them, the factor is (1 + δ)^−(t−1).)
+//!
 //! So pay rising with the pay awards while prices rise with inflation makes
 //! later staff dearer in real terms when the awards run ahead of prices; a
 //! pay uplift equal to inflation leaves the plan as written. Without

@@ -1382,7 +1382,7 @@ fn build_condition(
             bail!("{file}: {label}, field 'penalty': expected a non-negative cost per unit below 1e20 (and 0 or at least 1e-9), got {penalty}");
         }
     }
-    Ok(Condition {
+    let condition = Condition {
         kind,
         id: spec.id.clone(),
         name: spec.name.clone().unwrap_or_else(|| spec.id.clone()),
@@ -1400,7 +1400,77 @@ fn build_condition(
         regional,
         min_by_region,
         max_by_region,
-    })
+    };
+    check_empty_instances(model, &label, &condition)?;
+    Ok(condition)
+}
+
+/// A `per_region` instance whose expression selects nothing in its region
+/// (a group that exists only elsewhere, an `exit` of a group without
+/// `exit_cost` there, ...) is a constant; when that constant breaks its
+/// bound no plan can meet it (a hard condition is infeasible, a soft one a
+/// penalty no decision can avoid), so it is refused here, naming the
+/// region, rather than found by the solver. An empty instance whose bound
+/// holds is kept: it always holds.
+fn check_empty_instances(model: &Model, label: &str, condition: &Condition) -> Result<()> {
+    let file = &model.file;
+    for (region, expression) in condition.regional.iter().enumerate() {
+        if !expression
+            .terms
+            .iter()
+            .all(|(_, quantity)| selects_nothing(model, quantity))
+        {
+            continue;
+        }
+        let instances: Vec<(usize, usize, String)> = match &condition.when {
+            When::At(periods) => periods
+                .iter()
+                .map(|&t| (t, 1, format!("in {}", model.periods[t])))
+                .collect(),
+            When::Total => vec![(
+                0,
+                model.periods.len(),
+                "over the horizon (total)".to_string(),
+            )],
+        };
+        for (period, count, when) in instances {
+            let value = expression.constant * count as f64;
+            let broken = match (
+                condition.min_at(Some(region), period),
+                condition.max_at(Some(region), period),
+            ) {
+                (Some(min), _) if value < min - 1e-9 * min.abs().max(1.0) => {
+                    Some(("min", format!("{value} ≥ {min}")))
+                }
+                (_, Some(max)) if value > max + 1e-9 * max.abs().max(1.0) => {
+                    Some(("max", format!("{value} ≤ {max}")))
+                }
+                _ => None,
+            };
+            if let Some((field, reads)) = broken {
+                let id = &model.regions[region].id;
+                bail!(
+                    "{file}: {label}, field '{field}': in region '{id}' \"{}\" selects nothing (no entity or decision it names exists there), so its instance there reads {reads} {when}, which no plan can meet; give that region a bound it can meet (a bound by region, e.g. `{field} = {{ {id} = {value}, ... }}`), or hold the condition in the regions that have them with `@ region` instead of `per_region`",
+                    excerpt(&condition.text)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a quantity, as resolved (in a region, for a `per_region`
+/// instance), has no column behind it: its value is 0 in every plan.
+/// Costs and penalties are national and never empty.
+fn selects_nothing(model: &Model, quantity: &Quantity) -> bool {
+    match quantity {
+        Quantity::Cost(_) | Quantity::Penalty => false,
+        Quantity::Heads(selection)
+        | Quantity::InTraining(selection)
+        | Quantity::Completions(selection) => selection.is_empty(),
+        Quantity::AgeStock(pairs) => pairs.iter().all(|(_, bands)| bands.is_empty()),
+        decision => crate::integer::decision_count(model, decision) == Some(0),
+    }
 }
 
 /// Every id follows `ID_RULE`, and every name, unit and period label is one

@@ -529,7 +529,8 @@ pub struct ScenarioSpec {
     pub freeze_until: Option<String>,
 }
 
-/// The scenario id that names the model as written, in `compare`.
+/// The scenario id that names the model as written, in `compare --base`
+/// and `--scenario` alike; no model may define a scenario with it.
 pub const BASE_SCENARIO: &str = "base";
 
 /// Scenario ids follow the id rule, are unique, and are not `base`.
@@ -662,6 +663,9 @@ pub fn read_spec_with(
     }
     let scenarios: Vec<ScenarioSpec> = entities(&table, "scenario", &file)?;
     check_scenarios(&file, &scenarios)?;
+    // `base` names the model as written (no model may define it), as in
+    // `compare --base base`.
+    let scenario = scenario.filter(|id| *id != BASE_SCENARIO);
     if let Some(scenario_id) = scenario {
         let Some(found) = scenarios
             .iter()
