@@ -524,7 +524,7 @@ fn partition_manifest(
         );
     }
     Ok(shard::PartitionManifest {
-        wfplan_partition: 1,
+        wfplan_partition: shard::PARTITION_VERSION,
         kind: "simulate".to_string(),
         identity,
         shard,

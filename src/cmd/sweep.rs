@@ -283,7 +283,7 @@ fn partition_manifest(
         )),
     );
     Ok(shard::PartitionManifest {
-        wfplan_partition: 1,
+        wfplan_partition: shard::PARTITION_VERSION,
         kind: "sweep".to_string(),
         identity,
         shard,
