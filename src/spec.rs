@@ -813,6 +813,12 @@ pub fn parse_set_argument(argument: &str) -> Result<(String, toml::Value)> {
     let Some((path, raw)) = argument.split_once('=') else {
         bail!("expected PATH=VALUE, e.g. group.staff_nurse.attrition=0.12");
     };
+    if argument.contains(['\n', '\r']) {
+        bail!(
+            "{}: a line break in the value; a value is one line (the text after the break would be dropped silently)",
+            crate::terminal::excerpt(argument)
+        );
+    }
     let path = path.trim().to_string();
     let raw = raw.trim();
     let value = match format!("value = {raw}").parse::<toml::Table>() {
