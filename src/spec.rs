@@ -1592,7 +1592,7 @@ impl CsvText {
             let period = period_column[row].clone().unwrap_or_default();
             let Some(position) = periods.iter().position(|p| *p == period.trim()) else {
                 bail!(
-                    "line {line}: period '{period}' is not one of the model's periods ({})",
+                    "{line}: period '{period}' is not one of the model's periods ({})",
                     periods.join(", ")
                 );
             };
@@ -1602,7 +1602,7 @@ impl CsvText {
                 Some(regions) => {
                     let region = regions[row].clone().unwrap_or_default().trim().to_string();
                     if region.is_empty() {
-                        bail!("line {line}: the region cell is empty");
+                        bail!("{line}: the region cell is empty");
                     }
                     region
                 }
@@ -1613,11 +1613,9 @@ impl CsvText {
                 .or_insert_with(|| vec![None; periods.len()]);
             if values[position].is_some() {
                 if region.is_empty() {
-                    bail!("line {line}: period '{period}' appears twice for '{id}'");
+                    bail!("{line}: period '{period}' appears twice for '{id}'");
                 }
-                bail!(
-                    "line {line}: period '{period}' appears twice for '{id}' in region '{region}'"
-                );
+                bail!("{line}: period '{period}' appears twice for '{id}' in region '{region}'");
             }
             values[position] = Some(value);
         }
@@ -1709,7 +1707,7 @@ impl CsvText {
             let from = cell(from_column, row);
             let to = cell(to_column, row);
             if from.is_empty() || to.is_empty() {
-                bail!("line {line}: the from_region or to_region cell is empty");
+                bail!("{line}: the from_region or to_region cell is empty");
             }
             let pair = format!("{from}->{to}");
             let raw = cell(value_column, row);
@@ -1722,18 +1720,18 @@ impl CsvText {
                     let period = cell(period_cells, row);
                     let Some(position) = periods.iter().position(|p| *p == period) else {
                         bail!(
-                            "line {line}: period '{period}' is not one of the model's periods ({})",
+                            "{line}: period '{period}' is not one of the model's periods ({})",
                             periods.join(", ")
                         );
                     };
                     if values[position].is_some() {
-                        bail!("line {line}: period '{period}' appears twice for the pair '{pair}'");
+                        bail!("{line}: period '{period}' appears twice for the pair '{pair}'");
                     }
                     values[position] = Some(value);
                 }
                 None => {
                     if values.iter().any(Option::is_some) {
-                        bail!("line {line}: the pair '{pair}' appears twice (without a period column each pair has one row)");
+                        bail!("{line}: the pair '{pair}' appears twice (without a period column each pair has one row)");
                     }
                     values.iter_mut().for_each(|v| *v = Some(value));
                 }

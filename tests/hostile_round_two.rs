@@ -916,3 +916,30 @@ fn a_long_group_name_is_not_quadratic_in_the_charts() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn csv_row_errors_say_line_once() {
+    let dir = folder_with_model(MODEL);
+    fs::write(
+        dir.path().join("demand.csv"),
+        "period,service,value\n2026,s,8\n2027,s,9\n2026,s,7\n",
+    )
+    .unwrap();
+    let err = fails(dir.path(), &["validate", "model.toml"], 1);
+    assert_mentions(&err, &["demand.csv", "line 4: period '2026' appears twice"]);
+    assert!(!err.contains("line line"), "{err}");
+    fs::write(
+        dir.path().join("demand.csv"),
+        "period,service,value\n2026,s,8\n2099,s,9\n",
+    )
+    .unwrap();
+    let err = fails(dir.path(), &["validate", "model.toml"], 1);
+    assert_mentions(
+        &err,
+        &[
+            "demand.csv",
+            "line 3: period '2099' is not one of the model's periods",
+        ],
+    );
+    assert!(!err.contains("line line"), "{err}");
+}
