@@ -1459,23 +1459,34 @@ impl CsvText {
     /// The number in a cell of `column`: errors name the line (CSV) or the
     /// cell, row and column (sheet), and what the cell holds instead (text,
     /// a formula, part of merged cells, an error value, a date).
+    /// `NaN`, `inf` and numbers too large for a float (`1e400`) are text
+    /// here, not numbers: the error names the line or cell, where the file
+    /// is known.
     fn number(&self, row: usize, column: &str, raw: &str) -> Result<f64> {
+        let shown = crate::terminal::excerpt(raw);
+        let finite = raw
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|value| value.is_finite());
         let Some(places) = &self.sheet else {
-            return raw
-                .trim()
-                .parse()
-                .map_err(|_| anyhow!("line {}: value '{raw}' is not a number", row + 2));
+            return finite.ok_or_else(|| {
+                anyhow!(
+                    "line {}: value '{shown}' is not a number (a finite number is expected)",
+                    row + 2
+                )
+            });
         };
         let position = self.names.iter().position(|n| n == column).unwrap_or(0);
         let cell = places.cell_name(row, position, column);
         if let Some(problem) = places.problem(row, position) {
             bail!("{cell}: {problem} where a number is expected");
         }
-        raw.trim().parse().map_err(|_| {
+        finite.ok_or_else(|| {
             if raw.trim().is_empty() {
                 anyhow!("{cell}: an empty cell where a number is expected")
             } else {
-                anyhow!("{cell}: text '{raw}' where a number is expected")
+                anyhow!("{cell}: text '{shown}' where a number is expected")
             }
         })
     }

@@ -943,3 +943,38 @@ fn csv_row_errors_say_line_once() {
     );
     assert!(!err.contains("line line"), "{err}");
 }
+
+#[test]
+fn nan_and_infinity_as_text_are_refused_naming_the_file_and_the_place() {
+    for text in ["NaN", "inf", "-infinity", "1e400"] {
+        let dir = folder_with_model(MODEL);
+        fs::write(
+            dir.path().join("demand.csv"),
+            format!("period,service,value\n2026,s,8\n2027,s,{text}\n"),
+        )
+        .unwrap();
+        let err = fails(dir.path(), &["validate", "model.toml"], 1);
+        assert_mentions(
+            &err,
+            &[
+                "demand.csv",
+                &format!("line 3: value '{text}' is not a number"),
+            ],
+        );
+
+        let rows = GOOD_ROWS.replace(
+            r#"<c r="C3"><v>41000</v></c>"#,
+            &format!(r#"<c r="C3" t="inlineStr"><is><t>{text}</t></is></c>"#),
+        );
+        let (code, err) = validate_workbook(&workbook_bytes(&rows, &GOOD_STRINGS));
+        assert_eq!(code, Some(1), "{err}");
+        assert_mentions(
+            &err,
+            &[
+                "pay.xlsx",
+                "cell C3",
+                &format!("text '{text}' where a number is expected"),
+            ],
+        );
+    }
+}
