@@ -977,9 +977,11 @@ pub fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>)
 fn read_series_files(spec: &mut Spec) -> Result<()> {
     let periods = spec.model.periods.clone();
     let file = spec.file.clone();
+    let region_ids: Vec<String> = spec.regions.iter().map(|r| r.id.clone()).collect();
     let mut reader = SeriesReader {
         model_file: &file,
         periods: &periods,
+        region_ids: &region_ids,
         inputs: Vec::new(),
         tables: HashMap::new(),
     };
@@ -1147,6 +1149,7 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
         let mut by_year = SeriesReader {
             model_file: &file,
             periods: &years,
+            region_ids: &region_ids,
             inputs: std::mem::take(&mut reader.inputs),
             tables: std::mem::take(&mut reader.tables),
         };
@@ -1177,6 +1180,8 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
 struct SeriesReader<'a> {
     model_file: &'a Path,
     periods: &'a [String],
+    /// The model's region ids: a CSV file's region column may name no other.
+    region_ids: &'a [String],
     /// Every CSV file read, so that outputs never overwrite one.
     inputs: Vec<PathBuf>,
     /// Each CSV file parsed once, however many entities read from it (a
@@ -1199,6 +1204,33 @@ impl SeriesReader<'_> {
         }
     }
 
+    /// Refuses a region in a CSV file's region column that the model does
+    /// not have, naming the file (a model without `[[region]]`s is checked
+    /// where its tables are used).
+    fn check_regions<'r>(
+        &self,
+        relative: &str,
+        label: &str,
+        field: &str,
+        regions: impl Iterator<Item = &'r String>,
+    ) -> Result<()> {
+        if self.region_ids.is_empty() {
+            return Ok(());
+        }
+        for region in regions {
+            if !self.region_ids.contains(region) {
+                bail!(
+                    "{}: {label}, field '{field}': reading {relative}: no region '{}' in the model{} (its regions: {})",
+                    self.model_file.display(),
+                    crate::terminal::excerpt(region),
+                    did_you_mean(region, self.region_ids.iter().map(String::as_str)),
+                    self.region_ids.join(", ")
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn resolve(
         &mut self,
         param: &mut Param,
@@ -1211,12 +1243,15 @@ impl SeriesReader<'_> {
             Param::File(relative) => {
                 *param = match self.read(relative, kind, id, label, field)? {
                     CsvSeries::One(series) => Param::Series(series),
-                    CsvSeries::ByRegion(by_region) => Param::ByRegion(
-                        by_region
-                            .into_iter()
-                            .map(|(region, series)| (region, Param::Series(series)))
-                            .collect(),
-                    ),
+                    CsvSeries::ByRegion(by_region) => {
+                        self.check_regions(relative, label, field, by_region.keys())?;
+                        Param::ByRegion(
+                            by_region
+                                .into_iter()
+                                .map(|(region, series)| (region, Param::Series(series)))
+                                .collect(),
+                        )
+                    }
                 };
             }
             Param::ByRegion(by_region) => {

@@ -978,3 +978,32 @@ fn nan_and_infinity_as_text_are_refused_naming_the_file_and_the_place() {
         );
     }
 }
+
+#[test]
+fn an_unknown_region_in_a_csv_file_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = fixture_text("two_regions.toml").replacen(
+        "salary = { london = 120, north = 100 }",
+        "salary = \"salary.csv\"",
+        1,
+    );
+    assert!(model.contains("salary = \"salary.csv\""));
+    fs::write(dir.path().join("model.toml"), model).unwrap();
+    fs::write(
+        dir.path().join("salary.csv"),
+        "period,region,group,value\n2026,london,nurse,120\n2026,north,nurse,100\n2026,narnia,nurse,1\n",
+    )
+    .unwrap();
+    let err = fails(dir.path(), &["validate", "model.toml"], 1);
+    assert_mentions(
+        &err,
+        &[
+            "model.toml",
+            "group 'nurse'",
+            "field 'salary'",
+            "reading salary.csv",
+            "no region 'narnia'",
+            "london, north",
+        ],
+    );
+}
