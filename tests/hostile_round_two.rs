@@ -1007,3 +1007,34 @@ fn an_unknown_region_in_a_csv_file_is_refused_naming_the_file() {
         ],
     );
 }
+
+#[test]
+fn compare_of_scenarios_with_other_periods_names_them() {
+    let model = format!(
+        "{MODEL}\n[[scenario]]\nid = \"longer\"\nset = {{ \"model.periods\" = [\"2026\", \"2027\", \"2028\"], \"service.s.demand\" = 8 }}\n"
+    );
+    let dir = folder_with_model(&model);
+    let err = fails(
+        dir.path(),
+        &[
+            "compare",
+            "model.toml",
+            "--base",
+            "relaxed",
+            "--policy",
+            "longer",
+            "--out",
+            "cmp",
+        ],
+        1,
+    );
+    assert_mentions(
+        &err,
+        &[
+            "model.toml",
+            "periods",
+            "the base 'relaxed' has 2026, 2027",
+            "the policy 'longer' has 2026, 2027, 2028",
+        ],
+    );
+}
