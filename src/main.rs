@@ -25,7 +25,7 @@ fn main() -> ExitCode {
                 eprint_line(&format!("error: cannot write to standard output: {cause}"));
                 return ExitCode::FAILURE;
             }
-            eprint_line(&format!("error: {error:#}"));
+            eprint_line(&wfplan::terminal::cut_message(&format!("error: {error:#}")));
             ExitCode::from(wfplan::cmd::exit_code(&error))
         }
     }

@@ -12,6 +12,7 @@ mod freeze;
 mod generate;
 mod heads;
 mod hostile_input;
+mod hostile_round_two;
 mod impact;
 mod input_errors;
 mod known_optimum;

@@ -100,6 +100,9 @@ pub struct Args {
     /// Print one JSON document (a list of sizes) instead of the table
     #[arg(long)]
     pub json: bool,
+    /// Refuse a size estimated to have more decisions (columns) than this
+    #[arg(long, value_name = "N", default_value_t = crate::synthetic::MAX_COLUMNS)]
+    pub max_columns: u64,
     /// Internal: measure the model in this generated folder and print JSON
     #[arg(long, hide = true, value_name = "DIR")]
     pub one_size: Option<PathBuf>,
@@ -483,7 +486,10 @@ pub fn run(args: &Args) -> Result<()> {
     }
     let shapes = args.shapes();
     for shape in &shapes {
-        if let Err(message) = shape.check() {
+        if let Err(message) = shape
+            .check()
+            .and_then(|()| shape.check_columns(args.max_columns))
+        {
             bail!("bench: {message}");
         }
     }

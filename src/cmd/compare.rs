@@ -149,6 +149,9 @@ pub fn run(args: &Args) -> Result<()> {
         }
         policy_models.push((model, read_start.elapsed().as_secs_f64()));
     }
+    if let Some(path) = &args.xlsx {
+        report::refuse_output_file("--xlsx", path, &inputs, &[(&out_dir, "the report folder")])?;
+    }
     let folder = OutputFolder::claim(&out_dir, &inputs)?;
     let mut base = crate::solve::solve_with(&base_model, &options)
         .with_context(|| format!("solving the base scenario '{}'", args.base))?;

@@ -38,6 +38,9 @@ pub struct Args {
     /// existing folder is replaced only if it is a previous `generate` output
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
+    /// Refuse a model estimated to have more decisions (columns) than this
+    #[arg(long, value_name = "N", default_value_t = crate::synthetic::MAX_COLUMNS)]
+    pub max_columns: u64,
     #[command(flatten)]
     pub output: super::OutputArgs,
 }
@@ -82,7 +85,10 @@ fn check_previous_generate(dir: &Path) -> Result<()> {
 
 pub fn run(args: &Args) -> Result<()> {
     let shape = args.shape();
-    if let Err(message) = shape.check() {
+    if let Err(message) = shape
+        .check()
+        .and_then(|()| shape.check_columns(args.max_columns))
+    {
         bail!("generate: {message}");
     }
     if std::fs::symlink_metadata(&args.out).is_ok_and(|m| m.is_dir()) {

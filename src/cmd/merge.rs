@@ -43,6 +43,25 @@ pub fn run(args: &Args) -> Result<()> {
         }
     }
     let partitions = shard::read_partitions(&args.partitions)?;
+    if let Some(path) = &args.xlsx {
+        // The model file the shards recorded (a simulation's merge reads it
+        // again) and everything in the partition folders are inputs.
+        let models: Vec<PathBuf> = partitions
+            .iter()
+            .flat_map(|partition| {
+                ["model", "model_absolute"].into_iter().filter_map(|note| {
+                    let recorded = partition.manifest.notes.get(note)?.as_str()?;
+                    Some(PathBuf::from(recorded))
+                })
+            })
+            .collect();
+        let mut folders: Vec<(&Path, &str)> = partitions
+            .iter()
+            .map(|partition| (partition.dir.as_path(), "the partition folder"))
+            .collect();
+        folders.push((&args.out, "the --out folder"));
+        crate::report::refuse_output_file("--xlsx", path, &models, &folders)?;
+    }
     let folder = OutputFolder::claim(&args.out, &[])?;
     let first = &partitions[0].manifest;
     let mut files: Vec<UnitFile> = Vec::new();

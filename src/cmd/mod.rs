@@ -63,8 +63,8 @@ pub struct SolverArgs {
     /// plan by then, no plan is reported and the error says so
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub time_limit: Option<f64>,
-    /// Threads HiGHS may use
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Threads HiGHS may use (1 to 256)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_threads)]
     pub threads: u32,
     /// Set any HiGHS option, e.g. --solver-option presolve=off or
     /// --solver-option solver=ipm (repeatable; names as in HiGHS's option list)
@@ -96,6 +96,18 @@ impl SolverArgs {
         }
         options.check()?;
         Ok(options)
+    }
+}
+
+/// A number of threads: 1 to [`crate::solver::MAX_THREADS`].
+fn parse_threads(text: &str) -> Result<u32, String> {
+    let limit = crate::solver::MAX_THREADS;
+    match text.parse::<u32>() {
+        Ok(threads) if threads >= 1 && threads as usize <= limit => Ok(threads),
+        _ => Err(format!(
+            "expected a whole number of threads from 1 to {limit} (wfplan's limit: HiGHS starts a thread for each, and a scheduler it cannot start ends the process), not '{}'",
+            crate::terminal::excerpt(text)
+        )),
     }
 }
 

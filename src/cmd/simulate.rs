@@ -202,6 +202,14 @@ pub fn run(args: &Args) -> Result<()> {
         None => None,
     };
     let validate_seconds = validate_start.elapsed().as_secs_f64();
+    if let Some(path) = &args.xlsx {
+        crate::report::refuse_output_file(
+            "--xlsx",
+            path,
+            &inputs,
+            &[(&out_dir, "the --out folder")],
+        )?;
+    }
     let folder = OutputFolder::claim(&out_dir, &inputs)?;
     for warning in crate::model::warnings(&central_model) {
         terminal::eprint_line(&format!("warning: {warning}"));
@@ -524,7 +532,7 @@ fn partition_manifest(
         );
     }
     Ok(shard::PartitionManifest {
-        wfplan_partition: 1,
+        wfplan_partition: shard::PARTITION_VERSION,
         kind: "simulate".to_string(),
         identity,
         shard,

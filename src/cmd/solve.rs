@@ -36,6 +36,14 @@ pub fn run(args: &Args) -> Result<()> {
     let read_seconds = read_start.elapsed().as_secs_f64();
     // Claimed before solving: a second run into the same folder fails at
     // once, and a folder that may not be replaced is refused before the work.
+    if let Some(path) = &args.xlsx {
+        let folders: Vec<(&Path, &str)> = args
+            .out
+            .iter()
+            .map(|dir| (dir.as_path(), "the --out folder"))
+            .collect();
+        report::refuse_output_file("--xlsx", path, &model.inputs, &folders)?;
+    }
     let folder = match &args.out {
         Some(dir) => Some(OutputFolder::claim(dir, &model.inputs)?),
         None => None,

@@ -111,9 +111,13 @@ pub fn run(args: &Args) -> Result<()> {
     let validate_start = Instant::now();
     // The first point's model also gives the inputs and the warnings.
     let first = sweep.load(0)?;
-    sweep.validate(jobs)?;
+    // Every point's inputs: a --vary over CSV paths gives each its own.
+    let inputs = sweep.inputs(jobs)?;
     let validate_seconds = validate_start.elapsed().as_secs_f64();
-    let folder = OutputFolder::claim(&out_dir, &first.inputs)?;
+    if let Some(path) = &args.xlsx {
+        report::refuse_output_file("--xlsx", path, &inputs, &[(&out_dir, "the --out folder")])?;
+    }
+    let folder = OutputFolder::claim(&out_dir, &inputs)?;
     for warning in crate::model::warnings(&first) {
         terminal::eprint_line(&format!("warning: {warning}"));
     }
@@ -193,7 +197,7 @@ pub fn run(args: &Args) -> Result<()> {
             &first.currency,
             RUN_BASES,
         )?;
-        report::write_output_file(path, &bytes, &record.inputs)?;
+        report::write_output_file(path, &bytes, &inputs)?;
     }
 
     if args.output.quiet {
@@ -283,7 +287,7 @@ fn partition_manifest(
         )),
     );
     Ok(shard::PartitionManifest {
-        wfplan_partition: 1,
+        wfplan_partition: shard::PARTITION_VERSION,
         kind: "sweep".to_string(),
         identity,
         shard,

@@ -878,11 +878,32 @@ pub fn compare(
     target_group: Option<&str>,
 ) -> Result<Impact> {
     let model = &policy.model;
-    if base.model.groups.len() != model.groups.len()
-        || base.model.services.len() != model.services.len()
-        || base.model.periods != model.periods
-    {
-        bail!("the two scenarios do not share groups, services and periods; compare needs scenarios of one model");
+    let differs = |what: &str, base_has: String, policy_has: String| {
+        anyhow::anyhow!(
+            "{}: the scenarios do not share {what}: the base '{base_name}' has {base_has}, the policy '{policy_name}' has {policy_has}; compare needs scenarios of one model with the same groups, services and periods",
+            model.file
+        )
+    };
+    if base.model.periods != model.periods {
+        return Err(differs(
+            "periods (model.periods)",
+            wfplan_text::terminal::excerpt(&base.model.periods.join(", ")),
+            wfplan_text::terminal::excerpt(&model.periods.join(", ")),
+        ));
+    }
+    if base.model.groups.len() != model.groups.len() {
+        return Err(differs(
+            "groups",
+            format!("{} groups", base.model.groups.len()),
+            format!("{} groups", model.groups.len()),
+        ));
+    }
+    if base.model.services.len() != model.services.len() {
+        return Err(differs(
+            "services",
+            format!("{} services", base.model.services.len()),
+            format!("{} services", model.services.len()),
+        ));
     }
     let periods = model.periods.len();
     let changes = crate::policy_change::changes(&base.model, model);

@@ -159,6 +159,72 @@ pub struct Partition {
     pub manifest: PartitionManifest,
 }
 
+/// The version of partition.json this wfplan writes and reads.
+pub const PARTITION_VERSION: u32 = 1;
+
+/// The most points a partitioned run may have: the larger of a sweep's
+/// (10,000 points) and a simulation's (100,000 samples) limits.
+pub const MAX_RUN_POINTS: usize = 100_000;
+
+/// Checks one partition.json read from disk as untrusted input, before
+/// anything is allocated from its numbers: its version, kind, shard I/N
+/// (1 ≤ I ≤ N ≤ [`MAX_SHARDS`]), number of points (at most
+/// [`MAX_RUN_POINTS`]), indices, and tables (plain `.csv` file names in
+/// the folder). The reason names the field.
+fn check_manifest(manifest: &PartitionManifest) -> Result<(), String> {
+    if manifest.wfplan_partition != PARTITION_VERSION {
+        return Err(format!(
+            "field 'wfplan_partition': format version {}, but this wfplan reads version {PARTITION_VERSION} only; run every shard again with this wfplan",
+            manifest.wfplan_partition
+        ));
+    }
+    if !matches!(manifest.kind.as_str(), "sweep" | "simulate") {
+        return Err(format!(
+            "field 'kind': '{}', expected sweep or simulate",
+            wfplan_text::terminal::excerpt(&manifest.kind)
+        ));
+    }
+    let Shard { index, count } = manifest.shard;
+    if count == 0 || count > MAX_SHARDS {
+        return Err(format!(
+            "field 'shard': {count} shards, expected 1 to {MAX_SHARDS}"
+        ));
+    }
+    if index == 0 || index > count {
+        return Err(format!(
+            "field 'shard': shard {index} of {count}, expected a shard numbered 1 to {count}"
+        ));
+    }
+    if manifest.points > MAX_RUN_POINTS {
+        return Err(format!(
+            "field 'points': {} points, but a run has at most {MAX_RUN_POINTS}",
+            manifest.points
+        ));
+    }
+    if manifest.indices.len() > manifest.points {
+        return Err(format!(
+            "field 'indices': {} points in this partition, more than the run's {}",
+            manifest.indices.len(),
+            manifest.points
+        ));
+    }
+    for table in &manifest.tables {
+        let plain = !table.starts_with('.')
+            && table.ends_with(".csv")
+            && table.len() <= 64
+            && table
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if !plain {
+            return Err(format!(
+                "field 'tables': '{}' is not a table of the folder (expected a plain file name ending in .csv, at most 64 letters, digits, '_', '-' and '.')",
+                wfplan_text::terminal::excerpt(table)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// How an identity field is named in an error.
 fn identity_words(field: &str) -> String {
     match field {
@@ -189,6 +255,8 @@ pub fn read_partitions(dirs: &[PathBuf]) -> Result<Vec<Partition>> {
         })?;
         let manifest: PartitionManifest = serde_json::from_slice(&bytes)
             .with_context(|| format!("{}: not a wfplan partition manifest", path.display()))?;
+        check_manifest(&manifest)
+            .map_err(|reason| anyhow!("{}: {reason}; it cannot be merged", path.display()))?;
         partitions.push(Partition {
             dir: dir.clone(),
             manifest,

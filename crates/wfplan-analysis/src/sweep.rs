@@ -72,6 +72,12 @@ const VARY_FORMS: &str =
 /// inclusive) or `--vary PATH=v1,v2,...` (each value as `--set` reads it;
 /// commas inside `[...]` or quotes do not split).
 pub fn parse_vary(argument: &str) -> Result<Vary> {
+    if argument.contains(['\n', '\r']) {
+        bail!(
+            "--vary {}: a line break in the argument; a --vary value is one line (the text after the break would be dropped from the model while the point's label kept it)",
+            wfplan_text::terminal::excerpt(argument)
+        );
+    }
     let fail = |reason: String| anyhow!("--vary {argument}: {reason}");
     let Some((path, raw)) = argument.split_once('=') else {
         return Err(fail(VARY_FORMS.to_string()));
@@ -363,15 +369,36 @@ impl Sweep {
     /// threads), so that a bad path or value is reported before anything
     /// is solved; the error is the first failing point's.
     pub fn validate(&self, jobs: usize) -> Result<()> {
+        self.inputs(jobs).map(|_| ())
+    }
+
+    /// Loads every point as [`Sweep::validate`] does and returns the files
+    /// the points read, each once, in point order: the first point's
+    /// inputs, then any a later point adds (a `--vary` over CSV paths gives
+    /// each point its own series), so that no output may replace one.
+    pub fn inputs(&self, jobs: usize) -> Result<Vec<PathBuf>> {
         let runs = crate::parallel::runs(0..self.len(), chunk_len(self.len()));
-        let errors: Vec<Option<anyhow::Error>> =
-            crate::parallel::in_ranges(&runs, jobs, |range| {
-                range.into_iter().find_map(|index| self.load(index).err())
-            })?;
-        match errors.into_iter().flatten().next() {
-            Some(error) => Err(error),
-            None => Ok(()),
+        let found: Vec<Result<Vec<PathBuf>>> = crate::parallel::in_ranges(&runs, jobs, |range| {
+            let mut inputs: Vec<PathBuf> = Vec::new();
+            for index in range {
+                for input in self.load(index)?.inputs {
+                    if !inputs.contains(&input) {
+                        inputs.push(input);
+                    }
+                }
+            }
+            Ok(inputs)
+        })?;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut inputs = Vec::new();
+        for run in found {
+            for input in run? {
+                if seen.insert(input.clone()) {
+                    inputs.push(input);
+                }
+            }
         }
+        Ok(inputs)
     }
 }
 

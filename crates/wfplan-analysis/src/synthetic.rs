@@ -94,6 +94,63 @@ impl Shape {
     }
 }
 
+/// The most decisions (columns of the linear programme) a synthetic model
+/// may have by [`Shape::estimated_columns`], unless `--max-columns` raises
+/// it: a judgement, about twice `bench --size large` (1.5 million
+/// columns, 435 s of HiGHS), beyond which generating, building or solving
+/// runs out of memory on most machines.
+pub const MAX_COLUMNS: u64 = 3_000_000;
+
+impl Shape {
+    /// About how many decisions the generated model has: per region
+    /// (at least one), period and group its stocks, hires, leavers, moves
+    /// and training (and one more per age band), and per service its
+    /// deployment and unmet demand. Within 10% of the programmes built
+    /// (1,063 columns estimated 1,160 for 1×10×8×10; 21,350 estimated
+    /// 22,400 for 10×20×12×10; 6,858 estimated 7,040 for 4×10×8×10 with 6
+    /// bands). Saturates instead of overflowing.
+    pub fn estimated_columns(&self) -> u64 {
+        let regions = self.regions.max(1) as u64;
+        let per_group = GROUP_COLUMNS.saturating_add(BAND_COLUMNS * self.age_bands as u64);
+        let per_region_period = (self.groups as u64)
+            .saturating_mul(per_group)
+            .saturating_add((self.services as u64).saturating_mul(SERVICE_COLUMNS));
+        regions
+            .saturating_mul(self.periods as u64)
+            .saturating_mul(per_region_period)
+    }
+
+    /// Refuses a shape whose estimated programme has more than
+    /// `max_columns` decisions, saying the estimate and how to lift the
+    /// limit.
+    pub fn check_columns(&self, max_columns: u64) -> Result<(), String> {
+        let estimate = self.estimated_columns();
+        if estimate > max_columns {
+            return Err(format!(
+                "{} regions × {} groups × {} services × {} periods{} give about {estimate} decisions (columns), more than the limit of {max_columns}: generating, building and solving it would need more memory than most machines have; give smaller sizes, or raise the limit with --max-columns {estimate}",
+                self.regions,
+                self.groups,
+                self.services,
+                self.periods,
+                if self.age_bands > 0 {
+                    format!(" with {} age bands", self.age_bands)
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Columns per group, region and period in [`Shape::estimated_columns`].
+const GROUP_COLUMNS: u64 = 10;
+/// Columns per age band of a group, region and period in
+/// [`Shape::estimated_columns`].
+const BAND_COLUMNS: u64 = 1;
+/// Columns per service, region and period in [`Shape::estimated_columns`].
+const SERVICE_COLUMNS: u64 = 2;
+
 /// A generated model: the model file's text and its data files, by path
 /// relative to the model's folder (`data/…`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -112,6 +112,33 @@ pub struct SolverOptions {
     pub interior_point_columns: usize,
 }
 
+/// The most threads HiGHS may be given (`--threads` or `--solver-option
+/// threads=N`). A judgement: HiGHS starts one worker thread per thread asked
+/// for, each reserving its own stack, and a scheduler it cannot start ends
+/// the process from C++ (a million threads did so in 0.2 s); no machine
+/// wfplan runs on gains from more threads than this.
+pub const MAX_THREADS: usize = 256;
+
+/// HiGHS options that make HiGHS read or write a file of its own: every
+/// option whose name ends in `_file`, and these switches. wfplan refuses
+/// them: such a file could replace one of the model's inputs or land
+/// outside `--out`, unknown to the manifest (and one read would change the
+/// plan without being recorded as an input).
+pub const FILE_SWITCHES: [&str; 6] = [
+    "write_model_to_file",
+    "write_presolved_model_to_file",
+    "write_solution_to_file",
+    "write_matrix_image",
+    "write_hessian_image",
+    "mip_improving_solution_save",
+];
+
+/// Whether HiGHS's option `key` reads or writes a file (see
+/// [`FILE_SWITCHES`]).
+pub fn is_file_option(key: &str) -> bool {
+    key.ends_with("_file") || FILE_SWITCHES.contains(&key)
+}
+
 /// The default of `SolverOptions::interior_point_columns`.
 pub const INTERIOR_POINT_COLUMNS: usize = 50_000;
 
@@ -216,6 +243,26 @@ impl fmt::Display for OptionError {
 }
 
 impl std::error::Error for OptionError {}
+
+/// HiGHS's callback for its log (installed by
+/// `Highs::log_to_standard_error`): writes each message to standard error.
+/// It never panics, so nothing unwinds into C++.
+unsafe extern "C" fn log_line_to_standard_error(
+    callback_type: std::os::raw::c_int,
+    message: *const std::os::raw::c_char,
+    _data_out: *const highs_sys::HighsCallbackDataOut,
+    _data_in: *mut highs_sys::HighsCallbackDataIn,
+    _user_data: *mut c_void,
+) {
+    use std::io::Write;
+    if callback_type != highs_sys::kHighsCallbackLogging as std::os::raw::c_int || message.is_null()
+    {
+        return;
+    }
+    // SAFETY: HiGHS passes a NUL-terminated message that lives for the call.
+    let text = unsafe { std::ffi::CStr::from_ptr(message) };
+    let _ = std::io::stderr().lock().write_all(text.to_bytes());
+}
 
 /// A linear programme `min cost·x + offset` subject to
 /// `row_lower ≤ A x ≤ row_upper`, `col_lower ≤ x ≤ col_upper`, with A row-wise:
@@ -336,7 +383,39 @@ impl Highs {
         for (key, value) in &options.highs {
             self.set_option(key, value)?;
         }
+        if options
+            .highs
+            .iter()
+            .any(|(key, _)| key == "output_flag" || key == "log_to_console")
+        {
+            self.log_to_standard_error();
+        }
         Ok(())
+    }
+
+    /// Sends HiGHS's log, if the user turned it on (`output_flag=true`), to
+    /// standard error instead of standard output, where it would break
+    /// `--json`'s one document and `export --out -`.
+    fn log_to_standard_error(&mut self) {
+        let mut on: HighsInt = 0;
+        // SAFETY: the instance is live, the name is NUL-terminated and `on` is a valid out-pointer.
+        let read = unsafe {
+            highs_sys::Highs_getBoolOptionValue(self.raw(), c"output_flag".as_ptr(), &mut on)
+        };
+        if !succeeded(read) || on == 0 {
+            return;
+        }
+        // SAFETY: the instance is live; the callback lives for the whole
+        // program and ignores its user data; the option name is NUL-terminated.
+        unsafe {
+            highs_sys::Highs_setBoolOptionValue(self.raw(), c"log_to_console".as_ptr(), 0);
+            highs_sys::Highs_setCallback(
+                self.raw(),
+                Some(log_line_to_standard_error),
+                std::ptr::null_mut(),
+            );
+            highs_sys::Highs_startCallback(self.raw(), highs_sys::kHighsCallbackLogging);
+        }
     }
 
     /// Sets one HiGHS option from text, checked against the option's type;
@@ -350,6 +429,23 @@ impl Highs {
         let Ok(c_key) = CString::new(key) else {
             return Err(error("an option name cannot contain a NUL byte".into()));
         };
+        if is_file_option(key) {
+            return Err(error(format!(
+                "refused: HiGHS would read or write a file wfplan does not manage (it could replace an input or land outside --out, unknown to the manifest); wfplan refuses every HiGHS option whose name ends in _file ({}) and the switches {}; write the programme with `wfplan export` and the plan with --out",
+                "solution_file, log_file, write_model_file, write_basis_file, read_basis_file, ...",
+                FILE_SWITCHES.join(", ")
+            )));
+        }
+        if key == "threads" {
+            match value.parse::<usize>() {
+                Ok(threads) if threads <= MAX_THREADS => {}
+                _ => {
+                    return Err(error(format!(
+                        "expected a whole number of threads from 0 (HiGHS chooses) to {MAX_THREADS} (wfplan's limit: HiGHS starts a thread for each, and a scheduler it cannot start ends the process)"
+                    )))
+                }
+            }
+        }
         let mut kind: HighsInt = -1;
         // SAFETY: the instance is live, c_key is NUL-terminated and kind is a valid out-pointer.
         let found =

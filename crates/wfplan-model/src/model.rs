@@ -43,7 +43,10 @@ pub fn check_id(file: &str, label: &str, id: &str) -> Result<()> {
     if is_valid_id(id) {
         return Ok(());
     }
-    bail!("{file}: {label}, field 'id': {id:?} is not a valid id: expected {ID_RULE}")
+    bail!(
+        "{file}: {label}, field 'id': {} is not a valid id: expected {ID_RULE}",
+        wfplan_text::terminal::excerpt(&format!("{id:?}"))
+    )
 }
 
 /// Refuses free text (a name, a unit, a period label) holding control
@@ -51,7 +54,10 @@ pub fn check_id(file: &str, label: &str, id: &str) -> Result<()> {
 /// written into tables, reports and LP files as a single label.
 pub fn check_label_text(file: &str, label: &str, field: &str, text: &str) -> Result<()> {
     if text.chars().any(char::is_control) {
-        bail!("{file}: {label}, field '{field}': {text:?} holds a control character (a line break, tab or escape); expected one line of plain text");
+        bail!(
+            "{file}: {label}, field '{field}': {} holds a control character (a line break, tab or escape); expected one line of plain text",
+            wfplan_text::terminal::excerpt(&format!("{text:?}"))
+        );
     }
     Ok(())
 }
@@ -715,7 +721,7 @@ pub fn build(spec: &Spec) -> Result<Model> {
             bail!(
                 "{}: expected a non-negative FTE below 1e20 (and 0 or at least 1e-9), got {}",
                 at("opening"),
-                opening
+                wfplan_text::terminal::number(opening)
             );
         }
         let hire_sources = match &group.from_pools {
@@ -1572,8 +1578,12 @@ fn check_ids_and_labels(spec: &Spec) -> Result<()> {
     Ok(())
 }
 
-/// The `[[region]]`s: ids follow the id rule and are unique, names are one
-/// line of text.
+/// Region ids the region column of costs_by_group.csv already uses: `all`
+/// for the national total, `national` for a cost of no region.
+pub const RESERVED_REGION_IDS: [&str; 2] = ["all", "national"];
+
+/// The `[[region]]`s: ids follow the id rule, are unique and not reserved
+/// ([`RESERVED_REGION_IDS`]), names are one line of text.
 fn build_regions(file: &str, spec: &Spec) -> Result<Vec<Region>> {
     let mut regions: Vec<Region> = Vec::new();
     for (index, region) in spec.regions.iter().enumerate() {
@@ -1583,6 +1593,14 @@ fn build_regions(file: &str, spec: &Spec) -> Result<Vec<Region>> {
             format!("region #{}", index + 1)
         };
         check_id(file, &label, &region.id)?;
+        if RESERVED_REGION_IDS.contains(&region.id.as_str()) {
+            bail!(
+                "{file}: {label}, field 'id': '{}' is reserved: costs_by_group.csv labels the national total of each holder '{}' and costs of no region '{}'; choose another id",
+                region.id,
+                RESERVED_REGION_IDS[0],
+                RESERVED_REGION_IDS[1]
+            );
+        }
         if let Some(name) = &region.name {
             check_label_text(file, &label, "name", name)?;
         }
@@ -2093,7 +2111,7 @@ impl Checker<'_> {
             bail!(
                 "{file}: {label}, field '{field}': expected a finite number below 1e20 in magnitude (and 0 or at least 1e-9) in {}, got {}",
                 self.periods[position],
-                values[position]
+                wfplan_text::terminal::number(values[position])
             );
         }
         Ok(values)

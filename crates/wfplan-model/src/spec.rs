@@ -817,6 +817,12 @@ pub fn parse_set_argument(argument: &str) -> Result<(String, toml::Value)> {
     let Some((path, raw)) = argument.split_once('=') else {
         bail!("expected PATH=VALUE, e.g. group.staff_nurse.attrition=0.12");
     };
+    if argument.contains(['\n', '\r']) {
+        bail!(
+            "{}: a line break in the value; a value is one line (the text after the break would be dropped silently)",
+            wfplan_text::terminal::excerpt(argument)
+        );
+    }
     let path = path.trim().to_string();
     let raw = raw.trim();
     let value = match format!("value = {raw}").parse::<toml::Table>() {
@@ -975,9 +981,11 @@ pub fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>)
 fn read_series_files(spec: &mut Spec) -> Result<()> {
     let periods = spec.model.periods.clone();
     let file = spec.file.clone();
+    let region_ids: Vec<String> = spec.regions.iter().map(|r| r.id.clone()).collect();
     let mut reader = SeriesReader {
         model_file: &file,
         periods: &periods,
+        region_ids: &region_ids,
         inputs: Vec::new(),
         tables: HashMap::new(),
     };
@@ -1145,6 +1153,7 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
         let mut by_year = SeriesReader {
             model_file: &file,
             periods: &years,
+            region_ids: &region_ids,
             inputs: std::mem::take(&mut reader.inputs),
             tables: std::mem::take(&mut reader.tables),
         };
@@ -1175,6 +1184,8 @@ fn read_series_files(spec: &mut Spec) -> Result<()> {
 struct SeriesReader<'a> {
     model_file: &'a Path,
     periods: &'a [String],
+    /// The model's region ids: a CSV file's region column may name no other.
+    region_ids: &'a [String],
     /// Every CSV file read, so that outputs never overwrite one.
     inputs: Vec<PathBuf>,
     /// Each CSV file parsed once, however many entities read from it (a
@@ -1197,6 +1208,33 @@ impl SeriesReader<'_> {
         }
     }
 
+    /// Refuses a region in a CSV file's region column that the model does
+    /// not have, naming the file (a model without `[[region]]`s is checked
+    /// where its tables are used).
+    fn check_regions<'r>(
+        &self,
+        relative: &str,
+        label: &str,
+        field: &str,
+        regions: impl Iterator<Item = &'r String>,
+    ) -> Result<()> {
+        if self.region_ids.is_empty() {
+            return Ok(());
+        }
+        for region in regions {
+            if !self.region_ids.contains(region) {
+                bail!(
+                    "{}: {label}, field '{field}': reading {relative}: no region '{}' in the model{} (its regions: {})",
+                    self.model_file.display(),
+                    wfplan_text::terminal::excerpt(region),
+                    did_you_mean(region, self.region_ids.iter().map(String::as_str)),
+                    self.region_ids.join(", ")
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn resolve(
         &mut self,
         param: &mut Param,
@@ -1209,12 +1247,15 @@ impl SeriesReader<'_> {
             Param::File(relative) => {
                 *param = match self.read(relative, kind, id, label, field)? {
                     CsvSeries::One(series) => Param::Series(series),
-                    CsvSeries::ByRegion(by_region) => Param::ByRegion(
-                        by_region
-                            .into_iter()
-                            .map(|(region, series)| (region, Param::Series(series)))
-                            .collect(),
-                    ),
+                    CsvSeries::ByRegion(by_region) => {
+                        self.check_regions(relative, label, field, by_region.keys())?;
+                        Param::ByRegion(
+                            by_region
+                                .into_iter()
+                                .map(|(region, series)| (region, Param::Series(series)))
+                                .collect(),
+                        )
+                    }
                 };
             }
             Param::ByRegion(by_region) => {
@@ -1457,23 +1498,34 @@ impl CsvText {
     /// The number in a cell of `column`: errors name the line (CSV) or the
     /// cell, row and column (sheet), and what the cell holds instead (text,
     /// a formula, part of merged cells, an error value, a date).
+    /// `NaN`, `inf` and numbers too large for a float (`1e400`) are text
+    /// here, not numbers: the error names the line or cell, where the file
+    /// is known.
     fn number(&self, row: usize, column: &str, raw: &str) -> Result<f64> {
+        let shown = wfplan_text::terminal::excerpt(raw);
+        let finite = raw
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|value| value.is_finite());
         let Some(places) = &self.sheet else {
-            return raw
-                .trim()
-                .parse()
-                .map_err(|_| anyhow!("line {}: value '{raw}' is not a number", row + 2));
+            return finite.ok_or_else(|| {
+                anyhow!(
+                    "line {}: value '{shown}' is not a number (a finite number is expected)",
+                    row + 2
+                )
+            });
         };
         let position = self.names.iter().position(|n| n == column).unwrap_or(0);
         let cell = places.cell_name(row, position, column);
         if let Some(problem) = places.problem(row, position) {
             bail!("{cell}: {problem} where a number is expected");
         }
-        raw.trim().parse().map_err(|_| {
+        finite.ok_or_else(|| {
             if raw.trim().is_empty() {
                 anyhow!("{cell}: an empty cell where a number is expected")
             } else {
-                anyhow!("{cell}: text '{raw}' where a number is expected")
+                anyhow!("{cell}: text '{shown}' where a number is expected")
             }
         })
     }
@@ -1590,7 +1642,7 @@ impl CsvText {
             let period = period_column[row].clone().unwrap_or_default();
             let Some(position) = periods.iter().position(|p| *p == period.trim()) else {
                 bail!(
-                    "line {line}: period '{period}' is not one of the model's periods ({})",
+                    "{line}: period '{period}' is not one of the model's periods ({})",
                     periods.join(", ")
                 );
             };
@@ -1600,7 +1652,7 @@ impl CsvText {
                 Some(regions) => {
                     let region = regions[row].clone().unwrap_or_default().trim().to_string();
                     if region.is_empty() {
-                        bail!("line {line}: the region cell is empty");
+                        bail!("{line}: the region cell is empty");
                     }
                     region
                 }
@@ -1611,11 +1663,9 @@ impl CsvText {
                 .or_insert_with(|| vec![None; periods.len()]);
             if values[position].is_some() {
                 if region.is_empty() {
-                    bail!("line {line}: period '{period}' appears twice for '{id}'");
+                    bail!("{line}: period '{period}' appears twice for '{id}'");
                 }
-                bail!(
-                    "line {line}: period '{period}' appears twice for '{id}' in region '{region}'"
-                );
+                bail!("{line}: period '{period}' appears twice for '{id}' in region '{region}'");
             }
             values[position] = Some(value);
         }
@@ -1707,7 +1757,7 @@ impl CsvText {
             let from = cell(from_column, row);
             let to = cell(to_column, row);
             if from.is_empty() || to.is_empty() {
-                bail!("line {line}: the from_region or to_region cell is empty");
+                bail!("{line}: the from_region or to_region cell is empty");
             }
             let pair = format!("{from}->{to}");
             let raw = cell(value_column, row);
@@ -1720,18 +1770,18 @@ impl CsvText {
                     let period = cell(period_cells, row);
                     let Some(position) = periods.iter().position(|p| *p == period) else {
                         bail!(
-                            "line {line}: period '{period}' is not one of the model's periods ({})",
+                            "{line}: period '{period}' is not one of the model's periods ({})",
                             periods.join(", ")
                         );
                     };
                     if values[position].is_some() {
-                        bail!("line {line}: period '{period}' appears twice for the pair '{pair}'");
+                        bail!("{line}: period '{period}' appears twice for the pair '{pair}'");
                     }
                     values[position] = Some(value);
                 }
                 None => {
                     if values.iter().any(Option::is_some) {
-                        bail!("line {line}: the pair '{pair}' appears twice (without a period column each pair has one row)");
+                        bail!("{line}: the pair '{pair}' appears twice (without a period column each pair has one row)");
                     }
                     values.iter_mut().for_each(|v| *v = Some(value));
                 }

@@ -83,21 +83,201 @@ pub fn column_letters(column: u32) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
+/// The largest workbook file read, in bytes (a judgement, as are the
+/// limits below: a workbook of a model's series is a few hundred
+/// kilobytes; these stop a hostile file long before memory runs out).
+pub const MAX_WORKBOOK_BYTES: u64 = 100 << 20;
+
+/// The most bytes the parts of a workbook may hold once unpacked, by the
+/// sizes its zip directory declares (a zip bomb of 5 MB can unpack to
+/// gigabytes).
+pub const MAX_WORKBOOK_UNPACKED: u64 = 256 << 20;
+
+/// The most cells a sheet read may use, and the most cells of the block
+/// from its first used cell to its last (a sheet is read as that block).
+pub const MAX_SHEET_CELLS: u64 = 1_000_000;
+
+/// The most characters in one cell: Excel's own limit.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// A workbook's number as text for the series reader: as written for
+/// ordinary magnitudes, in scientific notation from 1e16 up (so that 1e300
+/// reads, and is echoed by an error, as `1e300`, not as 301 digits). Both
+/// forms read back as the same number.
+fn float_text(number: f64) -> String {
+    if number.is_finite() && number.abs() >= 1e16 {
+        format!("{number:e}")
+    } else {
+        format!("{number}")
+    }
+}
+
+/// The most sheet names an error lists.
+const SHOWN_SHEETS: usize = 20;
+
+/// Checks a workbook's size and its zip directory before anything is read
+/// from it: the file at most [`MAX_WORKBOOK_BYTES`], its parts together at
+/// most [`MAX_WORKBOOK_UNPACKED`] once unpacked (as the directory declares
+/// them). A file that is not a zip is left for the workbook reader to
+/// refuse.
+fn check_workbook_size(path: &Path) -> Result<()> {
+    let limit = "a judgement of wfplan's to stop a hostile file; save the series in a smaller workbook or as CSV";
+    let size = std::fs::metadata(path)
+        .map_err(|error| anyhow!("cannot read the workbook: {error}"))?
+        .len();
+    if size > MAX_WORKBOOK_BYTES {
+        bail!(
+            "the workbook is {} MiB; wfplan reads workbooks of at most {} MiB ({limit})",
+            size >> 20,
+            MAX_WORKBOOK_BYTES >> 20
+        );
+    }
+    let bytes =
+        std::fs::read(path).map_err(|error| anyhow!("cannot read the workbook: {error}"))?;
+    let Some(unpacked) = zip_unpacked_size(&bytes) else {
+        return Ok(());
+    };
+    if unpacked > MAX_WORKBOOK_UNPACKED {
+        bail!(
+            "the workbook's parts unpack to {} MiB; wfplan reads workbooks that unpack to at most {} MiB ({limit})",
+            unpacked >> 20,
+            MAX_WORKBOOK_UNPACKED >> 20
+        );
+    }
+    Ok(())
+}
+
+/// The sum of the unpacked sizes a zip file's central directory declares
+/// for its entries (`u64::MAX` for a ZIP64 archive, whose sizes are not
+/// read here: no workbook of series needs one); `None` if `bytes` has no
+/// readable zip directory.
+fn zip_unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let u16_at = |at: usize| -> Option<u64> {
+        Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?) as u64)
+    };
+    let u32_at = |at: usize| -> Option<u64> {
+        Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as u64)
+    };
+    // The end-of-directory record: its signature within the last 64 KiB + 22 bytes.
+    let search_from = bytes.len().saturating_sub(65_557);
+    let end = (search_from..bytes.len().saturating_sub(21))
+        .rev()
+        .find(|&at| bytes[at..at + 4] == [0x50, 0x4b, 0x05, 0x06])?;
+    let entries = u16_at(end + 10)?;
+    let directory = u32_at(end + 16)?;
+    if entries == 0xffff || directory == 0xffff_ffff {
+        return Some(u64::MAX);
+    }
+    let mut at = directory as usize;
+    let mut total: u64 = 0;
+    for _ in 0..entries {
+        if bytes.get(at..at + 4)? != [0x50, 0x4b, 0x01, 0x02] {
+            return None;
+        }
+        let unpacked = u32_at(at + 24)?;
+        if unpacked == 0xffff_ffff {
+            return Some(u64::MAX);
+        }
+        total = total.saturating_add(unpacked);
+        let name = u16_at(at + 28)? as usize;
+        let extra = u16_at(at + 30)? as usize;
+        let comment = u16_at(at + 32)? as usize;
+        at += 46 + name + extra + comment;
+    }
+    Some(total)
+}
+
+/// Reads through a sheet's cells once, holding none, before the sheet is
+/// read as a block: refuses more than [`MAX_SHEET_CELLS`] cells or a block
+/// of more, a cell of more than [`MAX_CELL_CHARS`] characters, and a
+/// shared formula index (`si`) past the sheet's cells — each of which would
+/// make the reader allocate without bound.
+fn check_sheet_bounds<R: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<R>,
+    sheet: &str,
+) -> Result<()> {
+    let limit = "a judgement of wfplan's to stop a hostile file; a sheet of series needs far fewer";
+    let mut cells = workbook.worksheet_cells_reader(sheet).map_err(|error| {
+        anyhow!(
+            "cannot read the sheet: {}",
+            wfplan_text::terminal::excerpt(&error.to_string())
+        )
+    })?;
+    let mut count: u64 = 0;
+    let mut first = (u32::MAX, u32::MAX);
+    let mut last = (0_u32, 0_u32);
+    loop {
+        let record = cells.next_cell_with_formula_metadata().map_err(|error| {
+            anyhow!(
+                "cannot read the sheet: {}",
+                wfplan_text::terminal::excerpt(&error.to_string())
+            )
+        })?;
+        let Some(record) = record else {
+            break;
+        };
+        count += 1;
+        let (row, column) = record.pos;
+        let name = format!("{}{}", column_letters(column), u64::from(row) + 1);
+        if count > MAX_SHEET_CELLS {
+            bail!("the sheet uses more than {MAX_SHEET_CELLS} cells; wfplan reads sheets of at most {MAX_SHEET_CELLS} cells ({limit})");
+        }
+        first = (first.0.min(row), first.1.min(column));
+        last = (last.0.max(row), last.1.max(column));
+        let block = (u64::from(last.0 - first.0) + 1) * (u64::from(last.1 - first.1) + 1);
+        if block > MAX_SHEET_CELLS {
+            bail!(
+                "cell {name}: the sheet's cells span {}{}:{name}, a block of {block} cells; wfplan reads a sheet as the block from its first used cell to its last, of at most {MAX_SHEET_CELLS} cells ({limit}); delete the far cells",
+                column_letters(first.1),
+                u64::from(first.0) + 1
+            );
+        }
+        let text_chars = match &record.value {
+            calamine::DataRef::String(text) => text.chars().count(),
+            calamine::DataRef::SharedString(text) => text.chars().count(),
+            _ => 0,
+        };
+        if text_chars > MAX_CELL_CHARS {
+            bail!("cell {name}: {text_chars} characters; a cell holds at most {MAX_CELL_CHARS} (Excel's own limit)");
+        }
+        if let Some(index) = record.formula.as_ref().and_then(|f| f.shared_index()) {
+            if index as u64 > MAX_SHEET_CELLS {
+                bail!("cell {name}: a shared formula numbered {index} (si); a sheet of at most {MAX_SHEET_CELLS} cells has no more shared formulas than that");
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads one sheet of a workbook as a table: its first used row is the
 /// header, every later row that holds anything is a data row. `expected`
-/// describes the header wanted, for messages.
+/// describes the header wanted, for messages. The workbook's size and the
+/// sheet's cells are checked against wfplan's limits first
+/// ([`MAX_WORKBOOK_BYTES`], [`MAX_WORKBOOK_UNPACKED`], [`MAX_SHEET_CELLS`],
+/// [`MAX_CELL_CHARS`]).
 pub fn read_sheet(path: &Path, sheet: &str, expected: &str) -> Result<CsvText> {
+    check_workbook_size(path)?;
     let mut workbook: Xlsx<_> = calamine::open_workbook(path).map_err(|_| {
-        anyhow!("not a readable workbook: expected an Excel workbook saved as .xlsx, with a sheet '{sheet}' holding a header row {expected}")
+        anyhow!("not a readable workbook: expected an Excel workbook saved as .xlsx, with a sheet '{}' holding a header row {expected}", wfplan_text::terminal::excerpt(sheet))
     })?;
     let sheets = workbook.sheet_names();
     if !sheets.iter().any(|name| name == sheet) {
+        let mut shown: Vec<String> = sheets
+            .iter()
+            .take(SHOWN_SHEETS)
+            .map(|name| wfplan_text::terminal::excerpt(name))
+            .collect();
+        if sheets.len() > SHOWN_SHEETS {
+            shown.push(format!("and {} more", sheets.len() - SHOWN_SHEETS));
+        }
         bail!(
-            "no sheet '{sheet}'{}; the workbook's sheets: {}",
+            "no sheet '{}'{}; the workbook's sheets: {}",
+            wfplan_text::terminal::excerpt(sheet),
             crate::spec::did_you_mean(sheet, sheets.iter().map(String::as_str)),
-            sheets.join(", ")
+            shown.join(", ")
         );
     }
+    check_sheet_bounds(&mut workbook, sheet)?;
     let range = workbook
         .worksheet_range(sheet)
         .map_err(|error| anyhow!("cannot read the sheet: {error}"))?;
@@ -155,7 +335,7 @@ pub fn read_sheet(path: &Path, sheet: &str, expected: &str) -> Result<CsvText> {
             let (value, kind) = match cell {
                 Data::Empty => (None, None),
                 Data::Int(number) => (Some(number.to_string()), None),
-                Data::Float(number) => (Some(format!("{number}")), None),
+                Data::Float(number) => (Some(float_text(*number)), None),
                 Data::String(text) => (Some(text.clone()), None),
                 Data::Bool(flag) => (
                     Some(flag.to_string()),

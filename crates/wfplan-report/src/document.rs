@@ -63,11 +63,11 @@ impl Document {
                     let _ = writeln!(out, "{} {}\n", "#".repeat(*level as usize), literal(text));
                 }
                 Block::Paragraph(text) => {
-                    let _ = writeln!(out, "{text}\n");
+                    let _ = writeln!(out, "{}\n", escape_raw_html(text));
                 }
                 Block::Bullets(items) => {
                     for item in items {
-                        let _ = writeln!(out, "- {item}");
+                        let _ = writeln!(out, "- {}", escape_raw_html(item));
                     }
                     out.push('\n');
                 }
@@ -259,6 +259,23 @@ pub fn literal(text: &str) -> String {
         if MARKDOWN_SPECIAL.contains(c) {
             out.push('\\');
         }
+        out.push(c);
+    }
+    out
+}
+
+/// Markdown text with every `<` not already backslash-escaped written
+/// `\<`, so that no text from the model (a currency, a unit, a name not
+/// passed through [`literal`]) is read as an HTML tag by a Markdown
+/// viewer; wfplan's own Markdown never holds a tag.
+fn escape_raw_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut backslashes = 0;
+    for c in text.chars() {
+        if c == '<' && backslashes % 2 == 0 {
+            out.push('\\');
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
         out.push(c);
     }
     out

@@ -134,6 +134,61 @@ pub fn refuse_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// `path` made absolute without needing it to exist: canonical if it
+/// exists, else its canonical folder joined with its name, else as given
+/// joined to the current folder.
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(canonical) = std::fs::canonicalize(path) {
+        return canonical;
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(parent), path.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+/// Refuses an output file (`--xlsx FILE`) before any work is done if it
+/// would take the place of an input of the run — `inputs` are the files
+/// any point of the run reads (the model file, its CSV and workbook
+/// series) — or lie inside one of `folders`, each with what it is for the
+/// message: the `--out` folder (replaced as a whole, which would remove
+/// the file, or leave it out of the manifest) and `merge`'s partition
+/// folders (its inputs).
+pub fn refuse_output_file(
+    flag: &str,
+    path: &Path,
+    inputs: &[PathBuf],
+    folders: &[(&Path, &str)],
+) -> Result<()> {
+    if path.as_os_str() == "-" {
+        return Ok(());
+    }
+    let target = resolved(path);
+    for input in inputs {
+        if resolved(input) == target {
+            bail!(
+                "refusing to write {flag} {}: it is one of the run's inputs ({}); choose another file",
+                path.display(),
+                input.display()
+            );
+        }
+    }
+    for (folder, what) in folders {
+        if target.starts_with(resolved(folder)) {
+            bail!(
+                "refusing to write {flag} {}: it is inside {what} {}, which this run replaces or reads as a whole; write the file outside it",
+                path.display(),
+                folder.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// charts/STEM.png and charts/STEM.svg of each chart, under `out_dir`.
 pub fn chart_files(out_dir: &Path, charts: &[(String, Chart)]) -> Vec<UnitFile> {
     let mut files = Vec::with_capacity(2 * charts.len());

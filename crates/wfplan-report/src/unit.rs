@@ -266,9 +266,9 @@ impl OutputFolder {
             let ours = fs::read(&manifest)
                 .ok()
                 .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-                .is_some_and(|value| value.get("wfplan_manifest").is_some());
-            if ours {
-                return Ok(());
+                .filter(|value| value.get("wfplan_manifest").is_some());
+            if let Some(value) = ours {
+                return self.check_no_unlisted_files(&value);
             }
         } else if only_wfplan_files(&self.absolute, 0) {
             return Ok(());
@@ -276,6 +276,43 @@ impl OutputFolder {
         bail!(
             "refusing to replace {}: it is not a wfplan output folder (it is not empty and has no wfplan manifest.json); choose another --out folder or empty it first",
             self.shown.display()
+        )
+    }
+
+    /// Refuses to replace a wfplan output folder that holds files its
+    /// manifest does not list and wfplan does not write (a user's notes, a
+    /// spreadsheet saved into it): replacing the folder would delete them
+    /// without a word. Files of another kind of wfplan run are replaced.
+    fn check_no_unlisted_files(&self, manifest: &serde_json::Value) -> Result<()> {
+        let listed: BTreeSet<String> = manifest
+            .get("outputs")
+            .and_then(serde_json::Value::as_array)
+            .map(|outputs| {
+                outputs
+                    .iter()
+                    .filter_map(|output| output.get("path")?.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut unlisted = Vec::new();
+        let mut seen = 0;
+        unlisted_files(&self.absolute, "", &listed, &mut unlisted, &mut seen);
+        if unlisted.is_empty() {
+            return Ok(());
+        }
+        const SHOWN: usize = 5;
+        let mut names: Vec<String> = unlisted
+            .iter()
+            .take(SHOWN)
+            .map(|name| wfplan_text::terminal::excerpt(name))
+            .collect();
+        if unlisted.len() > SHOWN {
+            names.push(format!("and {} more", unlisted.len() - SHOWN));
+        }
+        bail!(
+            "refusing to replace {}: it holds files no wfplan run wrote there (not in its manifest.json), which replacing the folder would delete: {}; move them out of the folder or choose another --out folder",
+            self.shown.display(),
+            names.join(", ")
         )
     }
 
@@ -300,7 +337,7 @@ impl OutputFolder {
                 .and_then(|pid| pid.parse::<u32>().ok());
             if let Some(pid) = pid {
                 if pid != std::process::id() && !process_alive(pid) {
-                    let _ = fs::remove_dir_all(entry.path());
+                    let _ = remove_tree(&entry.path());
                 }
             }
         }
@@ -380,13 +417,17 @@ impl OutputFolder {
             });
         }
         if had_old {
-            fs::remove_dir_all(&aside).with_context(|| {
-                format!(
-                    "wrote {}, but cannot remove the previous results in {}",
+            // The new results are in place: a previous folder that cannot
+            // be removed is a warning (the next run into the folder tries
+            // again), not a failed run.
+            if let Err(error) = remove_tree(&aside) {
+                wfplan_text::terminal::eprint_line(&format!(
+                    "warning: wrote {}, but cannot remove the previous results in {}: {error}; the next run into {} removes them, or remove them by hand",
                     self.shown.display(),
-                    aside.display()
-                )
-            })?;
+                    aside.display(),
+                    self.shown.display()
+                ));
+            }
         }
         Ok(())
     }
@@ -402,6 +443,40 @@ impl Drop for OutputFolder {
             // between its removal and the unlock.
             let _ = fs::remove_file(&self.lock_path);
             drop(lock);
+        }
+    }
+}
+
+/// Removes a folder and everything in it; if that fails (a folder made
+/// read-only), makes every folder in it writable by its owner and tries
+/// once more.
+fn remove_tree(folder: &Path) -> std::io::Result<()> {
+    if fs::remove_dir_all(folder).is_ok() || !folder.exists() {
+        return Ok(());
+    }
+    make_writable(folder);
+    fs::remove_dir_all(folder)
+}
+
+/// Adds the owner's write permission to `folder` and every folder in it
+/// (links are not followed).
+fn make_writable(folder: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(metadata) = fs::symlink_metadata(folder) {
+            if metadata.is_dir() {
+                let mut permissions = metadata.permissions();
+                permissions.set_mode(permissions.mode() | 0o700);
+                let _ = fs::set_permissions(folder, permissions);
+            }
+        }
+    }
+    if let Ok(entries) = fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                make_writable(&entry.path());
+            }
         }
     }
 }
@@ -472,6 +547,43 @@ fn only_wfplan_files(folder: &Path, depth: usize) -> bool {
         }
     }
     true
+}
+
+/// Adds to `unlisted` the files and links under `folder` (`prefix` is its
+/// path in the output folder, with `/`) that are not `listed`, not the
+/// manifest and not of a name wfplan writes ([`KNOWN_FILES`], charts); it
+/// looks at no more than 100,000 entries (`seen`), enough for any output.
+fn unlisted_files(
+    folder: &Path,
+    prefix: &str,
+    listed: &BTreeSet<String>,
+    unlisted: &mut Vec<String>,
+    seen: &mut usize,
+) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        *seen += 1;
+        if *seen > 100_000 {
+            return;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = format!("{prefix}{name}");
+        let is_folder = entry.file_type().is_ok_and(|kind| kind.is_dir());
+        if is_folder {
+            unlisted_files(&entry.path(), &format!("{path}/"), listed, unlisted, seen);
+            continue;
+        }
+        let known = KNOWN_FILES.contains(&name.as_str())
+            || (prefix.ends_with("charts/")
+                && Path::new(&name)
+                    .extension()
+                    .is_some_and(|e| e == "png" || e == "svg"));
+        if !listed.contains(&path) && !known {
+            unlisted.push(path);
+        }
+    }
 }
 
 fn charts_only(folder: &Path) -> bool {

@@ -210,7 +210,10 @@ mod tests {
             .map(String::from)
             .to_vec();
         assert_eq!(span(&periods, 0, 2), "2010/11–2012/13");
-        assert_eq!(period_list(&periods, &[0, 2, 3]), "2010/11, 2012/13–2013/14");
+        assert_eq!(
+            period_list(&periods, &[0, 2, 3]),
+            "2010/11, 2012/13–2013/14"
+        );
         assert_eq!(clean(-1e-12), 0.0);
     }
 }

@@ -259,6 +259,9 @@ pub fn normal_cdf(z: f64) -> f64 {
 pub fn number_text(value: f64) -> String {
     if value == 0.0 {
         "0".to_string()
+    } else if value.is_finite() && value.abs() >= 1e16 {
+        // 1e300 as `1e300`, not as 301 digits.
+        format!("{value:e}")
     } else {
         format!("{value}")
     }
