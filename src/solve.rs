@@ -23,6 +23,14 @@ pub use crate::solver::{OptionError, SolverOptions, Status};
 /// objective_k ≤ z*_k + 1e-7·max(1, |z*_k|).
 pub const LEXICOGRAPHIC_TOLERANCE: f64 = 1e-7;
 
+/// Relative tolerance kept on the objective's optimum, and on the least
+/// movement, by the canonical plan's two stages ([`canonical_plan`]):
+/// objective ≤ z* + 1e-9·max(1, |z*|). Tighter than the stages' own
+/// [`LEXICOGRAPHIC_TOLERANCE`], because the canonical plan spends all of
+/// it to move less: at 1e-7 a plan costing £1.1e11 (the flagship's,
+/// discounted) could give up £11k, a few tenths of an FTE, at 1e-9 £110.
+pub const CANONICAL_TOLERANCE: f64 = 1e-9;
+
 /// Raw output of one HiGHS run.
 pub struct RawSolution {
     pub objective: f64,
@@ -545,6 +553,29 @@ fn solve_lp(
             raw.row_duals = vec![0.0; lp.rows.len()];
         }
     }
+    // The canonical plan among the optimal ones (a MIP's among those with
+    // its whole numbers where the last stage put them): its values are the
+    // plan, while the row duals stay those of the last stage of the
+    // objective (an optimal dual of that stage, so complementary with
+    // every optimal plan, the canonical one included).
+    let mut movement = None;
+    if options.canonical && (!mip || fixed_duals) {
+        let canonical_start = Instant::now();
+        let objective = &lp.objectives[stages - 1];
+        let canonical = canonical_plan(&mut highs, &lp, objective, raw.objective, options)
+            .map_err(|(stage, status)| NotOptimal {
+                model_file: model.file.clone(),
+                status,
+                stage: stages + stage,
+                stages: stages + CANONICAL_STAGES.len(),
+                objective: CANONICAL_STAGES[stage - 1].to_string(),
+                time_limit: options.time_limit,
+            })?;
+        raw.objective = lp.evaluate(objective, &canonical.values);
+        raw.values = canonical.values;
+        movement = Some(canonical.movement);
+        timings.canonical = canonical_start.elapsed().as_secs_f64();
+    }
     let plan_start = Instant::now();
     let mut solution = Solution::new(
         model.clone(),
@@ -552,8 +583,9 @@ fn solve_lp(
         raw,
         stage_objectives,
         build_seconds,
-        timings.pass + timings.solve + timings.read,
+        timings.pass + timings.solve + timings.read + timings.canonical,
     );
+    solution.movement = movement;
     if mip {
         let info = MipInfo {
             integer_columns: solution.lp.columns.iter().filter(|c| c.integer).count(),
@@ -569,6 +601,170 @@ fn solve_lp(
     timings.plan = plan_start.elapsed().as_secs_f64();
     solution.timings = timings;
     Ok(solution)
+}
+
+/// The two stages of the canonical plan, as error messages name them.
+pub const CANONICAL_STAGES: [&str; 2] = [
+    "canonical plan: least total movement (--any-optimum skips it)",
+    "canonical plan: fixed weights on every column (--any-optimum skips it)",
+];
+
+/// The canonical plan and its total movement.
+pub struct Canonical {
+    /// Column values, by column index.
+    pub values: Vec<f64>,
+    /// m*, the least total movement ([`lp::objective::movement`]) of a plan
+    /// within tolerance of the optimum.
+    pub movement: f64,
+}
+
+/// The canonical plan among the optimal plans of the programme `highs`
+/// holds, whose last run reached `optimum` for `objective` (the last stage
+/// of the model's objective). Two more lexicographic stages on the same
+/// instance, each keeping the one before it as the objective's stages do,
+/// with the relative tolerance [`CANONICAL_TOLERANCE`]:
+///
+/// ```text
+/// stage A: objective ≤ z* + 1e-9·max(1, |z*|)
+///          minimise movement = Σ_t (hires + intakes + moves + exits
+///                                   + reduced hours + temporary staff)  → m*
+/// stage B: movement ≤ m* + 1e-9·max(1, m*)
+///          minimise Σ_j w_j·x_j over every column j, w_j = tie_break_weight(name_j)
+/// ```
+///
+/// Stage B's weights are positive and fixed by each column's name, so its
+/// optimum is bounded and, unless the weights happen to be orthogonal to
+/// an edge of the optimal face, a single vertex — the same whatever
+/// algorithm reached the optimum. Both stages run primal simplex
+/// (`simplex_strategy = 4`) from the previous basis, which stays primal
+/// feasible (the plan meets the bound row added, and only the costs
+/// change); the user's `solver` and `simplex_strategy` are restored after.
+/// An error gives the stage (1 or 2) that stopped and HiGHS's status.
+pub fn canonical_plan(
+    highs: &mut Highs,
+    lp: &Lp,
+    objective: &Expression,
+    optimum: f64,
+    options: &SolverOptions,
+) -> Result<Canonical, (usize, Status)> {
+    let restore = |highs: &mut Highs| {
+        for (key, default) in [("solver", "choose"), ("simplex_strategy", "1")] {
+            let value = options
+                .highs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map_or(default, |(_, value)| value.as_str());
+            // The user's value was accepted once, so it is accepted again.
+            let _ = highs.set_option(key, value);
+        }
+    };
+    let primal = |highs: &mut Highs| {
+        highs.set_option("solver", "simplex").is_ok()
+            && highs.set_option("simplex_strategy", "4").is_ok()
+    };
+    // Stage A: least total movement with the objective held at its optimum.
+    let slack = CANONICAL_TOLERANCE * optimum.abs().max(1.0);
+    highs.add_row(
+        &entries(lp, objective),
+        f64::NEG_INFINITY,
+        optimum + slack - objective.constant(),
+    );
+    let movement = lp::objective::movement(&lp.vars);
+    let (costs, offset) = objective_costs(lp, &movement);
+    highs.set_objective(&costs, offset);
+    if !primal(highs) {
+        restore(highs);
+        return Err((
+            1,
+            Status::Other {
+                code: -1,
+                text: "HiGHS refused the primal simplex options".to_string(),
+            },
+        ));
+    }
+    let status = highs.run();
+    if status != Status::Optimal {
+        restore(highs);
+        return Err((1, status));
+    }
+    let least = lp.evaluate(&movement, &highs.solution().0);
+    // Stage B: a fixed weighting of every column, with movement held at m*.
+    let slack = CANONICAL_TOLERANCE * least.abs().max(1.0);
+    highs.add_row(
+        &entries(lp, &movement),
+        f64::NEG_INFINITY,
+        least + slack - movement.constant(),
+    );
+    let weights: Vec<f64> = lp
+        .columns
+        .iter()
+        .map(|column| tie_break_weight(&column.name.to_string()))
+        .collect();
+    highs.set_objective(&weights, 0.0);
+    let status = highs.run();
+    restore(highs);
+    if status != Status::Optimal {
+        return Err((2, status));
+    }
+    Ok(Canonical {
+        values: highs.solution().0,
+        movement: least,
+    })
+}
+
+/// [`canonical_plan`] on an instance that goes on to the next point of a
+/// sweep or sample of a simulation: `raw` (read from its optimum of the
+/// single objective of `sparse`) takes the canonical values, keeping its
+/// duals; then the two rows the stages added are deleted and `sparse`'s
+/// costs restored, so that the instance holds `sparse` again (warm, from
+/// the canonical plan's basis). Returns m*, or None with
+/// `options.canonical` off.
+pub(crate) fn canonical_in_place(
+    highs: &mut Highs,
+    lp: &Lp,
+    sparse: &SparseLp,
+    raw: &mut RawSolution,
+    options: &SolverOptions,
+) -> Result<Option<f64>, (usize, Status)> {
+    if !options.canonical {
+        return Ok(None);
+    }
+    let rows = highs.num_rows();
+    let objective = lp.objectives.first().ok_or((
+        1,
+        Status::Other {
+            code: -1,
+            text: "no objective".to_string(),
+        },
+    ))?;
+    let canonical = canonical_plan(highs, lp, objective, raw.objective, options);
+    highs.delete_rows_from(rows);
+    highs.set_objective(&sparse.col_cost, sparse.offset);
+    let canonical = canonical?;
+    raw.objective = lp.evaluate(objective, &canonical.values);
+    raw.values = canonical.values;
+    Ok(Some(canonical.movement))
+}
+
+/// The weight of a column in the canonical plan's last stage, fixed by its
+/// name alone (`hire[staff_nurse,newly_qualified,2025/26]`): w = 1 + u with
+/// u ∈ [0, 1) the top 53 bits of splitmix64's finaliser applied to the
+/// FNV-1a 64-bit hash of the name's UTF-8 bytes, over 2^53. The same
+/// column has the same weight in every build, whatever the column order.
+pub fn tie_break_weight(name: &str) -> f64 {
+    // FNV-1a, 64 bits.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // splitmix64's finaliser.
+    let mut z = hash.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    1.0 + (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// The status of a model with whole-number decisions solved as its linear

@@ -110,6 +110,11 @@ pub struct SolverOptions {
     /// 26 s by interior point and had not finished after 11 minutes by dual
     /// simplex, HiGHS's default; at 87k columns 3 s against 27 s.
     pub interior_point_columns: usize,
+    /// Whether the plan reported is the canonical one among the optimal
+    /// plans (`solve::canonical_plan`: least total movement, then a fixed
+    /// weighting of every column), or whichever optimum HiGHS returns
+    /// (`--any-optimum`). On by default.
+    pub canonical: bool,
 }
 
 /// The default of `SolverOptions::interior_point_columns`.
@@ -127,6 +132,7 @@ impl Default for SolverOptions {
             threads: 1,
             highs: Vec::new(),
             interior_point_columns: INTERIOR_POINT_COLUMNS,
+            canonical: true,
         }
     }
 }
@@ -713,6 +719,20 @@ impl Highs {
         };
         assert!(succeeded(status), "Highs_addRow failed");
         row
+    }
+
+    /// Deletes rows `first..` (rows added after the programme, e.g. the
+    /// canonical plan's bounds), keeping the basis of the rest.
+    pub fn delete_rows_from(&mut self, first: usize) {
+        let rows = self.num_rows();
+        if first >= rows {
+            return;
+        }
+        // SAFETY: the instance is live and first..rows is a range of its rows.
+        let status = unsafe {
+            highs_sys::Highs_deleteRowsByRange(self.raw(), first as HighsInt, rows as HighsInt - 1)
+        };
+        assert!(succeeded(status), "Highs_deleteRowsByRange failed");
     }
 
     /// Changes one column's bounds.
