@@ -23,13 +23,11 @@ pub use crate::solver::{OptionError, SolverOptions, Status};
 /// objective_k ≤ z*_k + 1e-7·max(1, |z*_k|).
 pub const LEXICOGRAPHIC_TOLERANCE: f64 = 1e-7;
 
-/// Relative tolerance kept on the objective's optimum, and on the least
-/// movement, by the canonical plan's two stages ([`canonical_plan`]):
-/// objective ≤ z* + 1e-9·max(1, |z*|). Tighter than the stages' own
-/// [`LEXICOGRAPHIC_TOLERANCE`], because the canonical plan spends all of
-/// it to move less: at 1e-7 a plan costing £1.1e11 (the flagship's,
-/// discounted) could give up £11k, a few tenths of an FTE, at 1e-9 £110.
-pub const CANONICAL_TOLERANCE: f64 = 1e-9;
+/// A reduced cost or row dual counts as non-zero when its magnitude is above
+/// this share of the stage's largest cost coefficient (at least 1): the
+/// canonical plan's stages then hold that column or row where the optimum
+/// has it ([`hold_optimal_face`]).
+pub const CANONICAL_DUAL_TOLERANCE: f64 = 1e-9;
 
 /// Raw output of one HiGHS run.
 pub struct RawSolution {
@@ -562,14 +560,16 @@ fn solve_lp(
     if options.canonical && (!mip || fixed_duals) {
         let canonical_start = Instant::now();
         let objective = &lp.objectives[stages - 1];
-        let canonical = canonical_plan(&mut highs, &lp, objective, raw.objective, options)
-            .map_err(|(stage, status)| NotOptimal {
-                model_file: model.file.clone(),
-                status,
-                stage: stages + stage,
-                stages: stages + CANONICAL_STAGES.len(),
-                objective: CANONICAL_STAGES[stage - 1].to_string(),
-                time_limit: options.time_limit,
+        let canonical =
+            canonical_plan(&mut highs, &lp, objective, options).map_err(|(stage, status, _)| {
+                NotOptimal {
+                    model_file: model.file.clone(),
+                    status,
+                    stage: stages + stage,
+                    stages: stages + CANONICAL_STAGES.len(),
+                    objective: CANONICAL_STAGES[stage - 1].to_string(),
+                    time_limit: options.time_limit,
+                }
             })?;
         raw.objective = lp.evaluate(objective, &canonical.values);
         raw.values = canonical.values;
@@ -613,40 +613,46 @@ pub const CANONICAL_STAGES: [&str; 2] = [
 pub struct Canonical {
     /// Column values, by column index.
     pub values: Vec<f64>,
-    /// m*, the least total movement ([`lp::objective::movement`]) of a plan
-    /// within tolerance of the optimum.
+    /// m*, the least total movement ([`lp::objective::movement`]) of an
+    /// optimal plan.
     pub movement: f64,
+    /// The columns and rows held to the optimal faces.
+    pub held: Held,
 }
 
 /// The canonical plan among the optimal plans of the programme `highs`
-/// holds, whose last run reached `optimum` for `objective` (the last stage
-/// of the model's objective). Two more lexicographic stages on the same
-/// instance, each keeping the one before it as the objective's stages do,
-/// with the relative tolerance [`CANONICAL_TOLERANCE`]:
+/// holds, whose last run was optimal for the last stage of the model's
+/// objective. Two more lexicographic stages on the same instance:
 ///
 /// ```text
-/// stage A: objective ≤ z* + 1e-9·max(1, |z*|)
-///          minimise movement = Σ_t (hires + intakes + moves + exits
-///                                   + reduced hours + temporary staff)  → m*
-/// stage B: movement ≤ m* + 1e-9·max(1, m*)
+/// stage A: on the optimal face of the objective, minimise
+///          movement = Σ_t (hires + intakes + moves + exits
+///                          + reduced hours + temporary staff)       → m*
+/// stage B: on the optimal face of stage A,
 ///          minimise Σ_j w_j·x_j over every column j, w_j = tie_break_weight(name_j)
 /// ```
 ///
-/// Stage B's weights are positive and fixed by each column's name, so its
-/// optimum is bounded and, unless the weights happen to be orthogonal to
-/// an edge of the optimal face, a single vertex — the same whatever
-/// algorithm reached the optimum. Both stages run primal simplex
-/// (`simplex_strategy = 4`) from the previous basis, which stays primal
-/// feasible (the plan meets the bound row added, and only the costs
-/// change); the user's `solver` and `simplex_strategy` are restored after.
-/// An error gives the stage (1 or 2) that stopped and HiGHS's status.
+/// A stage keeps the one before it optimal exactly, not within a tolerance
+/// (which the next stage would spend in full to move less): by
+/// complementary slackness with that stage's duals, every column with a
+/// non-zero reduced cost and every row with a non-zero dual is held where
+/// the optimum has it ([`hold_optimal_face`]); the plans that satisfy
+/// that are exactly the optimal ones. Stage B's weights are positive and
+/// fixed by each column's name, so its optimum is bounded and, unless the
+/// weights happen to be orthogonal to an edge of the face, a single vertex
+/// — the same whatever algorithm reached the optimum. Both stages run
+/// primal simplex (`simplex_strategy = 4`) from the previous basis, which
+/// stays primal feasible (the columns and rows held are held at the
+/// values they have; only costs change); the user's `solver` and
+/// `simplex_strategy` are restored after. An error gives the stage (1 or
+/// 2) that stopped and HiGHS's status. Returns also the columns and rows
+/// held (for [`canonical_in_place`] to free them again).
 pub fn canonical_plan(
     highs: &mut Highs,
     lp: &Lp,
     objective: &Expression,
-    optimum: f64,
     options: &SolverOptions,
-) -> Result<Canonical, (usize, Status)> {
+) -> Result<Canonical, (usize, Status, Held)> {
     let restore = |highs: &mut Highs| {
         for (key, default) in [("solver", "choose"), ("simplex_strategy", "1")] {
             let value = options
@@ -659,43 +665,31 @@ pub fn canonical_plan(
             let _ = highs.set_option(key, value);
         }
     };
-    let primal = |highs: &mut Highs| {
-        highs.set_option("solver", "simplex").is_ok()
-            && highs.set_option("simplex_strategy", "4").is_ok()
-    };
-    // Stage A: least total movement with the objective held at its optimum.
-    let slack = CANONICAL_TOLERANCE * optimum.abs().max(1.0);
-    highs.add_row(
-        &entries(lp, objective),
-        f64::NEG_INFINITY,
-        optimum + slack - objective.constant(),
-    );
+    let mut held = Held::default();
+    // Stage A: least total movement on the objective's optimal face.
+    let (costs, _) = objective_costs(lp, objective);
+    hold_optimal_face(highs, &costs, &mut held);
     let movement = lp::objective::movement(&lp.vars);
-    let (costs, offset) = objective_costs(lp, &movement);
-    highs.set_objective(&costs, offset);
-    if !primal(highs) {
+    let (movement_costs, offset) = objective_costs(lp, &movement);
+    highs.set_objective(&movement_costs, offset);
+    if highs.set_option("solver", "simplex").is_err()
+        || highs.set_option("simplex_strategy", "4").is_err()
+    {
         restore(highs);
-        return Err((
-            1,
-            Status::Other {
-                code: -1,
-                text: "HiGHS refused the primal simplex options".to_string(),
-            },
-        ));
+        let status = Status::Other {
+            code: -1,
+            text: "HiGHS refused the primal simplex options".to_string(),
+        };
+        return Err((1, status, held));
     }
     let status = highs.run();
     if status != Status::Optimal {
         restore(highs);
-        return Err((1, status));
+        return Err((1, status, held));
     }
     let least = lp.evaluate(&movement, &highs.solution().0);
-    // Stage B: a fixed weighting of every column, with movement held at m*.
-    let slack = CANONICAL_TOLERANCE * least.abs().max(1.0);
-    highs.add_row(
-        &entries(lp, &movement),
-        f64::NEG_INFINITY,
-        least + slack - movement.constant(),
-    );
+    // Stage B: a fixed weighting of every column on stage A's optimal face.
+    hold_optimal_face(highs, &movement_costs, &mut held);
     let weights: Vec<f64> = lp
         .columns
         .iter()
@@ -705,20 +699,69 @@ pub fn canonical_plan(
     let status = highs.run();
     restore(highs);
     if status != Status::Optimal {
-        return Err((2, status));
+        return Err((2, status, held));
     }
     Ok(Canonical {
         values: highs.solution().0,
         movement: least,
+        held,
     })
+}
+
+/// The columns and rows [`hold_optimal_face`] has fixed, by index.
+#[derive(Debug, Clone, Default)]
+pub struct Held {
+    pub columns: Vec<usize>,
+    pub rows: Vec<usize>,
+}
+
+/// Restricts the programme `highs` holds to the optimal face of its last
+/// run, whose objective had column costs `costs`: with (y, d) that run's
+/// row duals and reduced costs, the optimal plans are exactly the feasible
+/// plans x with
+///
+/// ```text
+/// x_j = x*_j       for every column j with |d_j| > τ
+/// a_i·x = a_i·x*   for every row i with |y_i| > τ,   τ = 1e-9·max(1, max_j |c_j|)
+/// ```
+///
+/// (complementary slackness), so each such column's bounds, and each such
+/// row's, are set to the value the optimum gives it. The optimum meets
+/// them, so its basis stays valid and primal feasible.
+pub fn hold_optimal_face(highs: &mut Highs, costs: &[f64], held: &mut Held) {
+    let largest = costs.iter().fold(1.0_f64, |m, c| m.max(c.abs()));
+    let tolerance = CANONICAL_DUAL_TOLERANCE * largest;
+    let solution = highs.full_solution();
+    for (column, (&value, &dual)) in solution
+        .col_value
+        .iter()
+        .zip(&solution.col_dual)
+        .enumerate()
+    {
+        if dual.abs() > tolerance {
+            highs.change_col_bounds(column, value, value);
+            held.columns.push(column);
+        }
+    }
+    for (row, (&value, &dual)) in solution
+        .row_value
+        .iter()
+        .zip(&solution.row_dual)
+        .enumerate()
+    {
+        if dual.abs() > tolerance {
+            highs.change_row_bounds(row, value, value);
+            held.rows.push(row);
+        }
+    }
 }
 
 /// [`canonical_plan`] on an instance that goes on to the next point of a
 /// sweep or sample of a simulation: `raw` (read from its optimum of the
 /// single objective of `sparse`) takes the canonical values, keeping its
-/// duals; then the two rows the stages added are deleted and `sparse`'s
-/// costs restored, so that the instance holds `sparse` again (warm, from
-/// the canonical plan's basis). Returns m*, or None with
+/// duals; then the columns and rows the stages held get `sparse`'s bounds
+/// back, its costs and the optimum's basis, so that the instance holds
+/// `sparse` again, warm as before. Returns m*, or None with
 /// `options.canonical` off.
 pub(crate) fn canonical_in_place(
     highs: &mut Highs,
@@ -730,18 +773,26 @@ pub(crate) fn canonical_in_place(
     if !options.canonical {
         return Ok(None);
     }
-    let rows = highs.num_rows();
-    let objective = lp.objectives.first().ok_or((
-        1,
-        Status::Other {
-            code: -1,
-            text: "no objective".to_string(),
-        },
-    ))?;
-    let canonical = canonical_plan(highs, lp, objective, raw.objective, options);
-    highs.delete_rows_from(rows);
+    let Some(objective) = lp.objectives.first() else {
+        return Ok(None);
+    };
+    let basis = highs.basis();
+    let canonical = canonical_plan(highs, lp, objective, options);
+    let held = match &canonical {
+        Ok(canonical) => &canonical.held,
+        Err((_, _, held)) => held,
+    };
+    for &column in &held.columns {
+        highs.change_col_bounds(column, sparse.col_lower[column], sparse.col_upper[column]);
+    }
+    for &row in &held.rows {
+        highs.change_row_bounds(row, sparse.row_lower[row], sparse.row_upper[row]);
+    }
     highs.set_objective(&sparse.col_cost, sparse.offset);
-    let canonical = canonical?;
+    if let Some(basis) = basis {
+        highs.set_basis(&basis);
+    }
+    let canonical = canonical.map_err(|(stage, status, _)| (stage, status))?;
     raw.objective = lp.evaluate(objective, &canonical.values);
     raw.values = canonical.values;
     Ok(Some(canonical.movement))

@@ -307,6 +307,16 @@ impl Drop for Highs {
     }
 }
 
+/// A run's primal and dual solution ([`Highs::full_solution`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FullSolution {
+    pub col_value: Vec<f64>,
+    /// Reduced costs.
+    pub col_dual: Vec<f64>,
+    pub row_value: Vec<f64>,
+    pub row_dual: Vec<f64>,
+}
+
 /// Whether a HiGHS call succeeded (a warning counts as success).
 fn succeeded(status: HighsInt) -> bool {
     status != highs_sys::kHighsStatusError
@@ -660,6 +670,28 @@ impl Highs {
             "Highs_changeColsIntegralityByRange failed"
         );
         self.mip = false;
+    }
+
+    /// Everything HiGHS holds of the last run's solution: column values,
+    /// column duals (reduced costs), row activities and row duals.
+    pub fn full_solution(&self) -> FullSolution {
+        let mut solution = FullSolution {
+            col_value: vec![0.0; self.num_cols()],
+            col_dual: vec![0.0; self.num_cols()],
+            row_value: vec![0.0; self.num_rows()],
+            row_dual: vec![0.0; self.num_rows()],
+        };
+        // SAFETY: the instance is live and each buffer holds num_cols or num_rows values.
+        unsafe {
+            highs_sys::Highs_getSolution(
+                self.raw(),
+                solution.col_value.as_mut_ptr(),
+                solution.col_dual.as_mut_ptr(),
+                solution.row_value.as_mut_ptr(),
+                solution.row_dual.as_mut_ptr(),
+            );
+        }
+        solution
     }
 
     /// Column values and row duals (∂objective/∂row bound) of the last run.
