@@ -260,3 +260,27 @@ fn history_fit_sets_each_published_figure_beside_each_plan() {
     );
     assert!(lines[2].contains(",target,300.0,-10.0,"), "{written}");
 }
+
+/// `freeze_until` holds the years before it to the canonical base plan, not
+/// to whichever of the equally cheap base plans HiGHS returns:
+/// tests/fixtures/tie_break.toml, whose canonical plan (derived in
+/// tests/known_optimum.rs, `canonical_plan_*`) hires the 50 extra health
+/// visitors of 2026 from pool south and moves nobody, though moving 50
+/// assistants on costs the same. `more_frozen` holds 2026 to that plan and
+/// needs 20 more in 2027: hired straight in (movement 20 rather than 40
+/// through assistants), from south, whose 2027 column weighs less
+/// (1.70516… against north's 1.73590…).
+#[test]
+fn freeze_until_holds_the_canonical_base_plan() {
+    let fixture =
+        |scenario| wfplan::spec::load(&fixture_path("tie_break.toml"), scenario, &[]).unwrap();
+    let base = wfplan::solve::solve(&fixture(None)).unwrap();
+    let model = fixture(Some("more_frozen"));
+    assert_eq!(model.freeze_until, Some(1));
+    let policy = wfplan::solve::solve_frozen(&model, &base, 1, &Default::default()).unwrap();
+    assert_series(&policy, "hire(hv, south)", &[50.0, 20.0]);
+    assert_series(&policy, "hire(hv, north)", &[0.0, 0.0]);
+    assert_series(&policy, "hire(assistant, *)", &[0.0, 0.0]);
+    assert_series(&policy, "move(assistant_to_hv)", &[0.0, 0.0]);
+    assert_series(&policy, "stock(hv)", &[150.0, 170.0]);
+}

@@ -888,3 +888,75 @@ fn terminal_value_credits_staff_in_post_at_the_end() {
     assert_close(plan.total("hire(staff)").unwrap() + 1.0, 1.0, REL_TOL);
     assert_close(plan.objective, -70.0, REL_TOL);
 }
+
+// ---------------------------------------------------------------------------
+// The canonical plan among equally cheap ones: tests/fixtures/tie_break.toml
+// ---------------------------------------------------------------------------
+
+/// Derivation (tie_break.toml, periods 2026, 2027, no discounting). Visiting
+/// needs 150 FTE a year and an unmet FTE costs £1,000, more than any way of
+/// adding one (at most £2 + £10 a year), so stock(hv) = 150 in both years:
+/// 50 more in 2026, none in 2027 (hiring earlier only adds salary). With h_n,
+/// h_s the 2026 hires from north and south, h_a the assistants hired and m
+/// the assistants moved on (stock(assistant) = h_a − m = 0, since an assistant
+/// kept costs £10 and does nothing):
+///
+///   h_n + h_s + m = 50,  cash = 2·150·10 + 2·(h_n + h_s) + 1·h_a + 1·m
+///                             = 3000 + 2·(50 − m) + 2·m = 3100 for every m ∈ [0, 50].
+///
+/// So the cost leaves m, and the split north/south, open. Stage A of the
+/// canonical plan minimises movement = h_n + h_s + h_a + m = (50 − m) + 2·m
+/// = 50 + m: m = 0, h_a = 0, movement 50. Stage B minimises Σ w_j·x_j with
+/// h_n + h_s = 50 and everything else fixed: the whole 50 go to the column
+/// of smaller weight, w(hire[hv,south,2026]) = 1.77900… <
+/// w(hire[hv,north,2026]) = 1.87614… (`canonical_weights_are_fixed_by_name`):
+/// h_s = 50, h_n = 0.
+#[test]
+fn canonical_plan_moves_least_then_follows_the_fixed_weights() {
+    let plan = solve_fixture("tie_break.toml", &[]);
+    assert_series(&plan, "stock(hv)", &[150.0, 150.0]);
+    assert_series(&plan, "move(assistant_to_hv)", &[0.0, 0.0]);
+    assert_series(&plan, "hire(assistant, *)", &[0.0, 0.0]);
+    assert_series(&plan, "stock(assistant)", &[0.0, 0.0]);
+    assert_series(&plan, "hire(hv, south)", &[50.0, 0.0]);
+    assert_series(&plan, "hire(hv, north)", &[0.0, 0.0]);
+    assert_series(&plan, "cost.salary", &[1500.0, 1500.0]);
+    assert_series(&plan, "cost.hire", &[100.0, 0.0]);
+    assert_series(&plan, "cost.move", &[0.0, 0.0]);
+    assert_close_what("cash", plan.cash, 3100.0, REL_TOL);
+    let movement = plan.movement.expect("the canonical plan is on by default");
+    assert_close_what("least total movement", movement, 50.0, REL_TOL);
+}
+
+/// The weights of stage B are fixed by the column's name: the values here
+/// were computed apart from wfplan (FNV-1a 64 of the name's bytes, then
+/// splitmix64's finaliser, 1 + top 53 bits / 2^53; docs/DESIGN.md §5), so a
+/// change to the rule, which would move the canonical plan, fails here.
+#[test]
+fn canonical_weights_are_fixed_by_name() {
+    use wfplan::solve::tie_break_weight;
+    for (name, weight) in [
+        ("hire[hv,north,2026]", 1.8761465461771158),
+        ("hire[hv,south,2026]", 1.779004643613503),
+        ("stock[hv,2026]", 1.2863781244307746),
+        ("", 1.7636945250957474),
+    ] {
+        assert_eq!(tie_break_weight(name), weight, "{name}");
+    }
+}
+
+/// With `--any-optimum` (`SolverOptions::canonical` off) the plan is
+/// whichever optimum HiGHS returns: it costs the same (3100), and no
+/// movement is reported for it.
+#[test]
+fn any_optimum_skips_the_canonical_plan_at_the_same_cost() {
+    let model = load_fixture("tie_break.toml", &[]);
+    let options = wfplan::solve::SolverOptions {
+        canonical: false,
+        ..Default::default()
+    };
+    let plan = wfplan::solve::solve_with(&model, &options).unwrap();
+    assert_close_what("cash", plan.cash, 3100.0, REL_TOL);
+    assert_series(&plan, "stock(hv)", &[150.0, 150.0]);
+    assert_eq!(plan.movement, None);
+}

@@ -31,6 +31,7 @@ mod simulate;
 mod solver;
 mod sweep;
 mod sweep_report;
+mod tie_break;
 mod util;
 mod warnings;
 mod whole_numbers;

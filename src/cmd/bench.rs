@@ -250,9 +250,10 @@ fn measure_wfplan(dir: &Path, options: &crate::solve::SolverOptions) -> Result<V
         "build_s": t.build,
         "pass_s": t.pass,
         "solve_s": t.solve,
+        "canonical_s": t.canonical,
         "back_s": t.read + t.plan,
         "write_s": write,
-        "total_s": read + t.build + t.pass + t.solve + t.read + t.plan + write,
+        "total_s": read + t.build + t.pass + t.solve + t.canonical + t.read + t.plan + write,
         "peak_bytes": peak,
     }))
 }
@@ -296,6 +297,9 @@ fn solver_arguments(solver: &super::SolverArgs) -> Vec<String> {
     }
     for option in &solver.solver_options {
         arguments.extend(["--solver-option".to_string(), option.clone()]);
+    }
+    if solver.any_optimum {
+        arguments.push("--any-optimum".to_string());
     }
     arguments
 }
@@ -392,7 +396,7 @@ fn measure(shape: Shape, args: &Args) -> Result<Value> {
     }))
 }
 
-const COLUMNS: [(&str, usize); 26] = [
+const COLUMNS: [(&str, usize); 27] = [
     ("regions", 7),
     ("groups", 6),
     ("services", 8),
@@ -405,6 +409,7 @@ const COLUMNS: [(&str, usize); 26] = [
     ("build_s", 8),
     ("pass_s", 8),
     ("solve_s", 8),
+    ("canonical_s", 11),
     ("back_s", 8),
     ("write_s", 8),
     ("total_s", 8),
@@ -449,6 +454,7 @@ fn table_row(row: &Value) -> String {
         seconds(&w["build_s"]),
         seconds(&w["pass_s"]),
         seconds(&w["solve_s"]),
+        seconds(&w["canonical_s"]),
         seconds(&w["back_s"]),
         seconds(&w["write_s"]),
         seconds(&w["total_s"]),

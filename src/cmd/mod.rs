@@ -70,16 +70,27 @@ pub struct SolverArgs {
     /// --solver-option solver=ipm (repeatable; names as in HiGHS's option list)
     #[arg(long = "solver-option", value_name = "KEY=VALUE")]
     pub solver_options: Vec<String>,
+    /// Report whichever optimal plan HiGHS returns instead of the canonical
+    /// one (least total movement, then fixed weights; docs/DESIGN.md §5):
+    /// saves two re-solves, but figures the model does not decide (gross
+    /// cost and offsets, channels) may then change with solver options
+    #[arg(long)]
+    pub any_optimum: bool,
 }
 
 impl SolverArgs {
     /// The options as recorded in an output folder's manifest: only those
     /// that can change which optimal plan is found (`--solver-option`).
     pub fn recorded(&self) -> Vec<(String, Option<String>)> {
-        self.solver_options
+        let mut recorded: Vec<(String, Option<String>)> = self
+            .solver_options
             .iter()
             .map(|option| ("solver-option".to_string(), Some(option.clone())))
-            .collect()
+            .collect();
+        if self.any_optimum {
+            recorded.push(("any-optimum".to_string(), None));
+        }
+        recorded
     }
 
     /// The options, each checked against HiGHS (an unknown option or a bad
@@ -89,6 +100,7 @@ impl SolverArgs {
             time_limit: self.time_limit,
             threads: self.threads as usize,
             highs: Vec::new(),
+            canonical: !self.any_optimum,
             ..crate::solve::SolverOptions::default()
         };
         for text in &self.solver_options {

@@ -520,6 +520,7 @@ fn partition_manifest(
         json!(args.solver.solver_options),
     );
     identity.insert("time_limit".to_string(), json!(args.solver.time_limit));
+    identity.insert("any_optimum".to_string(), json!(args.solver.any_optimum));
     let mut notes = std::collections::BTreeMap::new();
     notes.insert(
         "model".to_string(),

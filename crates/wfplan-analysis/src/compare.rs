@@ -2345,10 +2345,11 @@ fn channel_changes(
             }
         })
         .collect();
-    channels.sort_by(|a, b| {
-        b.change_to_headline
-            .abs()
-            .total_cmp(&a.change_to_headline.abs())
-    });
+    // Largest change first. Magnitudes are compared in micro-FTE, so two
+    // channels that differ only by solver noise (a swap of 0.385 FTE between
+    // two pools: −0.385 and +0.385) keep their order (flow, then channel)
+    // whatever the algorithm.
+    let magnitude = |channel: &Channel| (channel.change_to_headline.abs() * 1e6).round();
+    channels.sort_by(|a, b| magnitude(b).total_cmp(&magnitude(a)));
     channels
 }

@@ -515,9 +515,27 @@ impl<'a> Worker<'a> {
         let iterations = highs.simplex_iterations();
         let mut result = match status {
             Status::Optimal => {
-                let raw = read_back(&highs, &lp, &lp.objectives[0]);
+                let mut raw = read_back(&highs, &lp, &lp.objectives[0]);
                 let objective = raw.objective;
-                let solution = Solution::new(model.clone(), lp, raw, vec![objective], 0.0, 0.0);
+                // The canonical plan among the optimal ones, on the same
+                // instance, which then holds this point's programme again.
+                let movement = match solve::canonical_in_place(
+                    &mut highs,
+                    &lp,
+                    &sparse,
+                    &mut raw,
+                    self.options,
+                ) {
+                    Ok(movement) => movement,
+                    Err((stage, status)) => {
+                        let mut result = canonical_failed(model, stage, status, self.options);
+                        result.simplex_iterations = Some(iterations);
+                        result.start = start;
+                        return result;
+                    }
+                };
+                let mut solution = Solution::new(model.clone(), lp, raw, vec![objective], 0.0, 0.0);
+                solution.movement = movement;
                 if self.warm {
                     self.held = Some((highs, sparse));
                 }
@@ -601,6 +619,29 @@ fn change_in_place(highs: &mut Highs, previous: &SparseLp, next: &SparseLp) {
     }
     if previous.col_cost != next.col_cost || previous.offset != next.offset {
         highs.set_objective(&next.col_cost, next.offset);
+    }
+}
+
+/// A point whose canonical plan (after its optimum) stopped: the stage and
+/// HiGHS's status, as `solve_with` reports them.
+pub(crate) fn canonical_failed(
+    model: &Model,
+    stage: usize,
+    status: Status,
+    options: &SolverOptions,
+) -> PointResult {
+    let not_optimal = NotOptimal {
+        model_file: model.file.clone(),
+        status: status.clone(),
+        stage: 1 + stage,
+        stages: 1 + solve::CANONICAL_STAGES.len(),
+        objective: solve::CANONICAL_STAGES[stage - 1].to_string(),
+        time_limit: options.time_limit,
+    };
+    PointResult {
+        status: status.as_str().to_string(),
+        explanation: one_line(&not_optimal.to_string()),
+        ..PointResult::default()
     }
 }
 

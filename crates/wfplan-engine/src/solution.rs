@@ -64,6 +64,10 @@ pub struct Timings {
     pub solve: f64,
     /// Reading values and duals back from HiGHS.
     pub read: f64,
+    /// The canonical plan's two stages after the objective's
+    /// (`solve::canonical_plan`): passing, running and reading back; 0
+    /// with `--any-optimum`. Not part of `solve`.
+    pub canonical: f64,
     /// Building this `Solution` from them (row activities, shadow prices,
     /// cash and penalty totals).
     pub plan: f64,
@@ -167,6 +171,11 @@ pub struct Solution {
     /// How a model with whole-number decisions was solved (None for a
     /// linear programme).
     pub mip: Option<MipInfo>,
+    /// The plan's total movement (`lp::objective::movement`) when it is the
+    /// canonical plan among the optimal ones (`solve::canonical_plan`);
+    /// None when it is whichever optimum HiGHS returned (`--any-optimum`,
+    /// a sweep point solved in place, a MIP without its fixed re-solve).
+    pub movement: Option<f64>,
 }
 
 impl Solution {
@@ -229,6 +238,7 @@ impl Solution {
                 ..Timings::default()
             },
             mip: None,
+            movement: None,
         }
     }
 

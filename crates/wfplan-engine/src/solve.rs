@@ -24,6 +24,12 @@ use wfplan_text::number::format_number;
 /// objective_k ≤ z*_k + 1e-7·max(1, |z*_k|).
 pub const LEXICOGRAPHIC_TOLERANCE: f64 = 1e-7;
 
+/// A reduced cost or row dual counts as non-zero when its magnitude is above
+/// this share of the stage's largest cost coefficient (at least 1): the
+/// canonical plan's stages then hold that column or row where the optimum
+/// has it ([`hold_optimal_face`]).
+pub const CANONICAL_DUAL_TOLERANCE: f64 = 1e-9;
+
 /// Raw output of one HiGHS run.
 pub struct RawSolution {
     pub objective: f64,
@@ -546,6 +552,31 @@ fn solve_lp(
             raw.row_duals = vec![0.0; lp.rows.len()];
         }
     }
+    // The canonical plan among the optimal ones (a MIP's among those with
+    // its whole numbers where the last stage put them): its values are the
+    // plan, while the row duals stay those of the last stage of the
+    // objective (an optimal dual of that stage, so complementary with
+    // every optimal plan, the canonical one included).
+    let mut movement = None;
+    if options.canonical && (!mip || fixed_duals) {
+        let canonical_start = Instant::now();
+        let objective = &lp.objectives[stages - 1];
+        let canonical =
+            canonical_plan(&mut highs, &lp, objective, options).map_err(|(stage, status, _)| {
+                NotOptimal {
+                    model_file: model.file.clone(),
+                    status,
+                    stage: stages + stage,
+                    stages: stages + CANONICAL_STAGES.len(),
+                    objective: CANONICAL_STAGES[stage - 1].to_string(),
+                    time_limit: options.time_limit,
+                }
+            })?;
+        raw.objective = lp.evaluate(objective, &canonical.values);
+        raw.values = canonical.values;
+        movement = Some(canonical.movement);
+        timings.canonical = canonical_start.elapsed().as_secs_f64();
+    }
     let plan_start = Instant::now();
     let mut solution = Solution::new(
         model.clone(),
@@ -553,8 +584,9 @@ fn solve_lp(
         raw,
         stage_objectives,
         build_seconds,
-        timings.pass + timings.solve + timings.read,
+        timings.pass + timings.solve + timings.read + timings.canonical,
     );
+    solution.movement = movement;
     if mip {
         let info = MipInfo {
             integer_columns: solution.lp.columns.iter().filter(|c| c.integer).count(),
@@ -570,6 +602,221 @@ fn solve_lp(
     timings.plan = plan_start.elapsed().as_secs_f64();
     solution.timings = timings;
     Ok(solution)
+}
+
+/// The two stages of the canonical plan, as error messages name them.
+pub const CANONICAL_STAGES: [&str; 2] = [
+    "canonical plan: least total movement (--any-optimum skips it)",
+    "canonical plan: fixed weights on every column (--any-optimum skips it)",
+];
+
+/// The canonical plan and its total movement.
+pub struct Canonical {
+    /// Column values, by column index.
+    pub values: Vec<f64>,
+    /// m*, the least total movement ([`lp::objective::movement`]) of an
+    /// optimal plan.
+    pub movement: f64,
+    /// The columns and rows held to the optimal faces.
+    pub held: Held,
+}
+
+/// The canonical plan among the optimal plans of the programme `highs`
+/// holds, whose last run was optimal for the last stage of the model's
+/// objective. Two more lexicographic stages on the same instance:
+///
+/// ```text
+/// stage A: on the optimal face of the objective, minimise
+///          movement = Σ_t (hires + intakes + moves + exits
+///                          + reduced hours + temporary staff)       → m*
+/// stage B: on the optimal face of stage A,
+///          minimise Σ_j w_j·x_j over every column j, w_j = tie_break_weight(name_j)
+/// ```
+///
+/// A stage keeps the one before it optimal exactly, not within a tolerance
+/// (which the next stage would spend in full to move less): by
+/// complementary slackness with that stage's duals, every column with a
+/// non-zero reduced cost and every row with a non-zero dual is held where
+/// the optimum has it ([`hold_optimal_face`]); the plans that satisfy
+/// that are exactly the optimal ones. Stage B's weights are positive and
+/// fixed by each column's name, so its optimum is bounded and, unless the
+/// weights happen to be orthogonal to an edge of the face, a single vertex
+/// — the same whatever algorithm reached the optimum. Both stages run
+/// primal simplex (`simplex_strategy = 4`) from the previous basis, which
+/// stays primal feasible (the columns and rows held are held at the
+/// values they have; only costs change); the user's `solver` and
+/// `simplex_strategy` are restored after. An error gives the stage (1 or
+/// 2) that stopped and HiGHS's status. Returns also the columns and rows
+/// held (for [`canonical_in_place`] to free them again).
+pub fn canonical_plan(
+    highs: &mut Highs,
+    lp: &Lp,
+    objective: &Expression,
+    options: &SolverOptions,
+) -> Result<Canonical, (usize, Status, Held)> {
+    let restore = |highs: &mut Highs| {
+        for (key, default) in [("solver", "choose"), ("simplex_strategy", "1")] {
+            let value = options
+                .highs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map_or(default, |(_, value)| value.as_str());
+            // The user's value was accepted once, so it is accepted again.
+            let _ = highs.set_option(key, value);
+        }
+    };
+    let mut held = Held::default();
+    // Stage A: least total movement on the objective's optimal face.
+    let (costs, _) = objective_costs(lp, objective);
+    hold_optimal_face(highs, &costs, &mut held);
+    let movement = lp::objective::movement(&lp.vars);
+    let (movement_costs, offset) = objective_costs(lp, &movement);
+    highs.set_objective(&movement_costs, offset);
+    if highs.set_option("solver", "simplex").is_err()
+        || highs.set_option("simplex_strategy", "4").is_err()
+    {
+        restore(highs);
+        let status = Status::Other {
+            code: -1,
+            text: "HiGHS refused the primal simplex options".to_string(),
+        };
+        return Err((1, status, held));
+    }
+    let status = highs.run();
+    if status != Status::Optimal {
+        restore(highs);
+        return Err((1, status, held));
+    }
+    let least = lp.evaluate(&movement, &highs.solution().0);
+    // Stage B: a fixed weighting of every column on stage A's optimal face.
+    hold_optimal_face(highs, &movement_costs, &mut held);
+    let weights: Vec<f64> = lp
+        .columns
+        .iter()
+        .map(|column| tie_break_weight(&column.name.to_string()))
+        .collect();
+    highs.set_objective(&weights, 0.0);
+    let status = highs.run();
+    restore(highs);
+    if status != Status::Optimal {
+        return Err((2, status, held));
+    }
+    Ok(Canonical {
+        values: highs.solution().0,
+        movement: least,
+        held,
+    })
+}
+
+/// The columns and rows [`hold_optimal_face`] has fixed, by index.
+#[derive(Debug, Clone, Default)]
+pub struct Held {
+    pub columns: Vec<usize>,
+    pub rows: Vec<usize>,
+}
+
+/// Restricts the programme `highs` holds to the optimal face of its last
+/// run, whose objective had column costs `costs`: with (y, d) that run's
+/// row duals and reduced costs, the optimal plans are exactly the feasible
+/// plans x with
+///
+/// ```text
+/// x_j = x*_j       for every column j with |d_j| > τ
+/// a_i·x = a_i·x*   for every row i with |y_i| > τ,   τ = 1e-9·max(1, max_j |c_j|)
+/// ```
+///
+/// (complementary slackness), so each such column's bounds, and each such
+/// row's, are set to the value the optimum gives it. The optimum meets
+/// them, so its basis stays valid and primal feasible.
+pub fn hold_optimal_face(highs: &mut Highs, costs: &[f64], held: &mut Held) {
+    let largest = costs.iter().fold(1.0_f64, |m, c| m.max(c.abs()));
+    let tolerance = CANONICAL_DUAL_TOLERANCE * largest;
+    let solution = highs.full_solution();
+    for (column, (&value, &dual)) in solution
+        .col_value
+        .iter()
+        .zip(&solution.col_dual)
+        .enumerate()
+    {
+        if dual.abs() > tolerance {
+            highs.change_col_bounds(column, value, value);
+            held.columns.push(column);
+        }
+    }
+    for (row, (&value, &dual)) in solution
+        .row_value
+        .iter()
+        .zip(&solution.row_dual)
+        .enumerate()
+    {
+        if dual.abs() > tolerance {
+            highs.change_row_bounds(row, value, value);
+            held.rows.push(row);
+        }
+    }
+}
+
+/// [`canonical_plan`] on an instance that goes on to the next point of a
+/// sweep or sample of a simulation: `raw` (read from its optimum of the
+/// single objective of `sparse`) takes the canonical values, keeping its
+/// duals; then the columns and rows the stages held get `sparse`'s bounds
+/// back, its costs and the optimum's basis, so that the instance holds
+/// `sparse` again, warm as before. Returns m*, or None with
+/// `options.canonical` off.
+pub fn canonical_in_place(
+    highs: &mut Highs,
+    lp: &Lp,
+    sparse: &SparseLp,
+    raw: &mut RawSolution,
+    options: &SolverOptions,
+) -> Result<Option<f64>, (usize, Status)> {
+    if !options.canonical {
+        return Ok(None);
+    }
+    let Some(objective) = lp.objectives.first() else {
+        return Ok(None);
+    };
+    let basis = highs.basis();
+    let canonical = canonical_plan(highs, lp, objective, options);
+    let held = match &canonical {
+        Ok(canonical) => &canonical.held,
+        Err((_, _, held)) => held,
+    };
+    for &column in &held.columns {
+        highs.change_col_bounds(column, sparse.col_lower[column], sparse.col_upper[column]);
+    }
+    for &row in &held.rows {
+        highs.change_row_bounds(row, sparse.row_lower[row], sparse.row_upper[row]);
+    }
+    highs.set_objective(&sparse.col_cost, sparse.offset);
+    if let Some(basis) = basis {
+        highs.set_basis(&basis);
+    }
+    let canonical = canonical.map_err(|(stage, status, _)| (stage, status))?;
+    raw.objective = lp.evaluate(objective, &canonical.values);
+    raw.values = canonical.values;
+    Ok(Some(canonical.movement))
+}
+
+/// The weight of a column in the canonical plan's last stage, fixed by its
+/// name alone (`hire[staff_nurse,newly_qualified,2025/26]`): w = 1 + u with
+/// u ∈ [0, 1) the top 53 bits of splitmix64's finaliser applied to the
+/// FNV-1a 64-bit hash of the name's UTF-8 bytes, over 2^53. The same
+/// column has the same weight in every build, whatever the column order.
+pub fn tie_break_weight(name: &str) -> f64 {
+    // FNV-1a, 64 bits.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // splitmix64's finaliser.
+    let mut z = hash.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    1.0 + (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// The status of a model with whole-number decisions solved as its linear

@@ -110,6 +110,11 @@ pub struct SolverOptions {
     /// 26 s by interior point and had not finished after 11 minutes by dual
     /// simplex, HiGHS's default; at 87k columns 3 s against 27 s.
     pub interior_point_columns: usize,
+    /// Whether the plan reported is the canonical one among the optimal
+    /// plans (`solve::canonical_plan`: least total movement, then a fixed
+    /// weighting of every column), or whichever optimum HiGHS returns
+    /// (`--any-optimum`). On by default.
+    pub canonical: bool,
 }
 
 /// The most threads HiGHS may be given (`--threads` or `--solver-option
@@ -154,6 +159,7 @@ impl Default for SolverOptions {
             threads: 1,
             highs: Vec::new(),
             interior_point_columns: INTERIOR_POINT_COLUMNS,
+            canonical: true,
         }
     }
 }
@@ -346,6 +352,16 @@ impl Drop for Highs {
         // SAFETY: the pointer came from Highs_create and is destroyed once, here.
         unsafe { highs_sys::Highs_destroy(self.pointer.as_ptr()) }
     }
+}
+
+/// A run's primal and dual solution ([`Highs::full_solution`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FullSolution {
+    pub col_value: Vec<f64>,
+    /// Reduced costs.
+    pub col_dual: Vec<f64>,
+    pub row_value: Vec<f64>,
+    pub row_dual: Vec<f64>,
 }
 
 /// Whether a HiGHS call succeeded (a warning counts as success).
@@ -752,6 +768,28 @@ impl Highs {
         self.mip = false;
     }
 
+    /// Everything HiGHS holds of the last run's solution: column values,
+    /// column duals (reduced costs), row activities and row duals.
+    pub fn full_solution(&self) -> FullSolution {
+        let mut solution = FullSolution {
+            col_value: vec![0.0; self.num_cols()],
+            col_dual: vec![0.0; self.num_cols()],
+            row_value: vec![0.0; self.num_rows()],
+            row_dual: vec![0.0; self.num_rows()],
+        };
+        // SAFETY: the instance is live and each buffer holds num_cols or num_rows values.
+        unsafe {
+            highs_sys::Highs_getSolution(
+                self.raw(),
+                solution.col_value.as_mut_ptr(),
+                solution.col_dual.as_mut_ptr(),
+                solution.row_value.as_mut_ptr(),
+                solution.row_dual.as_mut_ptr(),
+            );
+        }
+        solution
+    }
+
     /// Column values and row duals (∂objective/∂row bound) of the last run.
     pub fn solution(&self) -> (Vec<f64>, Vec<f64>) {
         let mut col_value = vec![0.0; self.num_cols()];
@@ -809,6 +847,20 @@ impl Highs {
         };
         assert!(succeeded(status), "Highs_addRow failed");
         row
+    }
+
+    /// Deletes rows `first..` (rows added after the programme, e.g. the
+    /// canonical plan's bounds), keeping the basis of the rest.
+    pub fn delete_rows_from(&mut self, first: usize) {
+        let rows = self.num_rows();
+        if first >= rows {
+            return;
+        }
+        // SAFETY: the instance is live and first..rows is a range of its rows.
+        let status = unsafe {
+            highs_sys::Highs_deleteRowsByRange(self.raw(), first as HighsInt, rows as HighsInt - 1)
+        };
+        assert!(succeeded(status), "Highs_deleteRowsByRange failed");
     }
 
     /// Changes one column's bounds.

@@ -286,3 +286,35 @@ pub fn objective_expression(
     }
     objective
 }
+
+/// Total movement, the first criterion of the canonical plan (DESIGN §5,
+/// **Canonical plan**): every staffing decision of the plan, in FTE,
+/// summed over the horizon without discounting —
+///
+/// ```text
+/// movement = Σ_t ( Σ_{g,l} hire[g,l,t] + Σ_p intake[p,t] + Σ_m move[m,t]
+///                + Σ_g exit[g,t] + Σ_g reduced[g,t] + Σ_{l,s} temp[l,s,t] )
+/// ```
+///
+/// (the decisions a scenario's `freeze_until` holds; stocks, deployment,
+/// surplus and unmet demand follow from them).
+pub fn movement(vars: &Vars) -> Expression {
+    let hires = vars
+        .hire
+        .iter()
+        .flat_map(|sources| sources.iter().flat_map(|(_, hires)| hires.iter().copied()));
+    let intakes = vars.intake.iter().flatten().copied();
+    let moves = vars.moves.iter().flatten().copied();
+    let exits = vars.exit.iter().flatten().flatten().copied();
+    let reduced = vars.reduced.iter().flatten().flatten().copied();
+    let temps = vars
+        .temp
+        .iter()
+        .flat_map(|temps| temps.iter().flat_map(|(_, temp)| temp.iter().copied()));
+    sum(hires
+        .chain(intakes)
+        .chain(moves)
+        .chain(exits)
+        .chain(reduced)
+        .chain(temps))
+}

@@ -323,7 +323,8 @@ fn plan_files(
 /// out of summary.json so every other file is the same between two runs.
 /// `read_seconds` is reading the model and its CSV files, `build_seconds`
 /// building the programme, `solve_seconds` handing it to HiGHS, solving and
-/// reading the plan back, and `write_seconds` building the output files in
+/// reading the plan back (`canonical_seconds` of it the canonical plan's
+/// two stages, `solve::canonical_plan`), and `write_seconds` building the output files in
 /// memory (tables, summary, charts; the folder is written after, with this
 /// file in it).
 pub fn timings_json(plans: &[(&str, &Solution)]) -> Result<Vec<u8>> {
@@ -337,6 +338,7 @@ pub fn timings_json(plans: &[(&str, &Solution)]) -> Result<Vec<u8>> {
                         "read_seconds": solution.timings.load,
                         "build_seconds": solution.build_seconds,
                         "solve_seconds": solution.solve_seconds,
+                        "canonical_seconds": solution.timings.canonical,
                         "write_seconds": solution.timings.write,
                     }),
                 )

@@ -135,6 +135,10 @@ pub fn summary_value(solution: &Solution) -> serde_json::Value {
         "status": solution.status,
         "objective": solution.objective,
         "stages": stages,
+        "canonical_plan": solution.movement.map(|movement| json!({
+            "rule": "least total movement, then fixed weights on every column",
+            "movement_fte": movement,
+        })),
         "cash": solution.cash,
         "penalty": solution.penalty,
         "terminal_value": solution.terminal_value,

@@ -633,9 +633,29 @@ impl Worker<'_> {
             };
         match run_resolving(&mut highs, self.options) {
             Status::Optimal => {
-                let raw = read_back(&highs, &lp, &lp.objectives[0]);
+                let mut raw = read_back(&highs, &lp, &lp.objectives[0]);
                 let objective = raw.objective;
-                let solution = Solution::new(model.clone(), lp, raw, vec![objective], 0.0, 0.0);
+                // The canonical plan among the optimal ones (the instance
+                // then holds this sample's programme again).
+                let movement = match solve::canonical_in_place(
+                    &mut highs,
+                    &lp,
+                    &sparse,
+                    &mut raw,
+                    self.options,
+                ) {
+                    Ok(movement) => movement,
+                    Err((stage, status)) => {
+                        let point = sweep::canonical_failed(model, stage, status, self.options);
+                        return SampleResult {
+                            status: point.status,
+                            explanation: point.explanation,
+                            ..SampleResult::default()
+                        };
+                    }
+                };
+                let mut solution = Solution::new(model.clone(), lp, raw, vec![objective], 0.0, 0.0);
+                solution.movement = movement;
                 if self.warm {
                     self.held = Some((highs, sparse));
                 }
