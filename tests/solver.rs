@@ -131,12 +131,12 @@ fn the_owned_instance_re_solves_warm_from_the_last_basis() {
     let model = with_objective("williams_manpower.toml", r#"["exit(*)", "cost"]"#);
     let lp = wfplan::lp::build(&model);
     let options = SolverOptions::default();
-    let mut warm = Highs::new();
+    let mut warm = Highs::new().unwrap();
     warm.apply(&options).unwrap();
     warm.pass_lp(&sparse_lp(&lp, &lp.objectives[0], &[]))
         .unwrap();
     assert_eq!(warm.run(), Status::Optimal);
-    let (values, _) = warm.solution();
+    let (values, _) = warm.solution().unwrap();
     let z1 = lp.evaluate(&lp.objectives[0], &values);
     assert_close_what("stage 1", z1, 841.8, 1e-4);
     let bound = z1 + LEXICOGRAPHIC_TOLERANCE * z1.abs().max(1.0);
@@ -144,13 +144,13 @@ fn the_owned_instance_re_solves_warm_from_the_last_basis() {
         .linear_coefficients()
         .map(|(variable, coefficient)| (lp.index_of(variable), coefficient))
         .collect();
-    let row = warm.add_row(&entries, f64::NEG_INFINITY, bound);
+    let row = warm.add_row(&entries, f64::NEG_INFINITY, bound).unwrap();
     assert_eq!(row, lp.rows.len());
     let (costs, offset) = objective_costs(&lp, &lp.objectives[1]);
-    warm.set_objective(&costs, offset);
+    warm.set_objective(&costs, offset).unwrap();
     assert_eq!(warm.run(), Status::Optimal);
     let warm_iterations = warm.simplex_iterations();
-    let (values, duals) = warm.solution();
+    let (values, duals) = warm.solution().unwrap();
     assert_eq!(duals.len(), lp.rows.len() + 1);
     let z2_warm = lp.evaluate(&lp.objectives[1], &values);
     assert_close_what("objective value", warm.objective_value(), z2_warm, 1e-9);
@@ -165,13 +165,13 @@ fn the_owned_instance_re_solves_warm_from_the_last_basis() {
     };
     // Cold without presolve, so both count simplex iterations on the whole
     // programme (a re-run from a valid basis skips presolve).
-    let mut cold = Highs::new();
+    let mut cold = Highs::new().unwrap();
     cold.apply(&options).unwrap();
     cold.set_option("presolve", "off").unwrap();
     cold.pass_lp(&sparse_lp(&lp, &lp.objectives[1], &[bound_row]))
         .unwrap();
     assert_eq!(cold.run(), Status::Optimal);
-    let (values, _) = cold.solution();
+    let (values, _) = cold.solution().unwrap();
     let z2_cold = lp.evaluate(&lp.objectives[1], &values);
     assert_close_what("stage 2 warm against cold", z2_warm, z2_cold, 1e-7);
     assert!(
@@ -182,9 +182,10 @@ fn the_owned_instance_re_solves_warm_from_the_last_basis() {
 
     // Changing a row's bounds in place: loosening the bound to 900 exits
     // lets stage 2 cost no more than before.
-    warm.change_row_bounds(row, f64::NEG_INFINITY, 900.0);
+    warm.change_row_bounds(row, f64::NEG_INFINITY, 900.0)
+        .unwrap();
     assert_eq!(warm.run(), Status::Optimal);
-    let (values, _) = warm.solution();
+    let (values, _) = warm.solution().unwrap();
     assert!(lp.evaluate(&lp.objectives[1], &values) <= z2_warm + 1e-6);
 }
 
@@ -350,7 +351,7 @@ fn a_large_programme_starts_by_interior_point_and_re_solves_warm() {
     // The wrapper: the first run is interior point, the next warm simplex.
     let model = with_objective("williams_manpower.toml", r#""cost""#);
     let lp = wfplan::lp::build(&model);
-    let mut highs = Highs::new();
+    let mut highs = Highs::new().unwrap();
     highs.apply(&ipm).unwrap();
     highs
         .pass_lp(&sparse_lp(&lp, &lp.objectives[0], &[]))
@@ -370,7 +371,7 @@ fn a_large_programme_starts_by_interior_point_and_re_solves_warm() {
     assert!(!ipm.interior_point_for(&highs), "a warm run stays simplex");
     let mut chosen = ipm.clone();
     chosen.push_option("solver=simplex").unwrap();
-    let mut fresh = Highs::new();
+    let mut fresh = Highs::new().unwrap();
     fresh
         .pass_lp(&sparse_lp(&lp, &lp.objectives[0], &[]))
         .unwrap();
@@ -397,4 +398,39 @@ fn a_large_programme_starts_by_interior_point_and_re_solves_warm() {
         let by_simplex = solve_with(&model, &SolverOptions::default()).unwrap();
         assert_close_what("flagship", by_ipm.objective, by_simplex.objective, 1e-7);
     }
+}
+
+/// A HiGHS call that fails, or that wfplan refuses to make, is a typed
+/// error naming the call — never a panic: a row or column out of range, an
+/// objective of the wrong length, arrays that do not match the programme's
+/// shape, a model file HiGHS cannot read.
+#[test]
+fn failing_highs_calls_are_errors_naming_the_call() {
+    let mut highs = wfplan::solver::Highs::new().unwrap();
+    let error = highs.change_row_bounds(3, 0.0, 1.0).unwrap_err();
+    assert_eq!(error.call, "Highs_changeRowBounds");
+    assert!(error.to_string().contains("row 3 of 0"), "{error}");
+    let error = highs.change_col_bounds(0, 0.0, 1.0).unwrap_err();
+    assert_eq!(error.call, "Highs_changeColBounds");
+    let error = highs.set_objective(&[1.0, 2.0], 0.0).unwrap_err();
+    assert_eq!(error.call, "Highs_changeColsCostByRange");
+    assert!(
+        error.to_string().contains("2 costs for 0 columns"),
+        "{error}"
+    );
+    let lopsided = wfplan::solver::SparseLp {
+        col_cost: vec![1.0, 1.0],
+        col_lower: vec![0.0, 0.0],
+        col_upper: vec![1.0],
+        ..Default::default()
+    };
+    let error = highs.pass_lp(&lopsided).unwrap_err();
+    assert_eq!(error.call, "Highs_passLp");
+    assert!(error.to_string().contains("not passed"), "{error}");
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.mps");
+    std::fs::write(&garbage, "this is not an MPS file\n").unwrap();
+    let error = highs.read_model(&garbage).unwrap_err();
+    assert_eq!(error.call, "Highs_readModel");
+    assert!(error.to_string().contains("garbage.mps"), "{error}");
 }

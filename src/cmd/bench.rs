@@ -261,10 +261,10 @@ fn measure_wfplan(dir: &Path, options: &crate::solve::SolverOptions) -> Result<V
 /// The child's side of HiGHS alone: read the MPS file and run, with the
 /// same options.
 fn measure_highs(file: &Path, options: &crate::solve::SolverOptions) -> Result<Value> {
-    let mut highs = crate::solver::Highs::new();
+    let mut highs = crate::solver::Highs::new()?;
     highs.apply(options)?;
     let start = Instant::now();
-    highs.read_model(file).map_err(|message| anyhow!(message))?;
+    highs.read_model(file)?;
     let read = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let status = highs.run();

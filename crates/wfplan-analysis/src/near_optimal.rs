@@ -27,7 +27,7 @@
 
 use std::time::Instant;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, Context, Result};
 use good_lp::{Expression, IntoAffineExpression};
 
 use crate::compare::Impact;
@@ -433,11 +433,11 @@ fn scenario_ranges(
     let Some(first) = lp.objectives.first() else {
         return Err(anyhow!("{file}: the model has no objective"));
     };
-    let mut highs = Highs::new();
+    let mut highs = Highs::new().with_context(|| file.clone())?;
     highs.apply(options)?;
     highs
         .pass_lp(&sparse_lp(lp, first, &[]))
-        .map_err(|message| anyhow!("{file}: {message}"))?;
+        .with_context(|| file.clone())?;
     let mut solves = 1;
     let status = wfplan_engine::solve::run_resolving(&mut highs, options);
     if status != Status::Optimal {
@@ -453,11 +453,13 @@ fn scenario_ranges(
         .zip(slacks)
     {
         let entries = linear_entries(solution, objective);
-        highs.add_row(
-            &entries,
-            f64::NEG_INFINITY,
-            optimum + slack - objective.constant(),
-        );
+        highs
+            .add_row(
+                &entries,
+                f64::NEG_INFINITY,
+                optimum + slack - objective.constant(),
+            )
+            .with_context(|| format!("{file}: near-optimal ranges"))?;
     }
     let basis = highs.basis();
     // Each bound below changes only the objective, so the optimum's basis
@@ -478,7 +480,9 @@ fn scenario_ranges(
             for (column, value) in &q.entries {
                 costs[*column] = sign * value;
             }
-            highs.set_objective(&costs, 0.0);
+            highs
+                .set_objective(&costs, 0.0)
+                .with_context(|| format!("{file}: near-optimal ranges"))?;
             if let Some(basis) = &basis {
                 highs.set_basis(basis);
             }

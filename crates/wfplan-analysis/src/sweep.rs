@@ -41,7 +41,7 @@ use wfplan_engine::solve::{
     self, explain_infeasible_with, read_back, run_resolving, sparse_lp, NotOptimal, SolverOptions,
     Status, Unbounded,
 };
-use wfplan_highs::{Highs, SparseLp};
+use wfplan_highs::{Highs, HighsError, SparseLp};
 use wfplan_lp::constraints::condition_instances;
 use wfplan_lp::{self as lp, Lp};
 use wfplan_model::model::{ConditionKind, Model};
@@ -509,13 +509,16 @@ impl<'a> Worker<'a> {
         let (mut highs, start) =
             match start_instance(self.held.take(), self.warm, self.options, &sparse) {
                 Ok(started) => started,
-                Err(message) => return failed(model, message),
+                Err(error) => return failed(model, error.to_string()),
             };
         let status = run_resolving(&mut highs, self.options);
         let iterations = highs.simplex_iterations();
         let mut result = match status {
             Status::Optimal => {
-                let mut raw = read_back(&highs, &lp, &lp.objectives[0]);
+                let mut raw = match read_back(&highs, &lp, &lp.objectives[0]) {
+                    Ok(raw) => raw,
+                    Err(error) => return failed(model, error.to_string()),
+                };
                 let objective = raw.objective;
                 // The canonical plan among the optimal ones, on the same
                 // instance, which then holds this point's programme again.
@@ -559,11 +562,11 @@ pub(crate) fn start_instance(
     warm: bool,
     options: &SolverOptions,
     sparse: &SparseLp,
-) -> Result<(Highs, &'static str), String> {
+) -> Result<(Highs, &'static str), HighsError> {
     match held {
         Some((mut highs, previous)) if warm => {
             if same_matrix(&previous, sparse) {
-                change_in_place(&mut highs, &previous, sparse);
+                change_in_place(&mut highs, &previous, sparse)?;
                 Ok((highs, "in place"))
             } else if previous.num_cols() == sparse.num_cols()
                 && previous.num_rows() == sparse.num_rows()
@@ -583,9 +586,14 @@ pub(crate) fn start_instance(
 }
 
 /// A new instance with the options applied and `sparse` passed.
-fn fresh(options: &SolverOptions, sparse: &SparseLp) -> Result<Highs, String> {
-    let mut highs = Highs::new();
-    highs.apply(options).map_err(|error| error.to_string())?;
+fn fresh(options: &SolverOptions, sparse: &SparseLp) -> Result<Highs, HighsError> {
+    let mut highs = Highs::new()?;
+    // The options were checked against a fresh instance before any point.
+    highs.apply(options).map_err(|error| HighsError {
+        call: "Highs_setOptionValue",
+        status: -1,
+        detail: error.to_string(),
+    })?;
     highs.pass_lp(sparse)?;
     Ok(highs)
 }
@@ -602,24 +610,29 @@ fn same_matrix(a: &SparseLp, b: &SparseLp) -> bool {
 
 /// Changes the bounds and costs that differ from `previous` to `next`'s,
 /// in place, keeping HiGHS's basis.
-fn change_in_place(highs: &mut Highs, previous: &SparseLp, next: &SparseLp) {
+fn change_in_place(
+    highs: &mut Highs,
+    previous: &SparseLp,
+    next: &SparseLp,
+) -> Result<(), HighsError> {
     for row in 0..next.num_rows() {
         if previous.row_lower[row] != next.row_lower[row]
             || previous.row_upper[row] != next.row_upper[row]
         {
-            highs.change_row_bounds(row, next.row_lower[row], next.row_upper[row]);
+            highs.change_row_bounds(row, next.row_lower[row], next.row_upper[row])?;
         }
     }
     for column in 0..next.num_cols() {
         if previous.col_lower[column] != next.col_lower[column]
             || previous.col_upper[column] != next.col_upper[column]
         {
-            highs.change_col_bounds(column, next.col_lower[column], next.col_upper[column]);
+            highs.change_col_bounds(column, next.col_lower[column], next.col_upper[column])?;
         }
     }
     if previous.col_cost != next.col_cost || previous.offset != next.offset {
-        highs.set_objective(&next.col_cost, next.offset);
+        highs.set_objective(&next.col_cost, next.offset)?;
     }
+    Ok(())
 }
 
 /// A point whose canonical plan (after its optimum) stopped: the stage and

@@ -10,11 +10,11 @@
 use std::fmt;
 use std::time::Instant;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, Context, Result};
 use good_lp::{Expression, IntoAffineExpression};
 
 use crate::solution::{MipInfo, MipStage, Solution, Timings};
-use wfplan_highs::{Highs, SparseLp};
+use wfplan_highs::{Highs, HighsError, SparseLp};
 pub use wfplan_highs::{OptionError, SolverOptions, Status};
 use wfplan_lp::{self as lp, Family, Lp, Row};
 use wfplan_model::model::Model;
@@ -139,13 +139,17 @@ pub fn run_resolving(highs: &mut Highs, options: &SolverOptions) -> Status {
 }
 
 /// Reads an optimal run back: values, row duals and the objective's value.
-pub fn read_back(highs: &Highs, lp: &Lp, objective: &Expression) -> RawSolution {
-    let (values, row_duals) = highs.solution();
-    RawSolution {
+pub fn read_back(
+    highs: &Highs,
+    lp: &Lp,
+    objective: &Expression,
+) -> Result<RawSolution, HighsError> {
+    let (values, row_duals) = highs.solution()?;
+    Ok(RawSolution {
         objective: lp.evaluate(objective, &values),
         values,
         row_duals,
-    }
+    })
 }
 
 /// Solves `lp.rows` plus `extra_rows` for one objective in a fresh HiGHS
@@ -159,29 +163,24 @@ pub fn run_highs(
     extra_rows: &[Row],
     options: &SolverOptions,
 ) -> Result<RawSolution, Status> {
-    let mut highs = Highs::new();
+    let mut highs = Highs::new()?;
     if let Err(error) = highs.apply(options) {
         return Err(Status::Other {
             code: -1,
             text: error.to_string(),
         });
     }
-    if let Err(message) = highs.pass_lp(&sparse_for(lp, objective, extra_rows, options)) {
-        return Err(Status::Other {
-            code: -1,
-            text: message,
-        });
-    }
+    highs.pass_lp(&sparse_for(lp, objective, extra_rows, options))?;
     let mip = highs.is_mip();
     match run_resolving(&mut highs, options) {
         Status::Optimal if mip => {
-            let values = highs.solution().0;
+            let values = highs.solution()?.0;
             match fix_integers_and_resolve(&mut highs, lp, &values, options) {
-                Status::Optimal => Ok(read_back(&highs, lp, objective)),
+                Status::Optimal => Ok(read_back(&highs, lp, objective)?),
                 status => Err(status),
             }
         }
-        Status::Optimal => Ok(read_back(&highs, lp, objective)),
+        Status::Optimal => Ok(read_back(&highs, lp, objective)?),
         status => Err(status),
     }
 }
@@ -198,14 +197,22 @@ pub fn fix_integers_and_resolve(
     values: &[f64],
     options: &SolverOptions,
 ) -> Status {
+    match fix_integers(highs, lp, values) {
+        Ok(()) => run_resolving(highs, options),
+        Err(error) => error.into(),
+    }
+}
+
+/// Holds every whole-number column at its value in `values` (rounded,
+/// within its bounds) and makes the programme continuous.
+fn fix_integers(highs: &mut Highs, lp: &Lp, values: &[f64]) -> Result<(), HighsError> {
     for (index, column) in lp.columns.iter().enumerate() {
         if column.integer {
             let value = values[index].round().clamp(column.lower, column.upper);
-            highs.change_col_bounds(index, value, value);
+            highs.change_col_bounds(index, value, value)?;
         }
     }
-    highs.clear_integrality();
-    run_resolving(highs, options)
+    highs.clear_integrality()
 }
 
 /// The objective can fall without limit.
@@ -452,15 +459,16 @@ fn solve_lp(
     build_seconds: f64,
     options: &SolverOptions,
 ) -> Result<Solution> {
-    let mut highs = Highs::new();
+    let file = &model.file;
+    let mut highs = Highs::new().with_context(|| file.clone())?;
     highs.apply(options)?;
     let Some(first) = lp.objectives.first() else {
-        return Err(anyhow!("{}: the model has no objective", model.file));
+        return Err(anyhow!("{file}: the model has no objective"));
     };
     let pass_start = Instant::now();
     highs
         .pass_lp(&sparse_for(&lp, first, &[], options))
-        .map_err(|message| anyhow!("{}: {message}", model.file))?;
+        .with_context(|| file.clone())?;
     let mut timings = Timings {
         build: build_seconds,
         pass: pass_start.elapsed().as_secs_f64(),
@@ -475,7 +483,9 @@ fn solve_lp(
         if stage > 0 {
             let pass_start = Instant::now();
             let (costs, offset) = objective_costs(&lp, objective);
-            highs.set_objective(&costs, offset);
+            highs
+                .set_objective(&costs, offset)
+                .with_context(|| format!("{file}: stage {} of the objective", stage + 1))?;
             timings.pass += pass_start.elapsed().as_secs_f64();
         }
         let run_start = Instant::now();
@@ -511,7 +521,7 @@ fn solve_lp(
             }
         }
         let read_start = Instant::now();
-        let raw = read_back(&highs, &lp, objective);
+        let raw = read_back(&highs, &lp, objective).with_context(|| file.clone())?;
         timings.read += read_start.elapsed().as_secs_f64();
         let optimum = raw.objective;
         if mip {
@@ -523,11 +533,13 @@ fn solve_lp(
             let pass_start = Instant::now();
             let slack = LEXICOGRAPHIC_TOLERANCE * optimum.abs().max(1.0);
             let constant = objective.constant();
-            highs.add_row(
-                &entries(&lp, objective),
-                f64::NEG_INFINITY,
-                optimum + slack - constant,
-            );
+            highs
+                .add_row(
+                    &entries(&lp, objective),
+                    f64::NEG_INFINITY,
+                    optimum + slack - constant,
+                )
+                .with_context(|| format!("{file}: objective_bound[{}]", stage + 1))?;
             timings.pass += pass_start.elapsed().as_secs_f64();
         }
         last = Some(raw);
@@ -543,7 +555,7 @@ fn solve_lp(
         timings.solve += run_start.elapsed().as_secs_f64();
         if status == Status::Optimal {
             let read_start = Instant::now();
-            raw = read_back(&highs, &lp, objective);
+            raw = read_back(&highs, &lp, objective).with_context(|| file.clone())?;
             timings.read += read_start.elapsed().as_secs_f64();
             fixed_duals = true;
         } else {
@@ -669,10 +681,14 @@ pub fn canonical_plan(
     let mut held = Held::default();
     // Stage A: least total movement on the objective's optimal face.
     let (costs, _) = objective_costs(lp, objective);
-    hold_optimal_face(highs, &costs, &mut held);
     let movement = lp::objective::movement(&lp.vars);
     let (movement_costs, offset) = objective_costs(lp, &movement);
-    highs.set_objective(&movement_costs, offset);
+    let held_face = hold_optimal_face(highs, &costs, &mut held)
+        .and_then(|()| highs.set_objective(&movement_costs, offset));
+    if let Err(error) = held_face {
+        restore(highs);
+        return Err((1, error.into(), held));
+    }
     if highs.set_option("solver", "simplex").is_err()
         || highs.set_option("simplex_strategy", "4").is_err()
     {
@@ -688,25 +704,38 @@ pub fn canonical_plan(
         restore(highs);
         return Err((1, status, held));
     }
-    let least = lp.evaluate(&movement, &highs.solution().0);
+    let least = match highs.solution() {
+        Ok((values, _)) => lp.evaluate(&movement, &values),
+        Err(error) => {
+            restore(highs);
+            return Err((1, error.into(), held));
+        }
+    };
     // Stage B: a fixed weighting of every column on stage A's optimal face.
-    hold_optimal_face(highs, &movement_costs, &mut held);
     let weights: Vec<f64> = lp
         .columns
         .iter()
         .map(|column| tie_break_weight(&column.name.to_string()))
         .collect();
-    highs.set_objective(&weights, 0.0);
+    let held_face = hold_optimal_face(highs, &movement_costs, &mut held)
+        .and_then(|()| highs.set_objective(&weights, 0.0));
+    if let Err(error) = held_face {
+        restore(highs);
+        return Err((2, error.into(), held));
+    }
     let status = highs.run();
     restore(highs);
     if status != Status::Optimal {
         return Err((2, status, held));
     }
-    Ok(Canonical {
-        values: highs.solution().0,
-        movement: least,
-        held,
-    })
+    match highs.solution() {
+        Ok((values, _)) => Ok(Canonical {
+            values,
+            movement: least,
+            held,
+        }),
+        Err(error) => Err((2, error.into(), held)),
+    }
 }
 
 /// The columns and rows [`hold_optimal_face`] has fixed, by index.
@@ -729,7 +758,11 @@ pub struct Held {
 /// (complementary slackness), so each such column's bounds, and each such
 /// row's, are set to the value the optimum gives it. The optimum meets
 /// them, so its basis stays valid and primal feasible.
-pub fn hold_optimal_face(highs: &mut Highs, costs: &[f64], held: &mut Held) {
+pub fn hold_optimal_face(
+    highs: &mut Highs,
+    costs: &[f64],
+    held: &mut Held,
+) -> Result<(), HighsError> {
     let largest = costs.iter().fold(1.0_f64, |m, c| m.max(c.abs()));
     let tolerance = CANONICAL_DUAL_TOLERANCE * largest;
     let solution = highs.full_solution();
@@ -740,7 +773,7 @@ pub fn hold_optimal_face(highs: &mut Highs, costs: &[f64], held: &mut Held) {
         .enumerate()
     {
         if dual.abs() > tolerance {
-            highs.change_col_bounds(column, value, value);
+            highs.change_col_bounds(column, value, value)?;
             held.columns.push(column);
         }
     }
@@ -751,10 +784,11 @@ pub fn hold_optimal_face(highs: &mut Highs, costs: &[f64], held: &mut Held) {
         .enumerate()
     {
         if dual.abs() > tolerance {
-            highs.change_row_bounds(row, value, value);
+            highs.change_row_bounds(row, value, value)?;
             held.rows.push(row);
         }
     }
+    Ok(())
 }
 
 /// [`canonical_plan`] on an instance that goes on to the next point of a
@@ -783,13 +817,10 @@ pub fn canonical_in_place(
         Ok(canonical) => &canonical.held,
         Err((_, _, held)) => held,
     };
-    for &column in &held.columns {
-        highs.change_col_bounds(column, sparse.col_lower[column], sparse.col_upper[column]);
+    let restored = restore_programme(highs, held, sparse);
+    if let Err(error) = restored {
+        return Err((2, error.into()));
     }
-    for &row in &held.rows {
-        highs.change_row_bounds(row, sparse.row_lower[row], sparse.row_upper[row]);
-    }
-    highs.set_objective(&sparse.col_cost, sparse.offset);
     if let Some(basis) = basis {
         highs.set_basis(&basis);
     }
@@ -797,6 +828,18 @@ pub fn canonical_in_place(
     raw.objective = lp.evaluate(objective, &canonical.values);
     raw.values = canonical.values;
     Ok(Some(canonical.movement))
+}
+
+/// Gives the columns and rows `held` fixed their bounds in `sparse` back,
+/// and `sparse`'s costs.
+fn restore_programme(highs: &mut Highs, held: &Held, sparse: &SparseLp) -> Result<(), HighsError> {
+    for &column in &held.columns {
+        highs.change_col_bounds(column, sparse.col_lower[column], sparse.col_upper[column])?;
+    }
+    for &row in &held.rows {
+        highs.change_row_bounds(row, sparse.row_lower[row], sparse.row_upper[row])?;
+    }
+    highs.set_objective(&sparse.col_cost, sparse.offset)
 }
 
 /// The weight of a column in the canonical plan's last stage, fixed by its

@@ -218,7 +218,12 @@ impl SolverOptions {
     /// Checks every option against a fresh HiGHS instance, so that a bad
     /// name or value is reported before anything is built.
     pub fn check(&self) -> Result<(), OptionError> {
-        Highs::new().apply(self)
+        let mut highs = Highs::new().map_err(|error| OptionError {
+            option: String::new(),
+            value: String::new(),
+            reason: error.to_string(),
+        })?;
+        highs.apply(self)
     }
 }
 
@@ -268,6 +273,66 @@ unsafe extern "C" fn log_line_to_standard_error(
     // SAFETY: HiGHS passes a NUL-terminated message that lives for the call.
     let text = unsafe { std::ffi::CStr::from_ptr(message) };
     let _ = std::io::stderr().lock().write_all(text.to_bytes());
+}
+
+/// A HiGHS call that failed: which call, HiGHS's own status
+/// (`kHighsStatusError` = −1), and what wfplan asked of it. Every call of
+/// the C API that can fail returns this instead of panicking, so a caller
+/// can say which model and stage it was at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HighsError {
+    /// The C function, e.g. "Highs_passLp".
+    pub call: &'static str,
+    /// HiGHS's return status; wfplan's own checks before a call use −1 too.
+    pub status: HighsInt,
+    /// What was asked, for the message ("the programme: 12 columns, 4 rows").
+    pub detail: String,
+}
+
+impl HighsError {
+    fn new(call: &'static str, status: HighsInt, detail: impl Into<String>) -> Self {
+        HighsError {
+            call,
+            status,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl fmt::Display for HighsError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "HiGHS refused {} ({} returned status {})",
+            self.detail, self.call, self.status
+        )
+    }
+}
+
+impl std::error::Error for HighsError {}
+
+/// A failed call where a run's status is expected: `Status::Other` with
+/// HiGHS's status code and the error's message.
+impl From<HighsError> for Status {
+    fn from(error: HighsError) -> Self {
+        Status::Other {
+            code: error.status,
+            text: error.to_string(),
+        }
+    }
+}
+
+/// `Ok(())` when a HiGHS call succeeded, else the call's error.
+fn checked(
+    call: &'static str,
+    status: HighsInt,
+    detail: impl FnOnce() -> String,
+) -> Result<(), HighsError> {
+    if succeeded(status) {
+        Ok(())
+    } else {
+        Err(HighsError::new(call, status, detail()))
+    }
 }
 
 /// A linear programme `min cost·x + offset` subject to
@@ -341,12 +406,6 @@ pub struct Highs {
     mip: bool,
 }
 
-impl Default for Highs {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Drop for Highs {
     fn drop(&mut self) {
         // SAFETY: the pointer came from Highs_create and is destroyed once, here.
@@ -371,18 +430,28 @@ fn succeeded(status: HighsInt) -> bool {
 
 impl Highs {
     /// A new, empty, silent instance.
-    pub fn new() -> Self {
+    pub fn new() -> Result<Self, HighsError> {
         // SAFETY: Highs_create has no preconditions and returns an owned instance.
         let pointer = unsafe { highs_sys::Highs_create() };
-        let pointer = NonNull::new(pointer).expect("Highs_create returned null (out of memory)");
+        let pointer = NonNull::new(pointer).ok_or_else(|| {
+            HighsError::new(
+                "Highs_create",
+                highs_sys::kHighsStatusError,
+                "to make an instance (it returned none: out of memory)",
+            )
+        })?;
         let mut highs = Highs {
             pointer,
             mip: false,
         };
-        highs
-            .set_option("output_flag", "false")
-            .expect("HiGHS has the output_flag option");
-        highs
+        highs.set_option("output_flag", "false").map_err(|error| {
+            HighsError::new(
+                "Highs_setBoolOptionValue",
+                highs_sys::kHighsStatusError,
+                format!("to be silent: {error}"),
+            )
+        })?;
+        Ok(highs)
     }
 
     fn raw(&self) -> *mut c_void {
@@ -520,25 +589,51 @@ impl Highs {
     }
 
     /// Replaces the instance's model with `lp` (minimised).
-    pub fn pass_lp(&mut self, lp: &SparseLp) -> Result<(), String> {
+    pub fn pass_lp(&mut self, lp: &SparseLp) -> Result<(), HighsError> {
         let num_col = lp.num_cols();
         let num_row = lp.num_rows();
-        assert_eq!(lp.col_cost.len(), num_col);
-        assert_eq!(lp.col_upper.len(), num_col);
-        assert_eq!(lp.row_upper.len(), num_row);
+        let call = if lp.is_mip() {
+            "Highs_passMip"
+        } else {
+            "Highs_passLp"
+        };
         let empty_start = [0];
         let row_start: &[HighsInt] = if num_row == 0 {
             &empty_start
         } else {
             &lp.row_start
         };
-        assert_eq!(row_start.len(), num_row + 1);
-        assert_eq!(lp.row_index.len(), lp.row_value.len());
-        if lp.row_index.len() > HighsInt::MAX as usize {
-            return Err("the programme has too many non-zeros for HiGHS".into());
+        let shaped = lp.col_cost.len() == num_col
+            && lp.col_upper.len() == num_col
+            && lp.row_upper.len() == num_row
+            && row_start.len() == num_row + 1
+            && lp.row_index.len() == lp.row_value.len()
+            && (!lp.is_mip() || lp.integrality.len() == num_col);
+        if !shaped {
+            // Never sent: HiGHS would read past the arrays.
+            return Err(HighsError::new(
+                call,
+                highs_sys::kHighsStatusError,
+                format!("a programme whose arrays do not match its {num_col} columns and {num_row} rows (not passed)"),
+            ));
         }
+        if lp.row_index.len() > HighsInt::MAX as usize
+            || num_col > HighsInt::MAX as usize
+            || num_row > HighsInt::MAX as usize
+        {
+            return Err(HighsError::new(
+                call,
+                highs_sys::kHighsStatusError,
+                format!("a programme of {num_col} columns, {num_row} rows and {} non-zeros: more than HiGHS's 32-bit indices hold (not passed)", lp.row_index.len()),
+            ));
+        }
+        let detail = || {
+            format!(
+                "the programme ({num_col} columns, {num_row} rows, {} non-zeros)",
+                lp.row_index.len()
+            )
+        };
         if lp.is_mip() {
-            assert_eq!(lp.integrality.len(), num_col);
             // SAFETY: as for Highs_passLp below, and integrality holds one
             // value per column (checked above).
             let status = unsafe {
@@ -562,11 +657,7 @@ impl Highs {
                 )
             };
             self.mip = succeeded(status);
-            return if succeeded(status) {
-                Ok(())
-            } else {
-                Err("HiGHS refused the programme (Highs_passMip failed)".into())
-            };
+            return checked(call, status, detail);
         }
         self.mip = false;
         // SAFETY: the instance is live; every array has the length passed
@@ -590,30 +681,29 @@ impl Highs {
                 lp.row_value.as_ptr(),
             )
         };
-        if succeeded(status) {
-            Ok(())
-        } else {
-            Err("HiGHS refused the programme (Highs_passLp failed)".into())
-        }
+        checked(call, status, detail)
     }
 
     /// Replaces the instance's model with one read from a file (MPS or LP,
     /// by extension), as HiGHS's own reader does: for timing HiGHS alone
     /// (`bench`) on wfplan's exported programme.
-    pub fn read_model(&mut self, path: &std::path::Path) -> Result<(), String> {
-        let Some(text) = path.to_str() else {
-            return Err(format!("{}: the path is not UTF-8", path.display()));
+    pub fn read_model(&mut self, path: &std::path::Path) -> Result<(), HighsError> {
+        let refused = |why: &str| {
+            HighsError::new(
+                "Highs_readModel",
+                highs_sys::kHighsStatusError,
+                format!("to read {}: {why} (not passed)", path.display()),
+            )
         };
-        let Ok(c_path) = CString::new(text) else {
-            return Err(format!("{}: the path holds a NUL byte", path.display()));
-        };
+        let text = path
+            .to_str()
+            .ok_or_else(|| refused("the path is not UTF-8"))?;
+        let c_path = CString::new(text).map_err(|_| refused("the path holds a NUL byte"))?;
         // SAFETY: the instance is live and c_path is NUL-terminated.
         let status = unsafe { highs_sys::Highs_readModel(self.raw(), c_path.as_ptr()) };
-        if succeeded(status) {
-            Ok(())
-        } else {
-            Err(format!("HiGHS could not read {}", path.display()))
-        }
+        checked("Highs_readModel", status, || {
+            format!("the model file {}", path.display())
+        })
     }
 
     /// Whether any column of the instance's model is integer, as HiGHS
@@ -746,10 +836,11 @@ impl Highs {
     }
 
     /// Makes every column continuous (the MIP becomes its linear programme).
-    pub fn clear_integrality(&mut self) {
+    pub fn clear_integrality(&mut self) -> Result<(), HighsError> {
         let columns = self.num_cols();
         if columns == 0 {
-            return;
+            self.mip = false;
+            return Ok(());
         }
         let continuous = vec![highs_sys::kHighsVarTypeContinuous; columns];
         // SAFETY: the instance is live and the array holds one value per column.
@@ -761,11 +852,11 @@ impl Highs {
                 continuous.as_ptr(),
             )
         };
-        assert!(
-            succeeded(status),
-            "Highs_changeColsIntegralityByRange failed"
-        );
+        checked("Highs_changeColsIntegralityByRange", status, || {
+            format!("to make all {columns} columns continuous")
+        })?;
         self.mip = false;
+        Ok(())
     }
 
     /// Everything HiGHS holds of the last run's solution: column values,
@@ -791,27 +882,40 @@ impl Highs {
     }
 
     /// Column values and row duals (∂objective/∂row bound) of the last run.
-    pub fn solution(&self) -> (Vec<f64>, Vec<f64>) {
+    pub fn solution(&self) -> Result<(Vec<f64>, Vec<f64>), HighsError> {
         let mut col_value = vec![0.0; self.num_cols()];
         let mut col_dual = vec![0.0; self.num_cols()];
         let mut row_value = vec![0.0; self.num_rows()];
         let mut row_dual = vec![0.0; self.num_rows()];
         // SAFETY: the instance is live and each buffer holds num_cols or num_rows values.
-        unsafe {
+        let status = unsafe {
             highs_sys::Highs_getSolution(
                 self.raw(),
                 col_value.as_mut_ptr(),
                 col_dual.as_mut_ptr(),
                 row_value.as_mut_ptr(),
                 row_dual.as_mut_ptr(),
-            );
-        }
-        (col_value, row_dual)
+            )
+        };
+        checked("Highs_getSolution", status, || {
+            "to give the solution".to_string()
+        })?;
+        Ok((col_value, row_dual))
     }
 
     /// A new objective: every column's cost, and the constant.
-    pub fn set_objective(&mut self, costs: &[f64], offset: f64) {
-        assert_eq!(costs.len(), self.num_cols());
+    pub fn set_objective(&mut self, costs: &[f64], offset: f64) -> Result<(), HighsError> {
+        if costs.len() != self.num_cols() {
+            return Err(HighsError::new(
+                "Highs_changeColsCostByRange",
+                highs_sys::kHighsStatusError,
+                format!(
+                    "an objective of {} costs for {} columns (not passed)",
+                    costs.len(),
+                    self.num_cols()
+                ),
+            ));
+        }
         if !costs.is_empty() {
             // SAFETY: the instance is live and costs holds one value per column.
             let status = unsafe {
@@ -822,15 +926,24 @@ impl Highs {
                     costs.as_ptr(),
                 )
             };
-            assert!(succeeded(status), "Highs_changeColsCostByRange failed");
+            checked("Highs_changeColsCostByRange", status, || {
+                format!("a new objective over {} columns", costs.len())
+            })?;
         }
         // SAFETY: the instance is live.
         let status = unsafe { highs_sys::Highs_changeObjectiveOffset(self.raw(), offset) };
-        assert!(succeeded(status), "Highs_changeObjectiveOffset failed");
+        checked("Highs_changeObjectiveOffset", status, || {
+            format!("the objective's constant {offset}")
+        })
     }
 
     /// Adds `lower ≤ Σ value·x[column] ≤ upper`; returns its row index.
-    pub fn add_row(&mut self, entries: &[(usize, f64)], lower: f64, upper: f64) -> usize {
+    pub fn add_row(
+        &mut self,
+        entries: &[(usize, f64)],
+        lower: f64,
+        upper: f64,
+    ) -> Result<usize, HighsError> {
         let index: Vec<HighsInt> = entries.iter().map(|(c, _)| *c as HighsInt).collect();
         let value: Vec<f64> = entries.iter().map(|(_, v)| *v).collect();
         let row = self.num_rows();
@@ -845,8 +958,13 @@ impl Highs {
                 value.as_ptr(),
             )
         };
-        assert!(succeeded(status), "Highs_addRow failed");
-        row
+        checked("Highs_addRow", status, || {
+            format!(
+                "a row of {} entries with bounds [{lower}, {upper}]",
+                entries.len()
+            )
+        })?;
+        Ok(row)
     }
 
     /// Deletes rows `first..` (rows added after the programme, e.g. the
@@ -864,13 +982,26 @@ impl Highs {
     }
 
     /// Changes one column's bounds.
-    pub fn change_col_bounds(&mut self, column: usize, lower: f64, upper: f64) {
-        assert!(column < self.num_cols(), "column {column} out of range");
+    pub fn change_col_bounds(
+        &mut self,
+        column: usize,
+        lower: f64,
+        upper: f64,
+    ) -> Result<(), HighsError> {
+        if column >= self.num_cols() {
+            return Err(HighsError::new(
+                "Highs_changeColBounds",
+                highs_sys::kHighsStatusError,
+                format!("column {column} of {} (not passed)", self.num_cols()),
+            ));
+        }
         // SAFETY: the instance is live and column is in range.
         let status = unsafe {
             highs_sys::Highs_changeColBounds(self.raw(), column as HighsInt, lower, upper)
         };
-        assert!(succeeded(status), "Highs_changeColBounds failed");
+        checked("Highs_changeColBounds", status, || {
+            format!("bounds [{lower}, {upper}] on column {column}")
+        })
     }
 
     /// The basis of the last run (HiGHS's basis status of every column and
@@ -914,11 +1045,24 @@ impl Highs {
     }
 
     /// Changes one row's bounds.
-    pub fn change_row_bounds(&mut self, row: usize, lower: f64, upper: f64) {
-        assert!(row < self.num_rows(), "row {row} out of range");
+    pub fn change_row_bounds(
+        &mut self,
+        row: usize,
+        lower: f64,
+        upper: f64,
+    ) -> Result<(), HighsError> {
+        if row >= self.num_rows() {
+            return Err(HighsError::new(
+                "Highs_changeRowBounds",
+                highs_sys::kHighsStatusError,
+                format!("row {row} of {} (not passed)", self.num_rows()),
+            ));
+        }
         // SAFETY: the instance is live and row is in range.
         let status =
             unsafe { highs_sys::Highs_changeRowBounds(self.raw(), row as HighsInt, lower, upper) };
-        assert!(succeeded(status), "Highs_changeRowBounds failed");
+        checked("Highs_changeRowBounds", status, || {
+            format!("bounds [{lower}, {upper}] on row {row}")
+        })
     }
 }

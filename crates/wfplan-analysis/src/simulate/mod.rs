@@ -633,7 +633,16 @@ impl Worker<'_> {
             };
         match run_resolving(&mut highs, self.options) {
             Status::Optimal => {
-                let mut raw = read_back(&highs, &lp, &lp.objectives[0]);
+                let mut raw = match read_back(&highs, &lp, &lp.objectives[0]) {
+                    Ok(raw) => raw,
+                    Err(error) => {
+                        return SampleResult {
+                            status: "error".to_string(),
+                            explanation: sweep::one_line(&format!("{}: {error}", model.file)),
+                            ..SampleResult::default()
+                        }
+                    }
+                };
                 let objective = raw.objective;
                 // The canonical plan among the optimal ones (the instance
                 // then holds this sample's programme again).
@@ -915,7 +924,7 @@ fn relaxed_targets(model: &Model, lp: &Lp, options: &SolverOptions) -> Option<So
     if !any {
         return None;
     }
-    let mut highs = Highs::new();
+    let mut highs = Highs::new().ok()?;
     highs.apply(options).ok()?;
     highs.pass_lp(&sparse_lp(&elastic, &violation, &[])).ok()?;
     if run_resolving(&mut highs, options) != Status::Optimal {
@@ -925,18 +934,20 @@ fn relaxed_targets(model: &Model, lp: &Lp, options: &SolverOptions) -> Option<So
     let entries: Vec<(usize, f64)> = good_lp::IntoAffineExpression::linear_coefficients(&violation)
         .map(|(variable, coefficient)| (elastic.index_of(variable), coefficient))
         .collect();
-    highs.add_row(
-        &entries,
-        f64::NEG_INFINITY,
-        least + solve::LEXICOGRAPHIC_TOLERANCE * least.abs().max(1.0),
-    );
+    highs
+        .add_row(
+            &entries,
+            f64::NEG_INFINITY,
+            least + solve::LEXICOGRAPHIC_TOLERANCE * least.abs().max(1.0),
+        )
+        .ok()?;
     let objective = elastic.objectives[0].clone();
     let (costs, offset) = objective_costs(&elastic, &objective);
-    highs.set_objective(&costs, offset);
+    highs.set_objective(&costs, offset).ok()?;
     if run_resolving(&mut highs, options) != Status::Optimal {
         return None;
     }
-    let raw = read_back(&highs, &elastic, &objective);
+    let raw = read_back(&highs, &elastic, &objective).ok()?;
     let value = raw.objective;
     Some(Solution::new(
         model.clone(),
