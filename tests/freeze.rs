@@ -1,7 +1,8 @@
 //! A scenario's `freeze_until` and the anticipation it removes, on
 //! tests/fixtures/freeze.toml (derived by hand in its header).
 
-use wfplan::compare::compare;
+use wfplan::compare::{compare, Impact};
+use wfplan::solution::Solution;
 
 use crate::util::{assert_close_what, assert_series, fixture_path, wfplan, wfplan_in_ok, REL_TOL};
 
@@ -113,11 +114,9 @@ fn compare_and_solve_apply_freeze_until() {
     );
 }
 
-/// `[model] history`: each published figure beside both plans (base: 100
-/// health visitors in 2027, 'target': 200; everyone 300 in 2026), in the
-/// impact and in `solve --out`'s report; a bad period is named.
-#[test]
-fn published_figures_are_set_beside_the_plans() {
+/// freeze.toml with `[model] history = "freeze_history.csv"`: its text,
+/// the 'target' plan and its impact against the base plan.
+fn history_plans() -> (String, Solution, Impact) {
     let path = fixture_path("freeze.toml");
     let text = std::fs::read_to_string(&path).unwrap().replace(
         "discount_rate = 0.1",
@@ -127,6 +126,15 @@ fn published_figures_are_set_beside_the_plans() {
     let base = wfplan::solve::solve(&load(None)).unwrap();
     let policy = wfplan::solve::solve(&load(Some("target"))).unwrap();
     let impact = compare(&base, &policy, "base", "target", None).unwrap();
+    (text, policy, impact)
+}
+
+/// `[model] history`: each published figure beside both plans (base: 100
+/// health visitors in 2027, 'target': 200; everyone 300 in 2026), in the
+/// impact and in `solve --out`'s report; a bad period is named.
+#[test]
+fn published_figures_are_set_beside_the_plans() {
+    let (text, policy, impact) = history_plans();
     assert_eq!(impact.history.len(), 2);
     let first = &impact.history[0];
     assert_eq!(first.row.source, "a made-up register");
@@ -172,15 +180,7 @@ fn published_figures_are_set_beside_the_plans() {
 /// figure by figure; solve --out writes its own plan's.
 #[test]
 fn history_fit_sets_each_published_figure_beside_each_plan() {
-    let path = fixture_path("freeze.toml");
-    let text = std::fs::read_to_string(&path).unwrap().replace(
-        "discount_rate = 0.1",
-        "discount_rate = 0.1\nhistory = \"freeze_history.csv\"",
-    );
-    let load = |scenario| wfplan::spec::load_str(&text, &path, scenario, &[]).unwrap();
-    let base = wfplan::solve::solve(&load(None)).unwrap();
-    let policy = wfplan::solve::solve(&load(Some("target"))).unwrap();
-    let impact = compare(&base, &policy, "base", "target", None).unwrap();
+    let (text, _, impact) = history_plans();
     let tables = wfplan::report::impact::impact_tables(&impact).unwrap();
     let (_, frame) = tables
         .into_iter()
