@@ -36,12 +36,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{anyhow, bail, Context, Result};
 use polars::prelude::*;
 
+use wfplan_engine::session::{Outcome, Session};
 use wfplan_engine::solution::{clean, Solution};
 use wfplan_engine::solve::{
-    self, explain_infeasible_with, read_back, run_resolving, sparse_lp, NotOptimal, SolverOptions,
-    Status, Unbounded,
+    self, explain_infeasible_with, NotOptimal, SolverOptions, Status, Unbounded,
 };
-use wfplan_highs::{Highs, HighsError, SparseLp};
 use wfplan_lp::constraints::condition_instances;
 use wfplan_lp::{self as lp, Lp};
 use wfplan_model::model::{ConditionKind, Model};
@@ -480,20 +479,17 @@ pub fn run_points(
     Ok(all)
 }
 
-/// A HiGHS instance carried from one point to the next, with the
-/// programme it holds.
+/// A run of points on one warm HiGHS session.
 struct Worker<'a> {
     options: &'a SolverOptions,
-    warm: bool,
-    held: Option<(Highs, SparseLp)>,
+    session: Session<'a>,
 }
 
 impl<'a> Worker<'a> {
     fn new(options: &'a SolverOptions, warm: bool) -> Self {
         Worker {
             options,
-            warm,
-            held: None,
+            session: Session::new(options, warm),
         }
     }
 
@@ -502,137 +498,41 @@ impl<'a> Worker<'a> {
         // Several objectives, or whole numbers (a MIP, whose shadow prices
         // need the fixed re-solve): point by point through `solve_with`.
         if lp.objectives.len() != 1 || lp.is_mip() {
-            self.held = None;
+            self.session.forget();
             return lexicographic_point(model, self.options);
         }
-        let sparse = sparse_lp(&lp, &lp.objectives[0], &[]);
-        let (mut highs, start) =
-            match start_instance(self.held.take(), self.warm, self.options, &sparse) {
-                Ok(started) => started,
-                Err(error) => return failed(model, error.to_string()),
-            };
-        let status = run_resolving(&mut highs, self.options);
-        let iterations = highs.simplex_iterations();
-        let mut result = match status {
-            Status::Optimal => {
-                let mut raw = match read_back(&highs, &lp, &lp.objectives[0]) {
-                    Ok(raw) => raw,
-                    Err(error) => return failed(model, error.to_string()),
-                };
-                let objective = raw.objective;
-                // The canonical plan among the optimal ones, on the same
-                // instance, which then holds this point's programme again.
-                let movement = match solve::canonical_in_place(
-                    &mut highs,
-                    &lp,
-                    &sparse,
-                    &mut raw,
-                    self.options,
-                ) {
-                    Ok(movement) => movement,
-                    Err((stage, status)) => {
-                        let mut result = canonical_failed(model, stage, status, self.options);
-                        result.simplex_iterations = Some(iterations);
-                        result.start = start;
-                        return result;
-                    }
-                };
-                let mut solution = Solution::new(model.clone(), lp, raw, vec![objective], 0.0, 0.0);
-                solution.movement = movement;
-                if self.warm {
-                    self.held = Some((highs, sparse));
-                }
-                optimal_point(&solution)
-            }
-            status => not_optimal_point(model, &lp, status, self.options),
+        let (mut result, iterations, start) = match self.session.solve(model, lp) {
+            Outcome::Optimal {
+                solution,
+                iterations,
+                start,
+            } => (optimal_point(&solution), iterations, start),
+            Outcome::Stopped {
+                lp,
+                status,
+                iterations,
+                start,
+            } => (
+                not_optimal_point(model, &lp, status, self.options),
+                iterations,
+                start,
+            ),
+            Outcome::CanonicalStopped {
+                stage,
+                status,
+                iterations,
+                start,
+            } => (
+                canonical_failed(model, stage, status, self.options),
+                iterations,
+                start,
+            ),
+            Outcome::Failed(error) => return failed(model, error.to_string()),
         };
         result.simplex_iterations = Some(iterations);
         result.start = start;
         result
     }
-}
-
-/// The instance that solves `sparse` next, and how it starts: `held` (the
-/// previous point's instance and programme) with bounds and costs changed
-/// in place when only they differ, or handed `sparse` with its previous
-/// basis when the dimensions are the same; otherwise (or not `warm`) a
-/// fresh instance, `cold`. Also used by `simulate`'s workers.
-pub(crate) fn start_instance(
-    held: Option<(Highs, SparseLp)>,
-    warm: bool,
-    options: &SolverOptions,
-    sparse: &SparseLp,
-) -> Result<(Highs, &'static str), HighsError> {
-    match held {
-        Some((mut highs, previous)) if warm => {
-            if same_matrix(&previous, sparse) {
-                change_in_place(&mut highs, &previous, sparse)?;
-                Ok((highs, "in place"))
-            } else if previous.num_cols() == sparse.num_cols()
-                && previous.num_rows() == sparse.num_rows()
-            {
-                let basis = highs.basis();
-                highs.pass_lp(sparse)?;
-                match basis {
-                    Some(basis) if highs.set_basis(&basis) => Ok((highs, "basis")),
-                    _ => Ok((highs, "cold")),
-                }
-            } else {
-                Ok((fresh(options, sparse)?, "cold"))
-            }
-        }
-        _ => Ok((fresh(options, sparse)?, "cold")),
-    }
-}
-
-/// A new instance with the options applied and `sparse` passed.
-fn fresh(options: &SolverOptions, sparse: &SparseLp) -> Result<Highs, HighsError> {
-    let mut highs = Highs::new()?;
-    // The options were checked against a fresh instance before any point.
-    highs.apply(options).map_err(|error| HighsError {
-        call: "Highs_setOptionValue",
-        status: -1,
-        detail: error.to_string(),
-    })?;
-    highs.pass_lp(sparse)?;
-    Ok(highs)
-}
-
-/// Same dimensions and the same coefficients, so only bounds and costs
-/// may differ.
-fn same_matrix(a: &SparseLp, b: &SparseLp) -> bool {
-    a.num_cols() == b.num_cols()
-        && a.num_rows() == b.num_rows()
-        && a.row_start == b.row_start
-        && a.row_index == b.row_index
-        && a.row_value == b.row_value
-}
-
-/// Changes the bounds and costs that differ from `previous` to `next`'s,
-/// in place, keeping HiGHS's basis.
-fn change_in_place(
-    highs: &mut Highs,
-    previous: &SparseLp,
-    next: &SparseLp,
-) -> Result<(), HighsError> {
-    for row in 0..next.num_rows() {
-        if previous.row_lower[row] != next.row_lower[row]
-            || previous.row_upper[row] != next.row_upper[row]
-        {
-            highs.change_row_bounds(row, next.row_lower[row], next.row_upper[row])?;
-        }
-    }
-    for column in 0..next.num_cols() {
-        if previous.col_lower[column] != next.col_lower[column]
-            || previous.col_upper[column] != next.col_upper[column]
-        {
-            highs.change_col_bounds(column, next.col_lower[column], next.col_upper[column])?;
-        }
-    }
-    if previous.col_cost != next.col_cost || previous.offset != next.offset {
-        highs.set_objective(&next.col_cost, next.offset)?;
-    }
-    Ok(())
 }
 
 /// A point whose canonical plan (after its optimum) stopped: the stage and

@@ -26,7 +26,7 @@
 //! * **Workers.** As in a sweep: samples are solved in runs of
 //!   consecutive samples (`sweep::chunk_len`, a function of the number of
 //!   samples only), each by one worker whose HiGHS instance starts each
-//!   sample from the previous one's (`sweep::start_instance`), so `--jobs`
+//!   sample from the previous one's (`wfplan_engine::session::Session`), so `--jobs`
 //!   changes the speed, never the numbers.
 
 pub mod stored;
@@ -40,12 +40,13 @@ use anyhow::{anyhow, bail, Context, Result};
 use good_lp::Expression;
 
 use crate::sweep;
+use wfplan_engine::session::{Outcome, Session};
 use wfplan_engine::solution::{clean, Solution};
 use wfplan_engine::solve::{
     self, explain_infeasible_with, objective_costs, read_back, run_resolving, sparse_lp,
     SolverOptions, Status,
 };
-use wfplan_highs::{Highs, SparseLp};
+use wfplan_highs::Highs;
 use wfplan_lp::{self as lp, Family, Lp};
 use wfplan_model::model::{CostCategory, Model};
 
@@ -555,8 +556,7 @@ pub fn run_samples(
     let results = crate::parallel::in_ranges(&runs, run_options.jobs, |range| {
         let mut worker = Worker {
             options,
-            warm: run_options.warm,
-            held: None,
+            session: Session::new(options, run_options.warm),
             fixed,
             layout,
         };
@@ -589,11 +589,10 @@ fn in_runs<T: Send>(
     crate::parallel::in_ranges(&runs, jobs, each)
 }
 
-/// A HiGHS instance carried from one sample to the next.
+/// A run of samples on one warm HiGHS session.
 struct Worker<'a> {
     options: &'a SolverOptions,
-    warm: bool,
-    held: Option<(Highs, SparseLp)>,
+    session: Session<'a>,
     fixed: Option<&'a FixedPlan>,
     layout: &'a Layout,
 }
@@ -603,7 +602,7 @@ impl Worker<'_> {
         let mut lp = lp::build(model);
         if lp.objectives.len() != 1 {
             // Lexicographic stages (reoptimise only): cold, stage by stage.
-            self.held = None;
+            self.session.forget();
             return match solve::solve_with(model, self.options) {
                 Ok(solution) => optimal_result(&solution, self.layout, Status::Optimal.as_str()),
                 Err(error) => failed_result(&error),
@@ -611,7 +610,7 @@ impl Worker<'_> {
         }
         if let Some(fixed) = self.fixed {
             if let Err(message) = fixed.apply(&mut lp) {
-                self.held = None;
+                self.session.forget();
                 return SampleResult {
                     status: "error".to_string(),
                     explanation: format!("{}: {message}", model.file),
@@ -619,61 +618,16 @@ impl Worker<'_> {
                 };
             }
         }
-        let sparse = sparse_lp(&lp, &lp.objectives[0], &[]);
-        let (mut highs, _start) =
-            match sweep::start_instance(self.held.take(), self.warm, self.options, &sparse) {
-                Ok(started) => started,
-                Err(message) => {
-                    return SampleResult {
-                        status: "error".to_string(),
-                        explanation: sweep::one_line(&format!("{}: {message}", model.file)),
-                        ..SampleResult::default()
-                    }
-                }
-            };
-        match run_resolving(&mut highs, self.options) {
-            Status::Optimal => {
-                let mut raw = match read_back(&highs, &lp, &lp.objectives[0]) {
-                    Ok(raw) => raw,
-                    Err(error) => {
-                        return SampleResult {
-                            status: "error".to_string(),
-                            explanation: sweep::one_line(&format!("{}: {error}", model.file)),
-                            ..SampleResult::default()
-                        }
-                    }
-                };
-                let objective = raw.objective;
-                // The canonical plan among the optimal ones (the instance
-                // then holds this sample's programme again).
-                let movement = match solve::canonical_in_place(
-                    &mut highs,
-                    &lp,
-                    &sparse,
-                    &mut raw,
-                    self.options,
-                ) {
-                    Ok(movement) => movement,
-                    Err((stage, status)) => {
-                        let point = sweep::canonical_failed(model, stage, status, self.options);
-                        return SampleResult {
-                            status: point.status,
-                            explanation: point.explanation,
-                            ..SampleResult::default()
-                        };
-                    }
-                };
-                let mut solution = Solution::new(model.clone(), lp, raw, vec![objective], 0.0, 0.0);
-                solution.movement = movement;
-                if self.warm {
-                    self.held = Some((highs, sparse));
-                }
+        match self.session.solve(model, lp) {
+            Outcome::Optimal { solution, .. } => {
                 optimal_result(&solution, self.layout, Status::Optimal.as_str())
             }
-            Status::Infeasible if self.fixed.is_some() => {
-                fixed_fallback(model, lp, self.layout, self.options)
-            }
-            status => {
+            Outcome::Stopped {
+                lp,
+                status: Status::Infeasible,
+                ..
+            } if self.fixed.is_some() => fixed_fallback(model, *lp, self.layout, self.options),
+            Outcome::Stopped { lp, status, .. } => {
                 let point = sweep::not_optimal_point(model, &lp, status, self.options);
                 SampleResult {
                     status: point.status,
@@ -681,6 +635,19 @@ impl Worker<'_> {
                     ..SampleResult::default()
                 }
             }
+            Outcome::CanonicalStopped { stage, status, .. } => {
+                let point = sweep::canonical_failed(model, stage, status, self.options);
+                SampleResult {
+                    status: point.status,
+                    explanation: point.explanation,
+                    ..SampleResult::default()
+                }
+            }
+            Outcome::Failed(error) => SampleResult {
+                status: "error".to_string(),
+                explanation: sweep::one_line(&format!("{}: {error}", model.file)),
+                ..SampleResult::default()
+            },
         }
     }
 }
