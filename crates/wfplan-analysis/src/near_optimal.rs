@@ -37,9 +37,6 @@ use wfplan_highs::Highs;
 use wfplan_lp::constraints::delivered_care;
 use wfplan_lp::flows;
 
-/// HiGHS's `simplex_strategy` value for primal simplex.
-const PRIMAL_SIMPLEX: &str = "4";
-
 /// What a near-optimal tolerance is a share of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reference {
@@ -469,7 +466,7 @@ fn scenario_ranges(
     // flagship). The user's own choice of algorithm is kept.
     let chosen = |key: &str| options.highs.iter().any(|(k, _)| k == key);
     if basis.is_some() && !chosen("solver") && !chosen("simplex_strategy") {
-        highs.set_option("simplex_strategy", PRIMAL_SIMPLEX)?;
+        highs.set_option("simplex_strategy", wfplan_highs::PRIMAL_SIMPLEX)?;
     }
     let mut ranges = Vec::with_capacity(quantities.len());
     for quantity in quantities {

@@ -543,14 +543,7 @@ pub(crate) fn canonical_failed(
     status: Status,
     options: &SolverOptions,
 ) -> PointResult {
-    let not_optimal = NotOptimal {
-        model_file: model.file.clone(),
-        status: status.clone(),
-        stage: 1 + stage,
-        stages: 1 + solve::CANONICAL_STAGES.len(),
-        objective: solve::CANONICAL_STAGES[stage - 1].to_string(),
-        time_limit: options.time_limit,
-    };
+    let not_optimal = NotOptimal::canonical(model, 1, stage, status.clone(), options);
     PointResult {
         status: status.as_str().to_string(),
         explanation: one_line(&not_optimal.to_string()),

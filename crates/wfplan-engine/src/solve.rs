@@ -252,6 +252,27 @@ pub struct NotOptimal {
     pub time_limit: Option<f64>,
 }
 
+impl NotOptimal {
+    /// Stage `stage` (1 or 2) of the canonical plan stopped with `status`
+    /// after the objective's `stages` stages of `model` were optimal.
+    pub fn canonical(
+        model: &Model,
+        stages: usize,
+        stage: usize,
+        status: Status,
+        options: &SolverOptions,
+    ) -> NotOptimal {
+        NotOptimal {
+            model_file: model.file.clone(),
+            status,
+            stage: stages + stage,
+            stages: stages + CANONICAL_STAGES.len(),
+            objective: CANONICAL_STAGES[stage - 1].to_string(),
+            time_limit: options.time_limit,
+        }
+    }
+}
+
 impl fmt::Display for NotOptimal {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         let file = &self.model_file;
@@ -575,14 +596,7 @@ fn solve_lp(
         let objective = &lp.objectives[stages - 1];
         let canonical =
             canonical_plan(&mut highs, &lp, objective, options).map_err(|(stage, status, _)| {
-                NotOptimal {
-                    model_file: model.file.clone(),
-                    status,
-                    stage: stages + stage,
-                    stages: stages + CANONICAL_STAGES.len(),
-                    objective: CANONICAL_STAGES[stage - 1].to_string(),
-                    time_limit: options.time_limit,
-                }
+                NotOptimal::canonical(model, stages, stage, status, options)
             })?;
         raw.objective = lp.evaluate(objective, &canonical.values);
         raw.values = canonical.values;
@@ -690,7 +704,9 @@ pub fn canonical_plan(
         return Err((1, error.into(), held));
     }
     if highs.set_option("solver", "simplex").is_err()
-        || highs.set_option("simplex_strategy", "4").is_err()
+        || highs
+            .set_option("simplex_strategy", wfplan_highs::PRIMAL_SIMPLEX)
+            .is_err()
     {
         restore(highs);
         let status = Status::Other {
@@ -765,7 +781,7 @@ pub fn hold_optimal_face(
 ) -> Result<(), HighsError> {
     let largest = costs.iter().fold(1.0_f64, |m, c| m.max(c.abs()));
     let tolerance = CANONICAL_DUAL_TOLERANCE * largest;
-    let solution = highs.full_solution();
+    let solution = highs.full_solution()?;
     for (column, (&value, &dual)) in solution
         .col_value
         .iter()

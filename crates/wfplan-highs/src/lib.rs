@@ -117,6 +117,11 @@ pub struct SolverOptions {
     pub canonical: bool,
 }
 
+/// HiGHS's `simplex_strategy` value for primal simplex: the short way to a
+/// new optimum when only the objective has changed and the last basis is
+/// still primal feasible (canonical plan stages, near-optimal bounds).
+pub const PRIMAL_SIMPLEX: &str = "4";
+
 /// The most threads HiGHS may be given (`--threads` or `--solver-option
 /// threads=N`). A judgement: HiGHS starts one worker thread per thread asked
 /// for, each reserving its own stack, and a scheduler it cannot start ends
@@ -861,7 +866,7 @@ impl Highs {
 
     /// Everything HiGHS holds of the last run's solution: column values,
     /// column duals (reduced costs), row activities and row duals.
-    pub fn full_solution(&self) -> FullSolution {
+    pub fn full_solution(&self) -> Result<FullSolution, HighsError> {
         let mut solution = FullSolution {
             col_value: vec![0.0; self.num_cols()],
             col_dual: vec![0.0; self.num_cols()],
@@ -869,38 +874,25 @@ impl Highs {
             row_dual: vec![0.0; self.num_rows()],
         };
         // SAFETY: the instance is live and each buffer holds num_cols or num_rows values.
-        unsafe {
+        let status = unsafe {
             highs_sys::Highs_getSolution(
                 self.raw(),
                 solution.col_value.as_mut_ptr(),
                 solution.col_dual.as_mut_ptr(),
                 solution.row_value.as_mut_ptr(),
                 solution.row_dual.as_mut_ptr(),
-            );
-        }
-        solution
-    }
-
-    /// Column values and row duals (∂objective/∂row bound) of the last run.
-    pub fn solution(&self) -> Result<(Vec<f64>, Vec<f64>), HighsError> {
-        let mut col_value = vec![0.0; self.num_cols()];
-        let mut col_dual = vec![0.0; self.num_cols()];
-        let mut row_value = vec![0.0; self.num_rows()];
-        let mut row_dual = vec![0.0; self.num_rows()];
-        // SAFETY: the instance is live and each buffer holds num_cols or num_rows values.
-        let status = unsafe {
-            highs_sys::Highs_getSolution(
-                self.raw(),
-                col_value.as_mut_ptr(),
-                col_dual.as_mut_ptr(),
-                row_value.as_mut_ptr(),
-                row_dual.as_mut_ptr(),
             )
         };
         checked("Highs_getSolution", status, || {
             "to give the solution".to_string()
         })?;
-        Ok((col_value, row_dual))
+        Ok(solution)
+    }
+
+    /// Column values and row duals (∂objective/∂row bound) of the last run.
+    pub fn solution(&self) -> Result<(Vec<f64>, Vec<f64>), HighsError> {
+        let solution = self.full_solution()?;
+        Ok((solution.col_value, solution.row_dual))
     }
 
     /// A new objective: every column's cost, and the constant.
@@ -988,19 +980,39 @@ impl Highs {
         lower: f64,
         upper: f64,
     ) -> Result<(), HighsError> {
-        if column >= self.num_cols() {
+        let columns = self.num_cols();
+        self.change_bounds(
+            ("Highs_changeColBounds", "column"),
+            highs_sys::Highs_changeColBounds,
+            (column, columns),
+            lower,
+            upper,
+        )
+    }
+
+    /// Sets the bounds of column or row `index` (of `count`) through
+    /// `change` (`Highs_changeColBounds` or `Highs_changeRowBounds`, named
+    /// in `names` with what it changes), refusing an index out of range.
+    fn change_bounds(
+        &mut self,
+        (call, what): (&'static str, &str),
+        change: unsafe extern "C" fn(*mut c_void, HighsInt, f64, f64) -> HighsInt,
+        (index, count): (usize, usize),
+        lower: f64,
+        upper: f64,
+    ) -> Result<(), HighsError> {
+        if index >= count {
             return Err(HighsError::new(
-                "Highs_changeColBounds",
+                call,
                 highs_sys::kHighsStatusError,
-                format!("column {column} of {} (not passed)", self.num_cols()),
+                format!("{what} {index} of {count} (not passed)"),
             ));
         }
-        // SAFETY: the instance is live and column is in range.
-        let status = unsafe {
-            highs_sys::Highs_changeColBounds(self.raw(), column as HighsInt, lower, upper)
-        };
-        checked("Highs_changeColBounds", status, || {
-            format!("bounds [{lower}, {upper}] on column {column}")
+        // SAFETY: the instance is live, index is in range and `change` is
+        // one of HiGHS's bound setters, which take exactly these arguments.
+        let status = unsafe { change(self.raw(), index as HighsInt, lower, upper) };
+        checked(call, status, || {
+            format!("bounds [{lower}, {upper}] on {what} {index}")
         })
     }
 
@@ -1051,18 +1063,13 @@ impl Highs {
         lower: f64,
         upper: f64,
     ) -> Result<(), HighsError> {
-        if row >= self.num_rows() {
-            return Err(HighsError::new(
-                "Highs_changeRowBounds",
-                highs_sys::kHighsStatusError,
-                format!("row {row} of {} (not passed)", self.num_rows()),
-            ));
-        }
-        // SAFETY: the instance is live and row is in range.
-        let status =
-            unsafe { highs_sys::Highs_changeRowBounds(self.raw(), row as HighsInt, lower, upper) };
-        checked("Highs_changeRowBounds", status, || {
-            format!("bounds [{lower}, {upper}] on row {row}")
-        })
+        let rows = self.num_rows();
+        self.change_bounds(
+            ("Highs_changeRowBounds", "row"),
+            highs_sys::Highs_changeRowBounds,
+            (row, rows),
+            lower,
+            upper,
+        )
     }
 }
