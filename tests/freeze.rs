@@ -4,7 +4,9 @@
 use wfplan::compare::{compare, Impact};
 use wfplan::solution::Solution;
 
-use crate::util::{assert_close_what, assert_series, fixture_path, wfplan, wfplan_in_ok, REL_TOL};
+use crate::util::{
+    assert_close_what, assert_series, fixture_path, split_csv_line, wfplan, wfplan_in_ok, REL_TOL,
+};
 
 fn load(scenario: Option<&str>) -> wfplan::model::Model {
     wfplan::spec::load(&fixture_path("freeze.toml"), scenario, &[]).unwrap()
@@ -187,10 +189,7 @@ fn history_fit_sets_each_published_figure_beside_each_plan() {
         .find(|(name, _)| name == "history_fit.csv")
         .expect("compare writes history_fit.csv");
     let csv = String::from_utf8(wfplan::tables::to_csv(&mut frame.clone()).unwrap()).unwrap();
-    let rows: Vec<Vec<String>> = csv
-        .lines()
-        .map(|line| line.split(',').map(str::to_string).collect())
-        .collect();
+    let rows: Vec<Vec<String>> = csv.lines().map(split_csv_line).collect();
     assert_eq!(
         rows[0].join(","),
         "expr,period,published,published_value,scenario,model_value,difference,relative_difference,grade,source,note"

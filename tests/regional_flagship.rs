@@ -58,24 +58,6 @@ fn read_csv(name: &str) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-fn split_csv_line(line: &str) -> Vec<String> {
-    let mut cells = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                cells.last_mut().unwrap().push('"');
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => cells.push(String::new()),
-            _ => cells.last_mut().unwrap().push(c),
-        }
-    }
-    cells
-}
-
 /// share[(basis, region)] from shares.csv.
 fn shares() -> BTreeMap<(String, String), f64> {
     read_csv("shares.csv")

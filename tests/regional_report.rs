@@ -66,26 +66,6 @@ fn table(impact: &Impact, name: &str) -> Vec<Vec<String>> {
     text.lines().map(split_csv_line).collect()
 }
 
-/// The cells of one CSV line (double-quoted cells may hold commas; no cell
-/// here holds a line break).
-fn split_csv_line(line: &str) -> Vec<String> {
-    let mut cells = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                cells.last_mut().unwrap().push('"');
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => cells.push(String::new()),
-            _ => cells.last_mut().unwrap().push(c),
-        }
-    }
-    cells
-}
-
 fn column(rows: &[Vec<String>], name: &str) -> usize {
     rows[0]
         .iter()

@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use crate::util::wfplan_in_ok;
+use crate::util::{split_csv_line, wfplan_in_ok};
 
 /// The solver settings, as extra `compare` arguments.
 const SETTINGS: [(&str, &[&str]); 4] = [
@@ -44,25 +44,7 @@ const REL_TOL: f64 = 1e-6;
 
 /// Cells of a CSV file (quoted cells may hold commas and doubled quotes).
 fn cells(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .map(|line| {
-            let mut cells = vec![String::new()];
-            let mut quoted = false;
-            let mut chars = line.chars().peekable();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' if quoted && chars.peek() == Some(&'"') => {
-                        chars.next();
-                        cells.last_mut().unwrap().push('"');
-                    }
-                    '"' => quoted = !quoted,
-                    ',' if !quoted => cells.push(String::new()),
-                    _ => cells.last_mut().unwrap().push(c),
-                }
-            }
-            cells
-        })
-        .collect()
+    text.lines().map(split_csv_line).collect()
 }
 
 /// Every cell of `file` under `a` and `b` is the same text or two numbers

@@ -266,3 +266,23 @@ pub fn sheet_header<R: std::io::Read + std::io::Seek>(
         .map(|cell| cell.to_string())
         .collect()
 }
+
+/// The cells of one CSV line: double-quoted cells may hold commas and
+/// doubled quotes (no cell holds a line break).
+pub fn split_csv_line(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                cells.last_mut().unwrap().push('"');
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => cells.push(String::new()),
+            _ => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
+}
